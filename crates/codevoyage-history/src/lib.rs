@@ -1,0 +1,1 @@
+//! Git history over gitoxide (being written).

@@ -1,0 +1,1 @@
+//! Insights (being written).

@@ -1,0 +1,1 @@
+//! Code metrics (being written).

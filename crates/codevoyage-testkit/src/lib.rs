@@ -1,0 +1,1 @@
+//! Testkit (being written).
