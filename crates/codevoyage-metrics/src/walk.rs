@@ -1,0 +1,631 @@
+//! Parsing with a time budget and the single pass over the syntax tree that measures
+//! every function: an explicit TreeCursor walk (no recursion, so deeply nested code cannot
+//! overflow the stack), a per-grammar flag table indexed by node kind id, and no
+//! allocation per node (only per function: its name and two reusable Halstead sets).
+
+use crate::spec::{Spec, grammar, grammar_slot};
+use crate::{CyclomaticProfile, Options};
+use crate::lang::Language;
+use codevoyage_model::{FunctionMetrics, Halstead};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+use std::time::Instant;
+use tree_sitter::{Node, Parser, TreeCursor};
+
+const FUNC: u32 = 1;
+const CLASS: u32 = 1 << 1;
+const CC: u32 = 1 << 2;
+const MCC: u32 = 1 << 3;
+const IF: u32 = 1 << 4;
+const HYBRID: u32 = 1 << 5;
+const STRUCT: u32 = 1 << 6;
+const NEST: u32 = 1 << 7;
+const LOGIC: u32 = 1 << 8;
+const JUMP: u32 = 1 << 9;
+const GOTO: u32 = 1 << 10;
+const CALL: u32 = 1 << 11;
+const PARAMS: u32 = 1 << 12;
+const COMMENT: u32 = 1 << 13;
+const QPARENT: u32 = 1 << 14;
+const QUESTION: u32 = 1 << 15;
+const ELSE: u32 = 1 << 16;
+const OPLEAF: u32 = 1 << 17;
+
+/// Flags by node kind id for one grammar, built once per process.
+struct Table {
+    flags: Vec<u32>,
+    language: tree_sitter::Language,
+    /// Qualified names use `::` (Rust, C++) or `.` (everything else).
+    separator: &'static str,
+    question_restricted: bool,
+    /// Operator texts of `Spec::operator_leaf` that count (Scala `&&`, `||`).
+    leaf_ops: &'static [&'static str],
+}
+
+impl Table {
+    fn build(lang: Language, ts: tree_sitter::Language, spec: &'static Spec) -> Table {
+        let count = ts.node_kind_count();
+        let mut flags = vec![0u32; count + 1];
+        for (id, slot) in flags.iter_mut().enumerate().take(count) {
+            let Ok(id16) = u16::try_from(id) else { break };
+            let Some(name) = ts.node_kind_for_id(id16) else { continue };
+            let mut f = 0;
+            if ts.node_kind_is_named(id16) {
+                let has = |list: &[&str]| list.contains(&name);
+                for (list, bit) in [
+                    (spec.functions, FUNC),
+                    (spec.classes, CLASS),
+                    (spec.ifs, IF),
+                    (spec.hybrids, HYBRID),
+                    (spec.structures, STRUCT),
+                    (spec.nest_only, NEST),
+                    (spec.jumps, JUMP),
+                    (spec.gotos, GOTO),
+                    (spec.calls, CALL),
+                    (spec.parameter_lists, PARAMS),
+                    (spec.comments, COMMENT),
+                    (spec.question_parents, QPARENT),
+                    (spec.cc_named, CC | MCC),
+                ] {
+                    if has(list) {
+                        f |= bit;
+                    }
+                }
+            } else {
+                if spec.cc_tokens.contains(&name) {
+                    f |= CC;
+                }
+                if spec.mccabe_tokens.contains(&name) {
+                    f |= MCC;
+                }
+                if spec.logical_ops.contains(&name) {
+                    f |= LOGIC;
+                }
+                if name == "?" {
+                    f |= QUESTION;
+                }
+                if name == "else" {
+                    f |= ELSE;
+                }
+            }
+            if let Some((leaf, _)) = spec.operator_leaf
+                && leaf == name
+                && ts.node_kind_is_named(id16)
+            {
+                f |= OPLEAF;
+            }
+            *slot = f;
+        }
+        let separator = match lang {
+            Language::Rust | Language::Cpp | Language::CppHeader | Language::CHeader => "::",
+            _ => ".",
+        };
+        Table {
+            flags,
+
+            language: ts,
+            separator,
+            question_restricted: !spec.question_parents.is_empty(),
+            leaf_ops: spec.operator_leaf.map_or(&[][..], |(_, ops)| ops),
+        }
+    }
+
+    fn get(&self, kind: u16) -> u32 {
+        self.flags.get(usize::from(kind)).copied().unwrap_or(0)
+    }
+}
+
+const SLOTS: usize = crate::lang::ALL_LANGUAGES.len();
+static TABLES: [OnceLock<Option<Table>>; SLOTS] = [const { OnceLock::new() }; SLOTS];
+
+fn table(lang: Language) -> Option<&'static Table> {
+    let slot = grammar_slot(lang);
+    TABLES
+        .get(slot)?
+        .get_or_init(|| grammar(lang).map(|(ts, spec)| Table::build(lang, ts, spec)))
+        .as_ref()
+}
+
+thread_local! {
+    /// One parser per thread per grammar, created on first use.
+    static PARSERS: RefCell<Vec<Option<Parser>>> = RefCell::new((0..SLOTS).map(|_| None).collect());
+}
+
+/// FNV-1a, enough to tell operands apart without allocating their text.
+#[derive(Default)]
+struct Fnv(u64);
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+type FnvSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.finish()
+}
+
+struct Frame {
+    node_id: usize,
+    name: String,
+    short_hash: u64,
+    start_line: u32,
+    end_line: u32,
+    parameters: u32,
+    cc: u32,
+    mccabe: u32,
+    cognitive: u32,
+    nest_base: usize,
+    max_nesting: u32,
+    recursed: bool,
+    operators: FnvSet<u16>,
+    operands: FnvSet<u64>,
+    total_operators: u32,
+    total_operands: u32,
+}
+
+/// Result of measuring the functions of one file.
+pub(crate) struct Measured {
+    pub functions: Vec<FunctionMetrics>,
+    pub diagnostics: Vec<String>,
+}
+
+/// Parses `bytes` as `lang` within the options' time budget and measures every function.
+/// Returns `None` when no grammar is compiled in for `lang`.
+pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) -> Option<Measured> {
+    let table = table(lang)?;
+    let slot = grammar_slot(lang);
+    let mut diagnostics = Vec::new();
+    let tree = PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let entry = parsers.get_mut(slot)?;
+        if entry.is_none() {
+            let mut p = Parser::new();
+            if p.set_language(&table.language).is_err() {
+                return None;
+            }
+            *entry = Some(p);
+        }
+        let parser = entry.as_mut()?;
+        let deadline = Instant::now() + opts.parse_budget;
+        let mut ticks = 0u32;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            ticks = ticks.wrapping_add(1);
+            if ticks % 32 == 0 && Instant::now() > deadline {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        let len = bytes.len();
+        let tree = parser.parse_with_options(
+            &mut |offset, _| if offset < len { &bytes[offset..] } else { &[] },
+            None,
+            Some(options),
+        );
+        if tree.is_none() {
+            // A cancelled parse leaves the parser mid-document: start afresh next time.
+            parser.reset();
+        }
+        tree
+    });
+    let Some(tree) = tree else {
+        diagnostics.push(format!(
+            "parse budget of {} ms exceeded; functions not measured",
+            opts.parse_budget.as_millis()
+        ));
+        return Some(Measured { functions: Vec::new(), diagnostics });
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        diagnostics.push(format!(
+            "syntax errors (first near line {}); function metrics are partial",
+            first_error_line(root)
+        ));
+    }
+    let functions = Walker::new(table, bytes, opts.cyclomatic).run(root.walk());
+    Some(Measured { functions, diagnostics })
+}
+
+fn first_error_line(root: Node<'_>) -> usize {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return node.start_position().row + 1;
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return root.start_position().row + 1;
+            }
+        }
+    }
+}
+
+struct Walker<'a> {
+    t: &'static Table,
+    src: &'a [u8],
+    profile: CyclomaticProfile,
+    frames: Vec<Frame>,
+    /// Ids of nodes that raised the cognitive nesting level, innermost last.
+    nest: Vec<usize>,
+    /// Enclosing classes: (node id, name).
+    classes: Vec<(usize, String)>,
+    pool: Vec<(FnvSet<u16>, FnvSet<u64>)>,
+    out: Vec<FunctionMetrics>,
+}
+
+impl<'a> Walker<'a> {
+    fn new(t: &'static Table, src: &'a [u8], profile: CyclomaticProfile) -> Self {
+        Walker {
+            t,
+            src,
+            profile,
+            frames: Vec::new(),
+            nest: Vec::new(),
+            classes: Vec::new(),
+            pool: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    fn text(&self, node: Node<'_>) -> &'a [u8] {
+        self.src.get(node.byte_range()).unwrap_or(&[])
+    }
+
+    fn run(mut self, mut cursor: TreeCursor<'_>) -> Vec<FunctionMetrics> {
+        'outer: loop {
+            let node = cursor.node();
+            self.enter(node);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                self.leave(cursor.node());
+                if cursor.goto_next_sibling() {
+                    continue 'outer;
+                }
+                if !cursor.goto_parent() {
+                    break 'outer;
+                }
+            }
+        }
+        self.out.sort_by_key(|f| (f.start_line, f.end_line));
+        self.out
+    }
+
+    fn enter(&mut self, node: Node<'_>) {
+        let f = self.t.get(node.kind_id());
+        if f & CLASS != 0 {
+            let name = node
+                .child_by_field_name("name")
+                .or_else(|| node.child_by_field_name("type"))
+                .map(|n| String::from_utf8_lossy(self.text(n)).into_owned())
+                .unwrap_or_default();
+            self.classes.push((node.id(), name));
+        }
+        if f & FUNC != 0 {
+            self.push_frame(node);
+            return;
+        }
+        let nesting = match self.frames.last() {
+            Some(frame) => (self.nest.len() - frame.nest_base) as u32,
+            None => return,
+        };
+        let mut add = 0u32;
+        let mut push_nest = false;
+        if node.child_count() == 0 && !node.is_named() {
+            let frame = self.frames.last_mut().expect("checked above");
+            frame.total_operators += 1;
+            frame.operators.insert(node.kind_id());
+            if f & (CC | MCC) != 0 {
+                let counts = if f & QUESTION != 0 && self.t.question_restricted {
+                    node.parent()
+                        .is_some_and(|p| self.t.get(p.kind_id()) & QPARENT != 0)
+                } else {
+                    true
+                };
+                if counts {
+                    if f & CC != 0 {
+                        frame.cc += 1;
+                    }
+                    if f & MCC != 0 {
+                        frame.mccabe += 1;
+                    }
+                }
+            }
+            if f & ELSE != 0
+                && !node
+                    .parent()
+                    .is_some_and(|p| self.t.get(p.kind_id()) & STRUCT != 0)
+            {
+                add += 1;
+            }
+            if f & LOGIC != 0 && self.starts_logical_run(node) {
+                add += 1;
+            }
+        } else if node.child_count() == 0 || f & COMMENT != 0 {
+            if f & OPLEAF != 0 {
+                let text = self.text(node);
+                if self.t.leaf_ops.iter().any(|op| op.as_bytes() == text) {
+                    let frame = self.frames.last_mut().expect("checked above");
+                    frame.cc += 1;
+                    frame.mccabe += 1;
+                    let prev_same = node.parent().and_then(|p| p.child(0)).is_some_and(|l| {
+                        l.kind_id() == node.parent().map_or(0, |p| p.kind_id())
+                            && l.child(1).is_some_and(|o| self.text(o) == text)
+                    });
+                    if !prev_same {
+                        add += 1;
+                    }
+                }
+            } else if f & CC != 0 {
+                let frame = self.frames.last_mut().expect("checked above");
+                frame.cc += 1;
+                frame.mccabe += 1;
+            } else if f & COMMENT == 0 {
+                let h = fnv(self.text(node));
+                let frame = self.frames.last_mut().expect("checked above");
+                frame.total_operands += 1;
+                frame.operands.insert(h);
+            }
+        } else {
+            if f & IF != 0 {
+                let after_else = node
+                    .prev_sibling()
+                    .is_some_and(|p| self.t.get(p.kind_id()) & ELSE != 0);
+                if !after_else {
+                    add += 1 + nesting;
+                    push_nest = true;
+                }
+            }
+            if f & HYBRID != 0 {
+                add += 1;
+            }
+            if f & STRUCT != 0 {
+                add += 1 + nesting;
+                push_nest = true;
+            }
+            if f & NEST != 0 {
+                push_nest = true;
+            }
+            if f & GOTO != 0 {
+                add += 1;
+            }
+            if f & JUMP != 0 && node.named_child_count() > 0 {
+                add += 1;
+            }
+            if f & CALL != 0 {
+                self.check_recursion(node);
+            }
+        }
+        let frame = self.frames.last_mut().expect("checked above");
+        frame.cognitive += add;
+        if push_nest {
+            self.nest.push(node.id());
+            frame.max_nesting = frame.max_nesting.max(nesting + 1);
+        }
+    }
+
+    /// A logical operator adds one unless it continues a run of the same operator
+    /// (`a && b && c` parses as `(a && b) && c`: only the outer `&&` counts).
+    fn starts_logical_run(&self, op: Node<'_>) -> bool {
+        let Some(parent) = op.parent() else { return true };
+        // The operand on the left, when it is the same operator, continues the run.
+        let Some(left) = parent.child(0) else { return true };
+        if left.kind_id() == parent.kind_id()
+            && (0..left.child_count() as u32)
+                .filter_map(|i| left.child(i))
+                .any(|c| !c.is_named() && c.kind_id() == op.kind_id())
+        {
+            return false;
+        }
+        true
+    }
+
+    fn check_recursion(&mut self, call: Node<'_>) {
+        let Some(frame) = self.frames.last() else { return };
+        if frame.recursed {
+            return;
+        }
+        let Some(callee) = call
+            .child_by_field_name("function")
+            .or_else(|| call.child_by_field_name("name"))
+            .or_else(|| call.named_child(0))
+        else {
+            return;
+        };
+        // `foo(...)`, `self.foo(...)`, `this.foo(...)`: compare the last name segment.
+        let text = self.text(callee);
+        let last = text
+            .rsplit(|&b| b == b'.' || b == b':' || b == b'>')
+            .next()
+            .unwrap_or(text);
+        if fnv(last) == frame.short_hash {
+            let frame = self.frames.last_mut().expect("checked above");
+            frame.recursed = true;
+            frame.cognitive += 1;
+        }
+    }
+
+    fn leave(&mut self, node: Node<'_>) {
+        let id = node.id();
+        if self.nest.last() == Some(&id) {
+            self.nest.pop();
+        }
+        if self.frames.last().is_some_and(|f| f.node_id == id) {
+            self.pop_frame();
+        }
+        if self.classes.last().is_some_and(|c| c.0 == id) {
+            self.classes.pop();
+        }
+    }
+
+    fn push_frame(&mut self, node: Node<'_>) {
+        let short = function_name(node, self.src);
+        let mut name = String::new();
+        for (_, class) in &self.classes {
+            if !class.is_empty() {
+                name.push_str(class);
+                name.push_str(self.t.separator);
+            }
+        }
+        for frame in &self.frames {
+            name.push_str(frame.name.rsplit(self.t.separator).next().unwrap_or(""));
+            name.push_str(self.t.separator);
+        }
+        name.push_str(&String::from_utf8_lossy(short));
+        let (operators, operands) = self.pool.pop().unwrap_or_default();
+        let frame = Frame {
+            node_id: node.id(),
+            short_hash: fnv(short),
+            name,
+            start_line: start_line(node) as u32,
+            end_line: (node.end_position().row + 1) as u32,
+            parameters: count_parameters(node, self.t),
+            cc: 0,
+            mccabe: 0,
+            cognitive: 0,
+            nest_base: self.nest.len(),
+            max_nesting: 0,
+            recursed: false,
+            operators,
+            operands,
+            total_operators: 0,
+            total_operands: 0,
+        };
+        self.frames.push(frame);
+    }
+
+    fn pop_frame(&mut self) {
+        let Some(mut frame) = self.frames.pop() else { return };
+        let n1 = frame.operators.len() as u32;
+        let n2 = frame.operands.len() as u32;
+        let (big_n1, big_n2) = (frame.total_operators, frame.total_operands);
+        let vocabulary = f64::from(n1 + n2);
+        let length = f64::from(big_n1 + big_n2);
+        let volume = if vocabulary > 0.0 { length * vocabulary.log2() } else { 0.0 };
+        let difficulty = if n2 > 0 {
+            f64::from(n1) / 2.0 * f64::from(big_n2) / f64::from(n2)
+        } else {
+            0.0
+        };
+        let decisions = match self.profile {
+            CyclomaticProfile::Lizard => frame.cc,
+            CyclomaticProfile::McCabe => frame.mccabe,
+        };
+        self.out.push(FunctionMetrics {
+            name: std::mem::take(&mut frame.name),
+            start_line: frame.start_line,
+            end_line: frame.end_line,
+            cyclomatic: 1 + decisions,
+            cognitive: frame.cognitive,
+            parameters: frame.parameters,
+            max_nesting: frame.max_nesting,
+            halstead: Halstead {
+                distinct_operators: n1,
+                distinct_operands: n2,
+                total_operators: big_n1,
+                total_operands: big_n2,
+                volume,
+                difficulty,
+                effort: difficulty * volume,
+            },
+        });
+        frame.operators.clear();
+        frame.operands.clear();
+        self.pool.push((frame.operators, frame.operands));
+    }
+}
+
+/// Line of the function's name when it has one (lizard reports functions there: after
+/// decorators, annotations and a return type on a line of its own), else its first line.
+fn start_line(node: Node<'_>) -> usize {
+    let named = node
+        .child_by_field_name("name")
+        .or_else(|| declarator_name(node));
+    named.unwrap_or(node).start_position().row + 1
+}
+
+/// C and C++: the identifier inside `declarator: function_declarator(declarator: …)`.
+fn declarator_name(node: Node<'_>) -> Option<Node<'_>> {
+    let mut d = node.child_by_field_name("declarator")?;
+    for _ in 0..16 {
+        if d.kind() == "function_declarator" {
+            return d.child_by_field_name("declarator");
+        }
+        d = d.child_by_field_name("declarator")?;
+    }
+    None
+}
+
+/// The function's own name, or what it is assigned to, or `(anonymous)`.
+fn function_name<'s>(node: Node<'_>, src: &'s [u8]) -> &'s [u8] {
+    let text = |n: Node<'_>| src.get(n.byte_range()).unwrap_or(&[]);
+    if let Some(n) = node.child_by_field_name("name").or_else(|| declarator_name(node)) {
+        return text(n);
+    }
+    if let Some(parent) = node.parent() {
+        let target = match parent.kind() {
+            "variable_declarator" | "pair" | "public_field_definition" | "field_definition" => {
+                parent
+                    .child_by_field_name("name")
+                    .or_else(|| parent.child_by_field_name("key"))
+                    .or_else(|| parent.child_by_field_name("property"))
+            }
+            "assignment_expression" | "assignment" => parent.child_by_field_name("left"),
+            _ => None,
+        };
+        if let Some(t) = target {
+            return text(t);
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        let k = child.kind();
+        if k.ends_with("identifier") || k == "name" || k == "word" {
+            return text(child);
+        }
+    }
+    b"(anonymous)"
+}
+
+fn count_parameters(node: Node<'_>, t: &Table) -> u32 {
+    let list = node
+        .child_by_field_name("parameters")
+        .or_else(|| declarator_name(node).and_then(|n| n.parent()?.child_by_field_name("parameters")))
+        .or_else(|| {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .find(|c| t.get(c.kind_id()) & PARAMS != 0)
+        });
+    if let Some(list) = list {
+        let mut cursor = list.walk();
+        return list
+            .named_children(&mut cursor)
+            .filter(|c| t.get(c.kind_id()) & COMMENT == 0)
+            .count() as u32;
+    }
+    // `x => x + 1`
+    u32::from(node.child_by_field_name("parameter").is_some())
+}
