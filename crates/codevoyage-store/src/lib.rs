@@ -1,1 +1,21 @@
-//! Storage (being written).
+//! Storage of CodeVoyage: repositories, analyses, history, metrics, and a cache.
+//!
+//! One concrete [`Store`] talks to SQLite (a file, the default for a single machine) or
+//! PostgreSQL (for several instances) through sqlx's `Any` driver, so both backends run the
+//! same SQL. That choice limits us to primitive column types: times are Unix seconds
+//! (`i64`), booleans are `0/1`, JSON is text. The backend is chosen by the URL scheme.
+//!
+//! Every write is idempotent: a stage that crashed half-way can simply run again and leaves
+//! exactly one copy of each row. The [`cache`] module holds the response cache (memory or
+//! Redis) that never fails a request.
+
+pub mod cache;
+mod error;
+mod migrations;
+mod store;
+
+pub use error::StoreError;
+pub use store::{
+    AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, ContributorRow, FileRecord,
+    LanguageShare, RepositoryRow, RepositorySummary, Store,
+};
