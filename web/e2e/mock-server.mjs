@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+// Dev-only mock of the CodeVoyage API (the contract in /api/v1) plus static serving of dist/,
+// so the front end and its e2e scripts can run before or without the Rust server.
+//
+// Usage: node e2e/mock-server.mjs [--port 4173] [--repo PATH ...] [--empty] [--fail]
+//   --repo PATH  serve a real directory as a repository (lines counted here, revisions from
+//                `git log` when PATH is a git work tree); may be repeated.
+//   (none)       serve one synthetic, deterministic repository.
+//   --empty      serve no repositories (empty state).
+//   --fail       answer every API call with a 500 error body (error state).
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, extname, resolve, dirname, basename } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = resolve(here, '..', 'dist');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const port = Number(opt('--port', process.env.PORT ?? '4173'));
+const repoPaths = args.flatMap((a, i) => (a === '--repo' ? [args[i + 1]] : [])).filter(Boolean);
+const empty = args.includes('--empty');
+const fail = args.includes('--fail');
+
+const LANGS = {
+  '.py': ['Python', '#'], '.js': ['JavaScript', '//'], '.mjs': ['JavaScript', '//'], '.cjs': ['JavaScript', '//'],
+  '.ts': ['TypeScript', '//'], '.tsx': ['TypeScript', '//'], '.jsx': ['JavaScript', '//'], '.rs': ['Rust', '//'],
+  '.go': ['Go', '//'], '.java': ['Java', '//'], '.c': ['C', '//'], '.h': ['C', '//'], '.cpp': ['C++', '//'],
+  '.rb': ['Ruby', '#'], '.sh': ['Shell', '#'], '.md': ['Markdown', null], '.rst': ['reStructuredText', null],
+  '.html': ['HTML', null], '.css': ['CSS', null], '.json': ['JSON', null], '.toml': ['TOML', '#'],
+  '.yml': ['YAML', '#'], '.yaml': ['YAML', '#'], '.txt': ['Text', null], '.cfg': ['INI', '#'], '.ini': ['INI', '#'],
+};
+
+function countLines(text, comment) {
+  let code = 0, cmt = 0, blank = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') blank++;
+    else if (comment && line.startsWith(comment)) cmt++;
+    else code++;
+  }
+  return { code, comment: cmt, blank };
+}
+
+function gitRevisions(root) {
+  const counts = new Map();
+  try {
+    const out = execFileSync('git', ['-C', root, 'log', '--name-only', '--format=', '--no-renames'], {
+      maxBuffer: 512 * 1024 * 1024,
+    }).toString();
+    for (const line of out.split('\n')) if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
+  } catch {
+    // Not a git work tree: every file has one revision.
+  }
+  return counts;
+}
+
+function gitInfo(root) {
+  const run = (a) => {
+    try {
+      return execFileSync('git', ['-C', root, ...a]).toString().trim();
+    } catch {
+      return null;
+    }
+  };
+  const head = run(['rev-parse', 'HEAD']);
+  const commits = Number(run(['rev-list', '--count', 'HEAD']) ?? 0);
+  const authors = new Set((run(['log', '--format=%ae']) ?? '').split('\n').filter(Boolean)).size;
+  return { head, commits, authors };
+}
+
+function treeFromDirectory(root) {
+  const revisions = gitRevisions(root);
+  const walk = (abs, rel) => {
+    const entries = readdirSync(abs, { withFileTypes: true })
+      .filter((e) => !['.git', 'node_modules', 'dist', 'target'].includes(e.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const dirs = [], files = [];
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const childAbs = join(abs, e.name);
+      if (e.isDirectory()) dirs.push(walk(childAbs, childRel));
+      else if (e.isFile()) {
+        const buf = readFileSync(childAbs);
+        const binary = buf.subarray(0, 8000).includes(0);
+        const [language, comment] = LANGS[extname(e.name).toLowerCase()] ?? [null, null];
+        const lines = binary ? { code: 0, comment: 0, blank: 0 } : countLines(buf.toString('utf8'), comment);
+        files.push({
+          kind: 'file', name: e.name, path: childRel, language: binary ? null : language, lines,
+          bytes: buf.length, revisions: revisions.get(childRel) ?? 1, cyclomatic: 0, binary,
+        });
+      }
+    }
+    return { kind: 'dir', name: rel ? basename(rel) : '', path: rel, children: [...dirs, ...files] };
+  };
+  return walk(root, '');
+}
+
+// Deterministic synthetic repository.
+function syntheticTree() {
+  let a = 1234;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const langs = [['Python', '.py'], ['TypeScript', '.ts'], ['Rust', '.rs'], ['Markdown', '.md'], ['YAML', '.yml'], ['Shell', '.sh']];
+  const names = ['core', 'api', 'util', 'models', 'views', 'tests', 'docs', 'cli', 'server', 'client', 'auth', 'db'];
+  const build = (path, depth, budget) => {
+    const dirs = [], files = [];
+    let remaining = budget, k = 0;
+    while (remaining > 0) {
+      const child = (n) => (path ? `${path}/${n}` : n);
+      if (depth < 4 && remaining > 6 && rand() < 0.3) {
+        const share = Math.max(2, Math.floor(remaining * (0.2 + rand() * 0.4)));
+        dirs.push(build(child(`${names[(k + depth) % names.length]}${k}`), depth + 1, share));
+        remaining -= share;
+      } else {
+        const [language, ext] = langs[Math.floor(rand() * rand() * langs.length)];
+        const code = Math.floor(Math.exp(rand() * 6.5));
+        files.push({
+          kind: 'file', name: `file${k}${ext}`, path: child(`file${k}${ext}`), language,
+          lines: { code, comment: Math.floor(code * rand() * 0.3), blank: Math.floor(code * 0.12) },
+          bytes: code * 34, revisions: Math.floor(rand() * rand() * 120) + 1, cyclomatic: 0, binary: false,
+        });
+        remaining--;
+      }
+      k++;
+    }
+    dirs.sort((x, y) => (x.name < y.name ? -1 : 1));
+    files.sort((x, y) => (x.name < y.name ? -1 : 1));
+    return { kind: 'dir', name: path.split('/').pop() ?? '', path, children: [...dirs, ...files] };
+  };
+  return build('', 0, 400);
+}
+
+function summarize(tree) {
+  const langs = new Map();
+  let files = 0;
+  const visit = (n) => {
+    if (n.kind === 'dir') return n.children.forEach(visit);
+    files++;
+    if (!n.language) return;
+    const s = langs.get(n.language) ?? { language: n.language, files: 0, code: 0 };
+    s.files++;
+    s.code += n.lines.code;
+    langs.set(n.language, s);
+  };
+  visit(tree);
+  return { files, languages: [...langs.values()].sort((x, y) => y.code - x.code) };
+}
+
+const repos = [];
+if (!empty) {
+  const sources = repoPaths.length > 0 ? repoPaths.map((p) => resolve(p)) : [null];
+  sources.forEach((src, i) => {
+    const tree = src ? treeFromDirectory(src) : syntheticTree();
+    const info = src ? gitInfo(src) : { head: 'c0ffee'.padEnd(40, '0'), commits: 1234, authors: 56 };
+    const { files, languages } = summarize(tree);
+    repos.push({
+      meta: {
+        id: i + 1, name: src ? basename(src) : 'synthetic', source: src ?? '/synthetic/repository',
+        head: info.head, total_commits: info.commits, total_contributors: info.authors, total_files: files,
+        languages, last_analyzed_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+      tree,
+    });
+  });
+}
+
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+
+function json(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  if (path.startsWith('/api/')) {
+    if (fail) return json(res, 500, { code: 'internal', message: 'The mock server was started with --fail.' });
+    if (path === '/api/v1/repositories') return json(res, 200, { items: repos.map((r) => r.meta) });
+    const m = /^\/api\/v1\/repositories\/(\d+)(\/tree)?$/.exec(path);
+    const repo = m ? repos.find((r) => r.meta.id === Number(m[1])) : undefined;
+    if (m && !repo) return json(res, 404, { code: 'not_found', message: `No repository with id ${m[1]}. Run \`codevoyage analyze PATH\` first.` });
+    if (m && repo && m[2]) return json(res, 200, { repository_id: repo.meta.id, revision: repo.meta.head, root: repo.tree });
+    if (m && repo) return json(res, 200, repo.meta);
+    return json(res, 404, { code: 'not_found', message: `No API route ${path}.` });
+  }
+  const file = resolve(dist, '.' + path);
+  const target = file.startsWith(dist) && existsSync(file) && statSync(file).isFile() ? file : join(dist, 'index.html');
+  if (!existsSync(target)) {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    return res.end('dist/ is missing: run `npm run build` first.');
+  }
+  res.writeHead(200, { 'content-type': MIME[extname(target)] ?? 'application/octet-stream' });
+  res.end(readFileSync(target));
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`mock CodeVoyage server on http://127.0.0.1:${port} (${repos.length} repositories)`);
+});

@@ -1,0 +1,56 @@
+/** App shell: header and the page for the current route. */
+import { lazy, Suspense } from 'react';
+import { Link, matchRoute, useLocation } from './router';
+import { RepositoryListPage } from './pages/RepositoryListPage';
+import { ErrorBox, Spinner } from './components/Feedback';
+
+// The city page pulls in three.js; load it only when a city is opened.
+const CityPage = lazy(() => import('./pages/CityPage'));
+
+export function App() {
+  const { pathname } = useLocation();
+  const route = matchRoute(pathname);
+  return (
+    <div className="flex h-full flex-col bg-slate-950 text-slate-200">
+      <header className="flex h-12 shrink-0 items-center gap-4 border-b border-slate-800 bg-slate-900/80 px-4 backdrop-blur">
+        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-slate-100 hover:text-white">
+          <Logo />
+          CodeVoyage
+        </Link>
+        <nav className="text-sm text-slate-400">
+          <Link href="/" className="hover:text-slate-200">
+            Repositories
+          </Link>
+        </nav>
+      </header>
+      <main className="min-h-0 flex-1">
+        {route.name === 'repositories' && <RepositoryListPage />}
+        {route.name === 'city' && (
+          <Suspense fallback={<Spinner label="Loading the 3D engine…" />}>
+            <CityPage id={route.id} />
+          </Suspense>
+        )}
+        {route.name === 'not-found' && (
+          <div className="mx-auto max-w-3xl p-8">
+            <ErrorBox title="Page not found" message={`Nothing lives at ${route.path}.`}>
+              <Link href="/" className="text-sky-400 underline">
+                Back to the repositories
+              </Link>
+            </ErrorBox>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Logo() {
+  return (
+    <svg viewBox="0 0 32 32" className="h-6 w-6" aria-hidden>
+      <rect width="32" height="32" rx="6" fill="#1e293b" />
+      <rect x="5" y="16" width="6" height="11" fill="#56B4E9" />
+      <rect x="13" y="7" width="6" height="20" fill="#E69F00" />
+      <rect x="21" y="12" width="6" height="15" fill="#009E73" />
+    </svg>
+  );
+}

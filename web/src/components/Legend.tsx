@@ -1,0 +1,55 @@
+/** Explains the city's mapping: footprint, height and colour. */
+import { useState } from 'react';
+import { formatCount } from '../format';
+import type { Legend as LegendData } from '../layout/colors';
+
+export function Legend({ legend, heightLabel }: { legend: LegendData; heightLabel: string }) {
+  const [open, setOpen] = useState(true);
+  return (
+    <div data-testid="legend" className="absolute bottom-3 left-3 w-64 rounded-lg border border-slate-800 bg-slate-900/90 p-3 text-xs shadow-xl backdrop-blur">
+      <button className="flex w-full items-center justify-between font-semibold text-slate-200" onClick={() => setOpen((o) => !o)}>
+        Legend <span className="text-slate-500">{open ? '–' : '+'}</span>
+      </button>
+      {open && (
+        <div className="mt-2 space-y-2">
+          <div className="space-y-0.5 text-slate-400">
+            <div>
+              <span className="text-slate-300">Footprint</span> lines of code
+            </div>
+            <div>
+              <span className="text-slate-300">Height</span> {heightLabel.toLowerCase()} (square-root scale)
+            </div>
+            <div>
+              <span className="text-slate-300">Platforms</span> folders, raised per nesting level
+            </div>
+          </div>
+          <div className="border-t border-slate-800 pt-2">
+            <div className="mb-1 text-slate-300">Colour: {legend.title.toLowerCase()}</div>
+            {legend.kind === 'categorical' ? (
+              <ul className="space-y-0.5">
+                {legend.entries.map((e) => (
+                  <li key={e.key} className="flex items-center gap-2 text-slate-300">
+                    <span className="h-3 w-3 shrink-0 rounded-sm" style={{ background: e.color }} />
+                    <span className="flex-1 truncate">{e.label}</span>
+                    <span className="tabular-nums text-slate-500">{formatCount(e.files)} files</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <div>
+                <div className="h-3 rounded-sm" style={{ background: `linear-gradient(to right, ${legend.stops.join(', ')})` }} />
+                <div className="mt-1 flex justify-between tabular-nums text-slate-400">
+                  <span>{formatCount(legend.min)}</span>
+                  <span className="text-slate-500">log scale</span>
+                  <span>
+                    {formatCount(legend.max)} {legend.unit}
+                  </span>
+                </div>
+              </div>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

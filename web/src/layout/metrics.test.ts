@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { buildingHeights, heightMetric, normalize } from './metrics';
+import { file } from './testTrees';
+
+describe('normalize', () => {
+  it('maps 0 to 0 and max to 1 on every scale', () => {
+    for (const s of ['sqrt', 'log', 'linear'] as const) {
+      expect(normalize(0, 100, s)).toBe(0);
+      expect(normalize(100, 100, s)).toBeCloseTo(1, 9);
+    }
+  });
+  it('compresses large values with sqrt and log', () => {
+    expect(normalize(25, 100, 'sqrt')).toBeCloseTo(0.5, 9);
+    expect(normalize(25, 100, 'log')).toBeGreaterThan(normalize(25, 100, 'sqrt'));
+    expect(normalize(25, 100, 'linear')).toBeCloseTo(0.25, 9);
+  });
+  it('treats bad input as zero', () => {
+    expect(normalize(Number.NaN, 10, 'sqrt')).toBe(0);
+    expect(normalize(-5, 10, 'log')).toBe(0);
+    expect(normalize(5, 0, 'linear')).toBe(0);
+  });
+});
+
+describe('buildingHeights', () => {
+  const files = [file('a', 0), file('b', 100), file('c', 10_000)];
+  it('spans [minHeight, maxHeight] and is monotonic in the metric', () => {
+    const h = buildingHeights(files, heightMetric('code'), { maxHeight: 200, minHeight: 2, scale: 'sqrt' });
+    expect(h[0]).toBeCloseTo(2, 5);
+    expect(h[2]).toBeCloseTo(200, 5);
+    expect(h[1]).toBeCloseTo(2 + 198 * 0.1, 4);
+  });
+  it('uses the chosen metric', () => {
+    const withRevs = [file('a', 10, { revisions: 50 }), file('b', 1000, { revisions: 5 })];
+    const h = buildingHeights(withRevs, heightMetric('revisions'), { maxHeight: 100, minHeight: 1 });
+    expect(h[0]).toBeGreaterThan(h[1] ?? Infinity);
+  });
+  it('falls back to lines of code for an unknown metric id', () => {
+    expect(heightMetric('nonsense').id).toBe('code');
+  });
+  it('gives all-zero metrics the minimum height', () => {
+    const h = buildingHeights([file('a', 0), file('b', 0)], heightMetric('code'), { maxHeight: 10, minHeight: 1 });
+    expect(Array.from(h)).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * File metrics that can drive building height (and the sequential colour scales), and the
+ * scaling that turns a metric into a height. Pure functions over `FileNode`s.
+ */
+import type { FileNode } from '../api/types';
+
+export type HeightMetricId = 'code' | 'lines' | 'comment' | 'revisions' | 'cyclomatic' | 'bytes';
+
+export interface MetricDef<Id extends string> {
+  id: Id;
+  label: string;
+  /** Short unit shown in legends and tooltips. */
+  unit: string;
+  value: (file: FileNode) => number;
+}
+
+export const HEIGHT_METRICS: readonly MetricDef<HeightMetricId>[] = [
+  { id: 'code', label: 'Lines of code', unit: 'lines', value: (f) => f.lines.code },
+  {
+    id: 'lines',
+    label: 'Total lines',
+    unit: 'lines',
+    value: (f) => f.lines.code + f.lines.comment + f.lines.blank,
+  },
+  { id: 'comment', label: 'Comment lines', unit: 'lines', value: (f) => f.lines.comment },
+  { id: 'revisions', label: 'Revisions (churn)', unit: 'commits', value: (f) => f.revisions },
+  { id: 'cyclomatic', label: 'Cyclomatic complexity', unit: '', value: (f) => f.cyclomatic },
+  { id: 'bytes', label: 'Size in bytes', unit: 'bytes', value: (f) => f.bytes },
+];
+
+export function heightMetric(id: string): MetricDef<HeightMetricId> {
+  return HEIGHT_METRICS.find((m) => m.id === id) ?? (HEIGHT_METRICS[0] as MetricDef<HeightMetricId>);
+}
+
+export function isHeightMetricId(id: string): id is HeightMetricId {
+  return HEIGHT_METRICS.some((m) => m.id === id);
+}
+
+export type ScaleKind = 'sqrt' | 'log' | 'linear';
+
+/** Maps a non-negative value to [0, 1] relative to `max` under the given scale. */
+export function normalize(value: number, max: number, scale: ScaleKind): number {
+  const v = Number.isFinite(value) && value > 0 ? value : 0;
+  if (!(max > 0)) return 0;
+  const clamped = Math.min(v, max);
+  switch (scale) {
+    case 'linear':
+      return clamped / max;
+    case 'log':
+      return Math.log1p(clamped) / Math.log1p(max);
+    case 'sqrt':
+      return Math.sqrt(clamped) / Math.sqrt(max);
+  }
+}
+
+export interface HeightOptions {
+  scale?: ScaleKind;
+  /** Height of the tallest building, in world units. */
+  maxHeight: number;
+  /** Height of a building whose metric is zero, so it still shows as a slab. */
+  minHeight: number;
+}
+
+/** Building heights for `files` under `metric`. */
+export function buildingHeights(
+  files: readonly FileNode[],
+  metric: MetricDef<string>,
+  options: HeightOptions,
+): Float32Array {
+  const scale = options.scale ?? 'sqrt';
+  const out = new Float32Array(files.length);
+  let max = 0;
+  const values = new Float64Array(files.length);
+  files.forEach((f, i) => {
+    const v = metric.value(f);
+    const safe = Number.isFinite(v) && v > 0 ? v : 0;
+    values[i] = safe;
+    if (safe > max) max = safe;
+  });
+  const range = options.maxHeight - options.minHeight;
+  for (let i = 0; i < files.length; i++) {
+    out[i] = options.minHeight + range * normalize(values[i] ?? 0, max, scale);
+  }
+  return out;
+}
+
+/** Default height range for a city of side `citySize`. */
+export function defaultHeightOptions(citySize: number): HeightOptions {
+  return { scale: 'sqrt', maxHeight: citySize * 0.22, minHeight: citySize * 0.002 };
+}

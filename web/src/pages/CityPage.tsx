@@ -1,0 +1,203 @@
+/**
+ * `/repositories/{id}`: the city of one repository, with metric mapping, search, legend,
+ * stats, hover tooltip and a details panel. View state lives in the URL query.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import { api } from '../api/client';
+import type { Repository, RepositoryTree } from '../api/types';
+import { useApi } from '../api/useApi';
+import { ErrorBox, Spinner } from '../components/Feedback';
+import { DetailsPanel } from '../components/DetailsPanel';
+import { Legend } from '../components/Legend';
+import { StatsStrip } from '../components/StatsStrip';
+import { Tooltip } from '../components/Tooltip';
+import {
+  buildingColors,
+  buildingHeights,
+  COLOR_METRICS,
+  defaultHeightOptions,
+  heightMetric,
+  HEIGHT_METRICS,
+  layoutCity,
+  searchMask,
+} from '../layout';
+import { CityView } from '../render/CityView';
+import { Link, navigate, useLocation } from '../router';
+import { formatCityParams, parseCityParams, type CityParams } from '../state/cityParams';
+
+export default function CityPage({ id }: { id: number }) {
+  const state = useApi(`city:${id}`, async (signal) => {
+    const [repo, tree] = await Promise.all([api.repository(id, signal), api.tree(id, signal)]);
+    return { repo, tree };
+  });
+  if (state.status === 'loading') return <Spinner label="Loading the city…" />;
+  if (state.status === 'error')
+    return (
+      <div className="mx-auto max-w-3xl p-8">
+        <ErrorBox title={`Could not load repository ${id}`} message={state.error.message}>
+          <Link href="/" className="text-sky-400 underline">
+            Back to the repositories
+          </Link>
+        </ErrorBox>
+      </div>
+    );
+  return <City repo={state.data.repo} tree={state.data.tree} />;
+}
+
+interface HoverState {
+  index: number;
+  x: number;
+  y: number;
+}
+
+function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
+  const { pathname, search } = useLocation();
+  const params = useMemo(() => parseCityParams(search), [search]);
+  const setParams = useCallback(
+    (patch: Partial<CityParams>) => {
+      const next = { ...parseCityParams(window.location.search), ...patch };
+      navigate(pathname + formatCityParams(next), { replace: true });
+    },
+    [pathname],
+  );
+
+  const layout = useMemo(() => layoutCity(tree.root), [tree]);
+  const files = layout.buildings.files;
+  const heights = useMemo(
+    () => buildingHeights(files, heightMetric(params.height), defaultHeightOptions(layout.citySize)),
+    [files, params.height, layout.citySize],
+  );
+  const colors = useMemo(() => buildingColors(files, params.color), [files, params.color]);
+  const highlight = useMemo(() => searchMask(files, params.q), [files, params.q]);
+  const matches = useMemo(() => (highlight ? highlight.reduce((n, v) => n + v, 0) : null), [highlight]);
+  const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
+  const [hover, setHover] = useState<HoverState | null>(null);
+  const [resetSignal, setResetSignal] = useState(0);
+  // The box keeps its own text (the URL copy is trimmed of nothing but may lag a render).
+  const [query, setQuery] = useState(params.q);
+
+  const onHover = useCallback((index: number | null, x: number, y: number) => {
+    setHover(index === null ? null : { index, x, y });
+  }, []);
+  const onSelect = useCallback(
+    (index: number | null) => setParams({ file: index === null ? null : (files[index]?.path ?? null) }),
+    [files, setParams],
+  );
+
+  const hovered = hover ? files[hover.index] : undefined;
+  const selectedFile = selected !== null ? files[selected] : undefined;
+
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex flex-wrap items-center gap-3 border-b border-slate-800 bg-slate-900/60 px-4 py-2">
+        <Link href="/" className="text-sm text-slate-400 hover:text-slate-200" aria-label="Back to repositories">
+          ←
+        </Link>
+        <h1 className="mr-2 text-base font-semibold text-slate-100">{repo.name}</h1>
+        <Select
+          testId="metric-height"
+          label="Height"
+          value={params.height}
+          options={HEIGHT_METRICS}
+          onChange={(v) => setParams({ height: v as CityParams['height'] })}
+        />
+        <Select
+          testId="metric-color"
+          label="Colour"
+          value={params.color}
+          options={COLOR_METRICS}
+          onChange={(v) => setParams({ color: v as CityParams['color'] })}
+        />
+        <form
+          className="flex items-center gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setParams({ q: query });
+          }}
+        >
+          <input
+            data-testid="search"
+            type="search"
+            value={query}
+            placeholder="Search files: app, *.py, src/**/test_*"
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setParams({ q: e.target.value });
+            }}
+            className="w-72 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-200 placeholder:text-slate-600 focus:border-sky-600 focus:outline-none"
+          />
+          {matches !== null && (
+            <span data-testid="search-count" className="text-xs text-slate-400">
+              {matches} match{matches === 1 ? '' : 'es'}
+            </span>
+          )}
+        </form>
+        <button
+          className="ml-auto rounded-md border border-slate-700 px-2 py-1 text-sm text-slate-300 hover:bg-slate-800"
+          onClick={() => setResetSignal((n) => n + 1)}
+        >
+          Reset view
+        </button>
+      </div>
+      <StatsStrip repo={repo} tree={tree} layout={layout} />
+      <div className="relative min-h-0 flex-1">
+        {layout.buildings.count === 0 ? (
+          <div className="flex h-full items-center justify-center text-slate-400">
+            This revision has no files to show.
+          </div>
+        ) : (
+          <div data-testid="city-canvas" className="absolute inset-0" style={{ cursor: hovered ? 'pointer' : 'grab' }}>
+            <CityView
+              layout={layout}
+              heights={heights}
+              colors={colors.rgb}
+              highlight={highlight}
+              selected={selected}
+              onHover={onHover}
+              onSelect={onSelect}
+              resetSignal={resetSignal}
+            />
+          </div>
+        )}
+        <Legend legend={colors.legend} heightLabel={heightMetric(params.height).label} />
+        {hovered && hover && <Tooltip file={hovered} x={hover.x} y={hover.y} />}
+        {selectedFile && <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} />}
+        <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">
+          drag to orbit · right-drag to pan · scroll to zoom · click a building for details
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Select({
+  testId,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  testId: string;
+  label: string;
+  value: string;
+  options: readonly { id: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-400">
+      {label}
+      <select
+        data-testid={testId}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className="rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-slate-200 focus:border-sky-600 focus:outline-none"
+      >
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,115 @@
+/** `/`: the analysed repositories, each linking to its city. */
+import { api } from '../api/client';
+import type { Repository } from '../api/types';
+import { useApi } from '../api/useApi';
+import { ErrorBox, Spinner } from '../components/Feedback';
+import { formatCount, formatRelative, shortSha } from '../format';
+import { CATEGORICAL_PALETTE, OTHER_COLOR } from '../layout/colors';
+import { Link } from '../router';
+
+export function RepositoryListPage() {
+  const state = useApi('repositories', (signal) => api.repositories(signal));
+  return (
+    <div className="mx-auto max-w-6xl px-6 py-8">
+      <div className="mb-6 flex items-end justify-between">
+        <div>
+          <h1 className="text-2xl font-semibold text-slate-100">Repositories</h1>
+          <p className="mt-1 text-sm text-slate-400">Pick a repository to walk through its code as a city.</p>
+        </div>
+      </div>
+      {state.status === 'loading' && <Spinner label="Loading repositories…" />}
+      {state.status === 'error' && (
+        <ErrorBox title="Could not load the repositories" message={state.error.message}>
+          <button className="rounded bg-rose-900/60 px-3 py-1 hover:bg-rose-800" onClick={() => window.location.reload()}>
+            Try again
+          </button>
+        </ErrorBox>
+      )}
+      {state.status === 'ok' && state.data.items.length === 0 && <EmptyState />}
+      {state.status === 'ok' && state.data.items.length > 0 && (
+        <ul data-testid="repo-list" className="grid gap-4 md:grid-cols-2">
+          {state.data.items.map((r) => (
+            <li key={r.id}>
+              <RepositoryCard repo={r} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div data-testid="repo-list-empty" className="rounded-xl border border-dashed border-slate-700 bg-slate-900/50 p-10 text-center">
+      <div className="text-lg font-medium text-slate-200">No repositories analysed yet</div>
+      <p className="mt-2 text-sm text-slate-400">Analyse one from a terminal, then reload this page:</p>
+      <pre className="mx-auto mt-4 inline-block rounded-lg bg-slate-950 px-4 py-2 text-left font-mono text-sm text-sky-300">
+        codevoyage analyze PATH
+      </pre>
+    </div>
+  );
+}
+
+function LanguageBar({ repo }: { repo: Repository }) {
+  const langs = [...repo.languages].sort((a, b) => b.code - a.code);
+  const total = langs.reduce((n, l) => n + l.code, 0);
+  if (total === 0) return null;
+  const top = langs.slice(0, 5);
+  const color = (i: number) => CATEGORICAL_PALETTE[i] ?? OTHER_COLOR;
+  return (
+    <div className="mt-4">
+      <div className="flex h-2 overflow-hidden rounded-full bg-slate-800">
+        {top.map((l, i) => (
+          <div key={l.language} style={{ width: `${(100 * l.code) / total}%`, background: color(i) }} title={l.language} />
+        ))}
+      </div>
+      <div className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-400">
+        {top.map((l, i) => (
+          <span key={l.language} className="flex items-center gap-1">
+            <span className="h-2 w-2 rounded-full" style={{ background: color(i) }} />
+            {l.language} <span className="text-slate-500">{Math.round((100 * l.code) / total)}%</span>
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div>
+      <div className="text-lg font-semibold tabular-nums text-slate-100">{value}</div>
+      <div className="text-xs uppercase tracking-wide text-slate-500">{label}</div>
+    </div>
+  );
+}
+
+function RepositoryCard({ repo }: { repo: Repository }) {
+  return (
+    <Link
+      href={`/repositories/${repo.id}`}
+      data-testid="repo-link"
+      className="block rounded-xl border border-slate-800 bg-slate-900/70 p-5 transition hover:border-sky-700 hover:bg-slate-900"
+    >
+      <div className="flex items-start justify-between gap-4">
+        <div className="min-w-0">
+          <div className="truncate text-lg font-semibold text-sky-300">{repo.name}</div>
+          <div className="truncate font-mono text-xs text-slate-500" title={repo.source}>
+            {repo.source}
+          </div>
+        </div>
+        <div className="shrink-0 text-right text-xs text-slate-500">
+          <div>analysed {formatRelative(repo.last_analyzed_at)}</div>
+          <div className="font-mono">{shortSha(repo.head)}</div>
+        </div>
+      </div>
+      <div className="mt-4 grid grid-cols-3 gap-4">
+        <Stat label="commits" value={formatCount(repo.total_commits)} />
+        <Stat label="contributors" value={formatCount(repo.total_contributors)} />
+        <Stat label="files" value={formatCount(repo.total_files)} />
+      </div>
+      <LanguageBar repo={repo} />
+    </Link>
+  );
+}

@@ -1,0 +1,430 @@
+/**
+ * The rendering layer: the only module that creates three.js objects. Buildings and district
+ * platforms are one `InstancedMesh` each (two draw calls whatever the city's size, plus the
+ * selection outline), the canvas renders on demand, and everything created here is disposed
+ * on unmount.
+ *
+ * Inputs are the pure layout arrays; outputs are hover and selection callbacks with building
+ * indices, so the pages never touch three.js.
+ */
+import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
+import { Html, OrbitControls } from '@react-three/drei';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import * as THREE from 'three';
+import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { CityLayout } from '../layout/city';
+import { districtColor } from '../layout/colors';
+import { composeBuildingColors, srgbToLinear } from './colorSpace';
+
+export interface CityViewProps {
+  layout: CityLayout;
+  /** Height per building, world units. */
+  heights: Float32Array;
+  /** sRGB colour per building, three floats each. */
+  colors: Float32Array;
+  /** 1 for buildings matching the search, 0 otherwise; null when not searching. */
+  highlight: Uint8Array | null;
+  selected: number | null;
+  onHover: (index: number | null, clientX: number, clientY: number) => void;
+  onSelect: (index: number | null) => void;
+  /** Changing this number puts the camera back to its initial framing. */
+  resetSignal: number;
+}
+
+const BACKGROUND = '#0b1120';
+
+/** Test and automation hook, published on `window.__codevoyage`. */
+export interface CityTestHook {
+  buildingCount: number;
+  /** Client (CSS pixel) coordinates of the roof centre of building `i`. */
+  screenPositionOf(i: number): { x: number; y: number; visible: boolean };
+  /** Index of a building that is large on screen, good for a click test. */
+  bestClickTarget(): number;
+  select(i: number | null): void;
+  selectFirst(): void;
+}
+
+declare global {
+  interface Window {
+    __codevoyage?: CityTestHook;
+  }
+}
+
+/** Initial camera: looking at the centre from the south-east, about 45° above the ground. */
+function framing(layout: CityLayout, aspect: number, fovDeg: number) {
+  const size = layout.citySize;
+  const radius = Math.hypot(layout.width, layout.depth) / 2;
+  const fov = (fovDeg * Math.PI) / 180;
+  // Fit the bounding circle in both the vertical and the horizontal field of view.
+  const hFov = 2 * Math.atan(Math.tan(fov / 2) * Math.max(0.3, aspect));
+  const fit = radius / Math.sin(Math.min(fov, hFov) / 2);
+  const distance = fit * 0.92;
+  const elevation = (44 * Math.PI) / 180;
+  const azimuth = (35 * Math.PI) / 180;
+  const target = new THREE.Vector3(0, size * 0.02, 0);
+  const position = new THREE.Vector3(
+    distance * Math.cos(elevation) * Math.sin(azimuth),
+    distance * Math.sin(elevation),
+    distance * Math.cos(elevation) * Math.cos(azimuth),
+  );
+  return { position, target };
+}
+
+function CameraRig({ layout, resetSignal }: { layout: CityLayout; resetSignal: number }) {
+  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
+  const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
+  const size = useThree((s) => s.size);
+  const invalidate = useThree((s) => s.invalidate);
+  const aspect = size.height > 0 ? size.width / size.height : 1;
+  const framedFor = useRef<{ layout: CityLayout; reset: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const last = framedFor.current;
+    if (last && last.layout === layout && last.reset === resetSignal) return;
+    if (!controls) return;
+    framedFor.current = { layout, reset: resetSignal };
+    const { position, target } = framing(layout, aspect, camera.fov);
+    camera.near = layout.citySize * 0.005;
+    camera.far = layout.citySize * 20;
+    camera.position.copy(position);
+    camera.updateProjectionMatrix();
+    controls.target.copy(target);
+    controls.update();
+    invalidate();
+  }, [layout, resetSignal, camera, controls, aspect, invalidate]);
+  return null;
+}
+
+interface BuildingsProps extends Omit<CityViewProps, 'resetSignal'> {
+  hovered: number | null;
+}
+
+function Buildings({ layout, heights, colors, highlight, selected, hovered, onHover, onSelect }: BuildingsProps) {
+  const invalidate = useThree((s) => s.invalidate);
+  const count = layout.buildings.count;
+  const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
+  const material = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.72, metalness: 0.04 }), []);
+  const mesh = useMemo(() => {
+    const m = new THREE.InstancedMesh(geometry, material, Math.max(1, count));
+    m.count = count;
+    // Colours must exist before the first render so the shader is compiled with them.
+    m.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, count) * 3), 3);
+    m.castShadow = true;
+    m.receiveShadow = true;
+    m.frustumCulled = false;
+    return m;
+  }, [geometry, material, count]);
+  const finalColors = useRef<Float32Array>(new Float32Array(0));
+
+  useEffect(
+    () => () => {
+      geometry.dispose();
+      material.dispose();
+    },
+    [geometry, material],
+  );
+  useEffect(() => () => mesh.dispose(), [mesh]);
+
+  useLayoutEffect(() => {
+    const b = layout.buildings;
+    const m = new THREE.Matrix4();
+    for (let i = 0; i < count; i++) {
+      m.makeScale(b.width[i] ?? 0, Math.max(0.01, heights[i] ?? 0), b.depth[i] ?? 0);
+      m.setPosition(b.x[i] ?? 0, b.y[i] ?? 0, b.z[i] ?? 0);
+      mesh.setMatrixAt(i, m);
+    }
+    mesh.instanceMatrix.needsUpdate = true;
+    // Raycasting tests the bounds first: they must follow the new matrices.
+    mesh.computeBoundingBox();
+    mesh.computeBoundingSphere();
+    invalidate();
+  }, [mesh, layout, heights, count, invalidate]);
+
+  useLayoutEffect(() => {
+    const attr = mesh.instanceColor;
+    if (!attr) return;
+    const out = composeBuildingColors(colors, highlight, selected, new Float32Array(count * 3));
+    finalColors.current = out;
+    (attr.array as Float32Array).set(out.subarray(0, attr.array.length));
+    attr.needsUpdate = true;
+    invalidate();
+  }, [mesh, colors, highlight, selected, count, invalidate]);
+
+  // Hover: brighten one instance, restore it afterwards (no full colour rewrite per move).
+  useLayoutEffect(() => {
+    const attr = mesh.instanceColor;
+    if (!attr || hovered === null || hovered >= count || hovered === selected) return;
+    const arr = attr.array as Float32Array;
+    const base = finalColors.current;
+    for (let k = 0; k < 3; k++) {
+      const v = base[hovered * 3 + k] ?? 0;
+      arr[hovered * 3 + k] = v + (1 - v) * 0.45;
+    }
+    attr.needsUpdate = true;
+    invalidate();
+    return () => {
+      for (let k = 0; k < 3; k++) arr[hovered * 3 + k] = finalColors.current[hovered * 3 + k] ?? 0;
+      attr.needsUpdate = true;
+      invalidate();
+    };
+  }, [mesh, hovered, selected, count, invalidate, colors, highlight]);
+
+  const move = (e: ThreeEvent<PointerEvent>) => {
+    e.stopPropagation();
+    onHover(e.instanceId ?? null, e.nativeEvent.clientX, e.nativeEvent.clientY);
+  };
+  const click = (e: ThreeEvent<MouseEvent>) => {
+    e.stopPropagation();
+    // A drag that orbits the camera is not a selection.
+    if (e.delta > 6) return;
+    onSelect(e.instanceId ?? null);
+  };
+  return (
+    <primitive
+      object={mesh}
+      onPointerMove={move}
+      onPointerOut={(e: ThreeEvent<PointerEvent>) => onHover(null, e.nativeEvent.clientX, e.nativeEvent.clientY)}
+      onClick={click}
+    />
+  );
+}
+
+function Districts({ layout }: { layout: CityLayout }) {
+  const invalidate = useThree((s) => s.invalidate);
+  const count = layout.districts.count;
+  const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
+  const material = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.95, metalness: 0 }), []);
+  const mesh = useMemo(() => {
+    const m = new THREE.InstancedMesh(geometry, material, Math.max(1, count));
+    m.count = count;
+    m.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, count) * 3), 3);
+    m.receiveShadow = true;
+    m.frustumCulled = false;
+    // Platforms are ground, not targets: clicks go through them to the background.
+    m.raycast = () => undefined;
+    return m;
+  }, [geometry, material, count]);
+  useEffect(
+    () => () => {
+      geometry.dispose();
+      material.dispose();
+    },
+    [geometry, material],
+  );
+  useEffect(() => () => mesh.dispose(), [mesh]);
+
+  useLayoutEffect(() => {
+    const d = layout.districts;
+    const m = new THREE.Matrix4();
+    const attr = mesh.instanceColor;
+    const arr = attr ? (attr.array as Float32Array) : null;
+    for (let i = 0; i < count; i++) {
+      m.makeScale(d.width[i] ?? 0, d.height[i] ?? 0, d.depth[i] ?? 0);
+      m.setPosition(d.x[i] ?? 0, d.y[i] ?? 0, d.z[i] ?? 0);
+      mesh.setMatrixAt(i, m);
+      if (arr) {
+        const c = districtColor(d.level[i] ?? 0, layout.maxLevel);
+        arr[i * 3] = srgbToLinear(c[0]);
+        arr[i * 3 + 1] = srgbToLinear(c[1]);
+        arr[i * 3 + 2] = srgbToLinear(c[2]);
+      }
+    }
+    mesh.instanceMatrix.needsUpdate = true;
+    if (attr) attr.needsUpdate = true;
+    mesh.computeBoundingSphere();
+    invalidate();
+  }, [mesh, layout, count, invalidate]);
+
+  return <primitive object={mesh} />;
+}
+
+/** White outline around the selected building. */
+function SelectionOutline({ layout, heights, selected }: { layout: CityLayout; heights: Float32Array; selected: number | null }) {
+  const invalidate = useThree((s) => s.invalidate);
+  const lines = useMemo(() => {
+    const box = new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0);
+    const edges = new THREE.EdgesGeometry(box);
+    box.dispose();
+    const l = new THREE.LineSegments(edges, new THREE.LineBasicMaterial({ color: '#ffffff' }));
+    l.raycast = () => undefined;
+    return l;
+  }, []);
+  useEffect(
+    () => () => {
+      lines.geometry.dispose();
+      (lines.material as THREE.Material).dispose();
+    },
+    [lines],
+  );
+  useLayoutEffect(() => {
+    const b = layout.buildings;
+    if (selected === null || selected >= b.count) {
+      lines.visible = false;
+    } else {
+      const grow = 1.06;
+      lines.visible = true;
+      lines.scale.set((b.width[selected] ?? 0) * grow, (heights[selected] ?? 0) * 1.02 + 0.5, (b.depth[selected] ?? 0) * grow);
+      lines.position.set(b.x[selected] ?? 0, b.y[selected] ?? 0, b.z[selected] ?? 0);
+    }
+    invalidate();
+  }, [lines, layout, heights, selected, invalidate]);
+  return <primitive object={lines} />;
+}
+
+/** Names of the main top-level folders, floating over their districts. */
+function DistrictLabels({ layout }: { layout: CityLayout }) {
+  const labels = useMemo(() => {
+    const d = layout.districts;
+    const cityArea = layout.width * layout.depth;
+    const out: { key: string; name: string; position: [number, number, number] }[] = [];
+    for (let i = 0; i < d.count; i++) {
+      const area = (d.width[i] ?? 0) * (d.depth[i] ?? 0);
+      if (d.level[i] !== 1 || area < cityArea * 0.015) continue;
+      const dir = d.dirs[i];
+      if (!dir) continue;
+      // Anchor at the district's front edge (towards the default camera) so labels do not sit
+      // on top of the buildings they name.
+      out.push({
+        key: dir.path,
+        name: dir.name,
+        position: [(d.x[i] ?? 0) - (d.width[i] ?? 0) * 0.25, (d.y[i] ?? 0) + (d.height[i] ?? 0), (d.z[i] ?? 0) + (d.depth[i] ?? 0) / 2],
+      });
+    }
+    return out.slice(0, 16);
+  }, [layout]);
+  return (
+    <>
+      {labels.map((l) => (
+        <Html key={l.key} position={l.position} center zIndexRange={[5, 0]} style={{ pointerEvents: 'none' }}>
+          <div className="whitespace-nowrap rounded bg-slate-950/75 px-1.5 py-0.5 font-mono text-[11px] text-slate-200 shadow">
+            {l.name}/
+          </div>
+        </Html>
+      ))}
+    </>
+  );
+}
+
+function Lights({ size }: { size: number }) {
+  const half = size * 0.75;
+  return (
+    <>
+      <hemisphereLight args={['#dbe4f0', '#1e293b', 1.5]} />
+      <ambientLight intensity={0.25} />
+      <directionalLight
+        // From the viewer's upper left, so shadows fall visibly beside the buildings.
+        position={[-size * 0.55, size * 0.95, size * 0.35]}
+        intensity={2.4}
+        castShadow
+        shadow-mapSize={[2048, 2048]}
+        shadow-bias={-0.0004}
+        shadow-normalBias={size * 0.0005}
+        shadow-camera-left={-half}
+        shadow-camera-right={half}
+        shadow-camera-top={half}
+        shadow-camera-bottom={-half}
+        shadow-camera-near={size * 0.05}
+        shadow-camera-far={size * 3}
+      />
+      <directionalLight position={[size * 0.6, size * 0.35, -size * 0.2]} intensity={0.5} color="#a5b4fc" />
+    </>
+  );
+}
+
+function Ground({ size }: { size: number }) {
+  return (
+    <mesh rotation-x={-Math.PI / 2} position-y={-size * 0.001} receiveShadow raycast={() => undefined}>
+      <planeGeometry args={[size * 8, size * 8]} />
+      <meshStandardMaterial color="#080d1a" roughness={1} />
+    </mesh>
+  );
+}
+
+function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 'heights' | 'onSelect'>) {
+  const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
+  useEffect(() => {
+    const b = layout.buildings;
+    const screenPositionOf = (i: number) => {
+      const v = new THREE.Vector3(b.x[i] ?? 0, (b.y[i] ?? 0) + (heights[i] ?? 0), b.z[i] ?? 0).project(camera);
+      const rect = gl.domElement.getBoundingClientRect();
+      return {
+        x: rect.left + ((v.x + 1) / 2) * rect.width,
+        y: rect.top + ((1 - v.y) / 2) * rect.height,
+        visible: v.z < 1 && Math.abs(v.x) < 0.95 && Math.abs(v.y) < 0.95,
+      };
+    };
+    const hook: CityTestHook = {
+      buildingCount: b.count,
+      screenPositionOf,
+      bestClickTarget: () => {
+        // The largest roof whose centre is on screen: roofs are never hidden behind others'
+        // walls when they are the tallest around, so prefer big and tall.
+        let best = -1;
+        let bestScore = -1;
+        for (let i = 0; i < b.count; i++) {
+          const p = screenPositionOf(i);
+          if (!p.visible) continue;
+          const score = (b.width[i] ?? 0) * (b.depth[i] ?? 0) * (1 + (heights[i] ?? 0));
+          if (score > bestScore) {
+            bestScore = score;
+            best = i;
+          }
+        }
+        return best;
+      },
+      select: (i) => onSelect(i),
+      selectFirst: () => onSelect(b.count > 0 ? 0 : null),
+    };
+    window.__codevoyage = hook;
+    return () => {
+      if (window.__codevoyage === hook) delete window.__codevoyage;
+    };
+  }, [layout, heights, camera, gl, onSelect]);
+  return null;
+}
+
+/** The 3D city. Fills its parent. */
+export function CityView(props: CityViewProps) {
+  const { layout, heights, selected, onSelect, resetSignal } = props;
+  const [hovered, setHovered] = useState<number | null>(null);
+  const size = layout.citySize;
+  const onHover = props.onHover;
+  const hover = (i: number | null, x: number, y: number) => {
+    setHovered(i);
+    onHover(i, x, y);
+  };
+  return (
+    <Canvas
+      frameloop="demand"
+      shadows
+      flat
+      dpr={[1, 2]}
+      camera={{ fov: 40, near: size * 0.005, far: size * 20, position: [size, size, size] }}
+      gl={{ antialias: true, powerPreference: 'high-performance' }}
+      onPointerMissed={() => onSelect(null)}
+      onPointerLeave={() => hover(null, 0, 0)}
+    >
+      <color attach="background" args={[BACKGROUND]} />
+      <fog attach="fog" args={[BACKGROUND, size * 2.2, size * 6]} />
+      <Lights size={size} />
+      <Ground size={size} />
+      <Districts layout={layout} />
+      <Buildings {...props} onHover={hover} hovered={hovered} />
+      <DistrictLabels layout={layout} />
+      <SelectionOutline layout={layout} heights={heights} selected={selected} />
+      <OrbitControls
+        makeDefault
+        enableDamping
+        dampingFactor={0.12}
+        maxPolarAngle={Math.PI / 2 - 0.08}
+        minDistance={size * 0.02}
+        maxDistance={size * 6}
+        screenSpacePanning={false}
+        zoomToCursor
+      />
+      <CameraRig layout={layout} resetSignal={resetSignal} />
+      <TestHook layout={layout} heights={heights} onSelect={onSelect} />
+    </Canvas>
+  );
+}
