@@ -1,0 +1,130 @@
+//! The API driven through the router with `oneshot` (no socket), on a real SQLite file.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use codevoyage_model::{FileMetrics, LineCounts};
+use codevoyage_server::{AppState, router};
+use codevoyage_store::cache::Cache;
+use codevoyage_store::{FileRecord, Store};
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn metrics(language: &str, code: u64) -> FileMetrics {
+    FileMetrics {
+        language: Some(language.into()),
+        lines: LineCounts { code, comment: 1, blank: 2 },
+        bytes: code * 20,
+        functions: vec![],
+        cyclomatic: 3,
+        cognitive: 0,
+        maintainability_index: None,
+        binary: false,
+        diagnostics: vec![],
+    }
+}
+
+async fn seeded() -> (tempfile::TempDir, Store, i64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_sqlite_file(&dir.path().join("cv.db")).await.expect("open");
+    store.migrate().await.expect("migrate");
+    let repo = store.upsert_repository("demo", "/src/demo").await.expect("repo");
+    let analysis = store.create_analysis(repo.id).await.expect("analysis");
+    let files = vec![
+        FileRecord { path: "src/app/main.py".into(), blob_id: None, metrics: metrics("Python", 40), revisions: 3 },
+        FileRecord { path: "src/lib.rs".into(), blob_id: None, metrics: metrics("Rust", 10), revisions: 1 },
+        FileRecord { path: "README.md".into(), blob_id: None, metrics: metrics("Markdown", 5), revisions: 2 },
+    ];
+    store.replace_files(repo.id, analysis, &files).await.expect("files");
+    store.finish_analysis(analysis, repo.id, Some("0123456789abcdef0123456789abcdef01234567"), false).await.expect("finish");
+    (dir, store, repo.id)
+}
+
+async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
+    let response = app.oneshot(Request::get(uri).body(Body::empty()).expect("request")).await.expect("response");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 << 20).await.expect("body");
+    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, value)
+}
+
+#[tokio::test]
+async fn health_and_repository_list() {
+    let (_dir, store, id) = seeded().await;
+    let app = router(AppState::new(store, Cache::memory()));
+    let (status, body) = get(app.clone(), "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+
+    let (status, body) = get(app.clone(), "/api/v1/repositories").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], id);
+    assert_eq!(items[0]["name"], "demo");
+    assert_eq!(items[0]["total_files"], 3);
+    assert_eq!(items[0]["languages"][0]["language"], "Python");
+    assert!(items[0]["last_analyzed_at"].as_str().expect("analysed").ends_with('Z'));
+
+    let (status, body) = get(app, &format!("/api/v1/repositories/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["head"], "0123456789abcdef0123456789abcdef01234567");
+}
+
+#[tokio::test]
+async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
+    let (_dir, store, id) = seeded().await;
+    let cache = Cache::memory();
+    let app = router(AppState::new(store, cache.clone()));
+    let uri = format!("/api/v1/repositories/{id}/tree");
+    let (status, first) = get(app.clone(), &uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["revision"], "0123456789abcdef0123456789abcdef01234567");
+    let root = &first["root"];
+    assert_eq!(root["kind"], "dir");
+    assert_eq!(root["children"][0]["path"], "src");
+    assert_eq!(root["children"][0]["children"][0]["path"], "src/app");
+    assert_eq!(root["children"][0]["children"][0]["children"][0]["lines"]["code"], 40);
+    assert_eq!(root["children"][0]["children"][0]["children"][0]["revisions"], 3);
+    assert_eq!(root["children"][1]["name"], "README.md");
+
+    let misses = cache.stats().misses;
+    let (_, second) = get(app, &uri).await;
+    assert_eq!(first, second);
+    assert_eq!(cache.stats().misses, misses, "second read is a cache hit");
+    assert!(cache.stats().hits >= 1);
+}
+
+#[tokio::test]
+async fn errors_have_stable_codes_and_helpful_messages() {
+    let (_dir, store, _id) = seeded().await;
+    let app = router(AppState::new(store.clone(), Cache::memory()));
+    let (status, body) = get(app.clone(), "/api/v1/repositories/999/tree").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+    assert!(body["message"].as_str().expect("message").contains("999"));
+
+    let (status, body) = get(app.clone(), "/api/v1/repositories/abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "bad_request");
+
+    let (status, body) = get(app.clone(), "/api/v1/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+
+    // A repository registered but never analysed has no city yet.
+    let fresh = store.upsert_repository("fresh", "/src/fresh").await.expect("repo");
+    let (status, body) = get(app, &format!("/api/v1/repositories/{}/tree", fresh.id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body["message"].as_str().expect("message").contains("analyze"));
+}
+
+#[tokio::test]
+async fn client_side_routes_get_the_ui_shell_with_security_headers() {
+    let (_dir, store, _id) = seeded().await;
+    let app = router(AppState::new(store, Cache::memory()));
+    let response = app.oneshot(Request::get("/repositories/1").body(Body::empty()).expect("request")).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let ct = response.headers()["content-type"].to_str().expect("ascii").to_string();
+    assert!(ct.starts_with("text/html"), "{ct}");
+}
