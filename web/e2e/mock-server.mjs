@@ -6,6 +6,7 @@
 //   --repo PATH  serve a real directory as a repository (lines counted here, revisions from
 //                `git log` when PATH is a git work tree); may be repeated.
 //   (none)       serve one synthetic, deterministic repository.
+//   --synthetic N  size of the synthetic repository (default 400 files).
 //   --empty      serve no repositories (empty state).
 //   --fail       answer every API call with a 500 error body (error state).
 import { createServer } from 'node:http';
@@ -25,6 +26,7 @@ const opt = (name, dflt) => {
 const port = Number(opt('--port', process.env.PORT ?? '4173'));
 const repoPaths = args.flatMap((a, i) => (a === '--repo' ? [args[i + 1]] : [])).filter(Boolean);
 const empty = args.includes('--empty');
+const syntheticSize = Number(opt('--synthetic', '400'));
 const fail = args.includes('--fail');
 
 const LANGS = {
@@ -118,7 +120,7 @@ function syntheticTree() {
     let remaining = budget, k = 0;
     while (remaining > 0) {
       const child = (n) => (path ? `${path}/${n}` : n);
-      if (depth < 4 && remaining > 6 && rand() < 0.3) {
+      if (depth < 6 && remaining > 6 && rand() < 0.3) {
         const share = Math.max(2, Math.floor(remaining * (0.2 + rand() * 0.4)));
         dirs.push(build(child(`${names[(k + depth) % names.length]}${k}`), depth + 1, share));
         remaining -= share;
@@ -138,7 +140,7 @@ function syntheticTree() {
     files.sort((x, y) => (x.name < y.name ? -1 : 1));
     return { kind: 'dir', name: path.split('/').pop() ?? '', path, children: [...dirs, ...files] };
   };
-  return build('', 0, 400);
+  return build('', 0, syntheticSize);
 }
 
 function summarize(tree) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildingHeights, heightMetric, normalize } from './metrics';
+import { buildingHeights, defaultHeightOptions, heightMetric, normalize } from './metrics';
 import { file } from './testTrees';
 
 describe('normalize', () => {
@@ -40,5 +40,15 @@ describe('buildingHeights', () => {
   it('gives all-zero metrics the minimum height', () => {
     const h = buildingHeights([file('a', 0), file('b', 0)], heightMetric('code'), { maxHeight: 10, minHeight: 1 });
     expect(Array.from(h)).toEqual([1, 1]);
+  });
+});
+
+describe('defaultHeightOptions', () => {
+  it('keeps big cities lower than small ones, within bounds', () => {
+    const small = defaultHeightOptions(1000, 200);
+    const big = defaultHeightOptions(1000, 30_000);
+    expect(small.maxHeight).toBeCloseTo(220, 5);
+    expect(big.maxHeight).toBeCloseTo(60, 5);
+    expect(big.minHeight).toBeLessThan(big.maxHeight);
   });
 });

@@ -84,7 +84,13 @@ export function buildingHeights(
   return out;
 }
 
-/** Default height range for a city of side `citySize`. */
-export function defaultHeightOptions(citySize: number): HeightOptions {
-  return { scale: 'sqrt', maxHeight: citySize * 0.22, minHeight: citySize * 0.002 };
+/**
+ * Default height range for a city of side `citySize` holding `fileCount` buildings. The tallest
+ * building is a few typical building widths high (so a big city does not turn into a field of
+ * needles), at least 6% and at most 22% of the city's side.
+ */
+export function defaultHeightOptions(citySize: number, fileCount = 1): HeightOptions {
+  const typicalSide = Math.sqrt((citySize * citySize * 0.5) / Math.max(1, fileCount));
+  const maxHeight = Math.min(citySize * 0.22, Math.max(citySize * 0.06, typicalSide * 5));
+  return { scale: 'sqrt', maxHeight, minHeight: Math.min(citySize * 0.002, maxHeight * 0.05) };
 }

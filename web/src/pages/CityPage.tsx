@@ -64,7 +64,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const layout = useMemo(() => layoutCity(tree.root), [tree]);
   const files = layout.buildings.files;
   const heights = useMemo(
-    () => buildingHeights(files, heightMetric(params.height), defaultHeightOptions(layout.citySize)),
+    () => buildingHeights(files, heightMetric(params.height), defaultHeightOptions(layout.citySize, files.length)),
     [files, params.height, layout.citySize],
   );
   const colors = useMemo(() => buildingColors(files, params.color), [files, params.color]);

@@ -7,8 +7,8 @@
  * Inputs are the pure layout arrays; outputs are hover and selection callbacks with building
  * indices, so the pages never touch three.js.
  */
-import { Canvas, useThree, type ThreeEvent } from '@react-three/fiber';
-import { Html, OrbitControls } from '@react-three/drei';
+import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import { OrbitControls } from '@react-three/drei';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
@@ -271,38 +271,52 @@ function SelectionOutline({ layout, heights, selected }: { layout: CityLayout; h
   return <primitive object={lines} />;
 }
 
-/** Names of the main top-level folders, floating over their districts. */
-function DistrictLabels({ layout }: { layout: CityLayout }) {
-  const labels = useMemo(() => {
-    const d = layout.districts;
-    const cityArea = layout.width * layout.depth;
-    const out: { key: string; name: string; position: [number, number, number] }[] = [];
-    for (let i = 0; i < d.count; i++) {
-      const area = (d.width[i] ?? 0) * (d.depth[i] ?? 0);
-      if (d.level[i] !== 1 || area < cityArea * 0.015) continue;
-      const dir = d.dirs[i];
-      if (!dir) continue;
-      // Anchor at the district's front edge (towards the default camera) so labels do not sit
-      // on top of the buildings they name.
-      out.push({
-        key: dir.path,
-        name: dir.name,
-        position: [(d.x[i] ?? 0) - (d.width[i] ?? 0) * 0.25, (d.y[i] ?? 0) + (d.height[i] ?? 0), (d.z[i] ?? 0) + (d.depth[i] ?? 0) / 2],
-      });
-    }
-    return out.slice(0, 16);
-  }, [layout]);
-  return (
-    <>
-      {labels.map((l) => (
-        <Html key={l.key} position={l.position} center zIndexRange={[5, 0]} style={{ pointerEvents: 'none' }}>
-          <div className="whitespace-nowrap rounded bg-slate-950/75 px-1.5 py-0.5 font-mono text-[11px] text-slate-200 shadow">
-            {l.name}/
-          </div>
-        </Html>
-      ))}
-    </>
-  );
+interface DistrictLabel {
+  key: string;
+  name: string;
+  position: [number, number, number];
+}
+
+/** The main top-level folders, named over their districts. */
+function districtLabels(layout: CityLayout): DistrictLabel[] {
+  const d = layout.districts;
+  const cityArea = layout.width * layout.depth;
+  const out: (DistrictLabel & { area: number })[] = [];
+  for (let i = 0; i < d.count; i++) {
+    const area = (d.width[i] ?? 0) * (d.depth[i] ?? 0);
+    const dir = d.dirs[i];
+    if (d.level[i] !== 1 || area < cityArea * 0.015 || !dir) continue;
+    // Anchor at the middle of the district's front edge (towards the default camera) so the
+    // label does not sit on the buildings it names.
+    out.push({
+      key: dir.path,
+      name: dir.name,
+      area,
+      position: [d.x[i] ?? 0, (d.y[i] ?? 0) + (d.height[i] ?? 0), (d.z[i] ?? 0) + (d.depth[i] ?? 0) / 2],
+    });
+  }
+  return out.sort((a, b) => b.area - a.area).slice(0, 16);
+}
+
+/**
+ * Moves the DOM labels (rendered outside the canvas) to the screen positions of their anchors
+ * on every rendered frame, hiding those behind the camera.
+ */
+function LabelProjector({ labels, container }: { labels: DistrictLabel[]; container: React.RefObject<HTMLDivElement | null> }) {
+  const v = useMemo(() => new THREE.Vector3(), []);
+  useFrame(({ camera, size }) => {
+    const root = container.current;
+    if (!root) return;
+    labels.forEach((l, i) => {
+      const el = root.children[i] as HTMLElement | undefined;
+      if (!el) return;
+      v.set(...l.position).project(camera);
+      const visible = v.z < 1 && Math.abs(v.x) < 1.1 && Math.abs(v.y) < 1.1;
+      el.style.display = visible ? 'block' : 'none';
+      el.style.transform = `translate(-50%, -50%) translate(${((v.x + 1) / 2) * size.width}px, ${((1 - v.y) / 2) * size.height}px)`;
+    });
+  });
+  return null;
 }
 
 function Lights({ size }: { size: number }) {
@@ -389,12 +403,15 @@ export function CityView(props: CityViewProps) {
   const { layout, heights, selected, onSelect, resetSignal } = props;
   const [hovered, setHovered] = useState<number | null>(null);
   const size = layout.citySize;
+  const labels = useMemo(() => districtLabels(layout), [layout]);
+  const labelRoot = useRef<HTMLDivElement>(null);
   const onHover = props.onHover;
   const hover = (i: number | null, x: number, y: number) => {
     setHovered(i);
     onHover(i, x, y);
   };
   return (
+    <div className="relative h-full w-full overflow-hidden">
     <Canvas
       frameloop="demand"
       shadows
@@ -411,7 +428,7 @@ export function CityView(props: CityViewProps) {
       <Ground size={size} />
       <Districts layout={layout} />
       <Buildings {...props} onHover={hover} hovered={hovered} />
-      <DistrictLabels layout={layout} />
+      <LabelProjector labels={labels} container={labelRoot} />
       <SelectionOutline layout={layout} heights={heights} selected={selected} />
       <OrbitControls
         makeDefault
@@ -426,5 +443,17 @@ export function CityView(props: CityViewProps) {
       <CameraRig layout={layout} resetSignal={resetSignal} />
       <TestHook layout={layout} heights={heights} onSelect={onSelect} />
     </Canvas>
+      <div ref={labelRoot} className="pointer-events-none absolute inset-0">
+        {labels.map((l) => (
+          <div
+            key={l.key}
+            className="absolute left-0 top-0 whitespace-nowrap rounded bg-slate-950/75 px-1.5 py-0.5 font-mono text-[11px] text-slate-200 shadow"
+            style={{ display: 'none' }}
+          >
+            {l.name}/
+          </div>
+        ))}
+      </div>
+    </div>
   );
 }
