@@ -11,15 +11,20 @@ use crate::lang::Language;
 pub(crate) struct Spec {
     /// Named nodes that open a function (a new measured unit).
     pub functions: &'static [&'static str],
+    /// Declarations without a body that lizard still lists as functions: TypeScript
+    /// overload signatures (`function_signature`, and `method_signature` in a class body).
+    pub signatures: &'static [&'static str],
     /// Named nodes whose `name` qualifies the functions inside them (`Class.method`).
     pub classes: &'static [&'static str],
     /// Tokens each adding one to lizard-style cyclomatic complexity.
     pub cc_tokens: &'static [&'static str],
     /// Tokens each adding one to strict McCabe cyclomatic complexity.
     pub mccabe_tokens: &'static [&'static str],
-    /// When not empty, a `?` token counts only under one of these parents (so that
-    /// TypeScript's optional `x?: T` is not a branch).
-    pub question_parents: &'static [&'static str],
+    /// Tokens that count only under one of the listed parents (so that TypeScript's
+    /// optional `x?: T`, Java's wildcard `<?>` and C++'s `T&&` are not branches).
+    pub token_parents: &'static [(&'static str, &'static [&'static str])],
+    /// Lexical quirks of lizard reproduced for this language (`QUIRK_*`).
+    pub quirks: u32,
     /// `if` nodes: +1 + nesting, nest their body; +0 when they directly follow `else`.
     pub ifs: &'static [&'static str],
     /// else-if nodes of their own kind (`elif`): +1, no nesting penalty.
@@ -49,6 +54,13 @@ pub(crate) struct Spec {
 
 const NONE: &[&str] = &[];
 
+/// C preprocessor: `#if`, `#ifdef`, `#elif` count; operators inside their conditions don't.
+pub(crate) const QUIRK_PREPROC: u32 = 1;
+/// Rust: the first arm of a `match` does not count, the others do (lizard counts `=>`
+/// after the first); a parameterless closure `|| x` counts (lizard sees `||`); the
+/// `else` of `let … else` counts.
+pub(crate) const QUIRK_RUST: u32 = 2;
+
 macro_rules! spec {
     ($($field:ident : $value:expr),* $(,)?) => {
         Spec {
@@ -60,10 +72,12 @@ macro_rules! spec {
 
 const EMPTY: Spec = Spec {
     functions: NONE,
+    signatures: NONE,
     classes: NONE,
     cc_tokens: NONE,
     mccabe_tokens: NONE,
-    question_parents: NONE,
+    token_parents: &[],
+    quirks: 0,
     ifs: NONE,
     hybrids: NONE,
     structures: NONE,
@@ -99,7 +113,7 @@ pub(crate) static JAVASCRIPT: Spec = spec! {
     classes: &["class_declaration", "class"],
     cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
     mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
-    question_parents: &["ternary_expression"],
+    token_parents: &[("?", &["ternary_expression"])],
     ifs: &["if_statement"],
     structures: &["for_statement", "for_in_statement", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "ternary_expression"],
@@ -112,10 +126,17 @@ pub(crate) static JAVASCRIPT: Spec = spec! {
 pub(crate) static TYPESCRIPT: Spec = spec! {
     functions: &["function_declaration", "function_expression", "arrow_function",
         "method_definition", "generator_function", "generator_function_declaration"],
+    signatures: &["function_signature", "method_signature", "abstract_method_signature"],
     classes: &["class_declaration", "class", "abstract_class_declaration"],
-    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "="],
     mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
-    question_parents: &["ternary_expression", "conditional_type"],
+    token_parents: &[
+        ("?", &["ternary_expression", "conditional_type"]),
+        // lizard's TypeScript reader counts a default parameter value.
+        ("=", &["required_parameter", "optional_parameter"]),
+    ],
+    // lizard reads `p.catch` as the keyword `catch`.
+    operator_leaf: Some(("property_identifier", &["if", "for", "while", "catch", "case"])),
     ifs: &["if_statement"],
     structures: &["for_statement", "for_in_statement", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "ternary_expression"],
@@ -131,6 +152,7 @@ pub(crate) static JAVA: Spec = spec! {
         "record_declaration"],
     cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "?"],
+    token_parents: &[("?", &["ternary_expression"])],
     ifs: &["if_statement"],
     structures: &["for_statement", "enhanced_for_statement", "while_statement", "do_statement",
         "switch_expression", "catch_clause", "ternary_expression"],
@@ -161,7 +183,7 @@ pub(crate) static RUST: Spec = spec! {
     classes: &["impl_item", "trait_item", "mod_item"],
     cc_tokens: &["if", "for", "while", "=>", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "=>", "&&", "||"],
-    question_parents: &["try_expression"],
+    quirks: QUIRK_RUST,
     ifs: &["if_expression"],
     structures: &["for_expression", "while_expression", "loop_expression", "match_expression"],
     nest_only: &["closure_expression"],
@@ -174,8 +196,9 @@ pub(crate) static RUST: Spec = spec! {
 
 pub(crate) static C: Spec = spec! {
     functions: &["function_definition"],
-    cc_tokens: &["if", "for", "while", "case", "&&", "||", "?", "#if"],
+    cc_tokens: &["if", "for", "while", "case", "&&", "||", "?", "#if", "#ifdef", "#elif"],
     mccabe_tokens: &["if", "for", "while", "case", "&&", "||", "?"],
+    quirks: QUIRK_PREPROC,
     ifs: &["if_statement"],
     structures: &["for_statement", "while_statement", "do_statement", "switch_statement",
         "conditional_expression"],
@@ -189,8 +212,15 @@ pub(crate) static C: Spec = spec! {
 pub(crate) static CPP: Spec = spec! {
     functions: &["function_definition"],
     classes: &["class_specifier", "struct_specifier", "namespace_definition"],
-    cc_tokens: &["if", "for", "while", "case", "catch", "&&", "||", "?", "#if"],
+    cc_tokens: &["if", "for", "while", "case", "catch", "&&", "||", "?", "#if", "#ifdef",
+        "#elif"],
     mccabe_tokens: &["if", "for", "while", "case", "catch", "&&", "||", "?"],
+    token_parents: &[
+        ("&&", &["binary_expression"]),
+        ("||", &["binary_expression"]),
+        ("?", &["conditional_expression"]),
+    ],
+    quirks: QUIRK_PREPROC,
     ifs: &["if_statement"],
     structures: &["for_statement", "for_range_loop", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "conditional_expression"],
@@ -208,7 +238,7 @@ pub(crate) static CSHARP: Spec = spec! {
         "record_declaration"],
     cc_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?", "??"],
     mccabe_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?"],
-    question_parents: &["conditional_expression"],
+    token_parents: &[("?", &["conditional_expression"])],
     ifs: &["if_statement"],
     structures: &["for_statement", "foreach_statement", "while_statement", "do_statement",
         "switch_statement", "switch_expression", "catch_clause", "conditional_expression"],
@@ -246,7 +276,7 @@ pub(crate) static PHP: Spec = spec! {
         "||", "?"],
     mccabe_tokens: &["if", "elseif", "for", "foreach", "while", "catch", "case", "&&", "||",
         "?"],
-    question_parents: &["conditional_expression"],
+    token_parents: &[("?", &["conditional_expression"])],
     ifs: &["if_statement"],
     hybrids: &["else_if_clause"],
     structures: &["for_statement", "foreach_statement", "while_statement", "do_statement",
@@ -264,7 +294,6 @@ pub(crate) static KOTLIN: Spec = spec! {
     classes: &["class_declaration", "object_declaration", "companion_object"],
     cc_tokens: &["if", "for", "while", "catch", "&&", "||", "?:"],
     mccabe_tokens: &["if", "for", "while", "catch", "&&", "||", "->"],
-    question_parents: NONE,
     ifs: &["if_expression"],
     structures: &["for_statement", "while_statement", "do_while_statement", "when_expression",
         "catch_block"],
@@ -282,7 +311,7 @@ pub(crate) static SWIFT: Spec = spec! {
     cc_tokens: &["if", "for", "while", "guard", "case", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "guard", "case", "&&", "||", "?"],
     cc_named: &["catch_keyword"],
-    question_parents: &["ternary_expression"],
+    token_parents: &[("?", &["ternary_expression"])],
     ifs: &["if_statement", "guard_statement"],
     structures: &["for_statement", "while_statement", "repeat_while_statement",
         "switch_statement", "catch_block", "ternary_expression"],
@@ -407,10 +436,11 @@ mod tests {
         for &lang in ALL_LANGUAGES {
             let Some((ts, spec)) = grammar(lang) else { continue };
             let leaf = spec.operator_leaf.map(|(k, _)| vec![k]).unwrap_or_default();
-            let named_lists: [(&str, &[&str]); 13] = [
+            let named_lists: [(&str, &[&str]); 14] = [
                 ("cc_named", spec.cc_named),
                 ("operator_leaf", &leaf),
                 ("functions", spec.functions),
+                ("signatures", spec.signatures),
                 ("classes", spec.classes),
                 ("ifs", spec.ifs),
                 ("hybrids", spec.hybrids),
@@ -442,10 +472,16 @@ mod tests {
                     }
                 }
             }
-            for kind in spec.question_parents {
+            for (token, parents) in spec.token_parents {
                 checked += 1;
-                if ts.id_for_node_kind(kind, true) == 0 {
-                    problems.push(format!("{}: question parent {kind:?}", lang.name()));
+                if ts.id_for_node_kind(token, false) == 0 {
+                    problems.push(format!("{}: restricted token {token:?}", lang.name()));
+                }
+                for kind in *parents {
+                    checked += 1;
+                    if ts.id_for_node_kind(kind, true) == 0 {
+                        problems.push(format!("{}: token parent {kind:?}", lang.name()));
+                    }
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! overflow the stack), a per-grammar flag table indexed by node kind id, and no
 //! allocation per node (only per function: its name and two reusable Halstead sets).
 
-use crate::spec::{Spec, grammar, grammar_slot};
+use crate::spec::{QUIRK_PREPROC, QUIRK_RUST, Spec, grammar, grammar_slot};
 use crate::{CyclomaticProfile, Options};
 use crate::lang::Language;
 use codevoyage_model::{FunctionMetrics, Halstead};
@@ -29,10 +29,13 @@ const GOTO: u32 = 1 << 10;
 const CALL: u32 = 1 << 11;
 const PARAMS: u32 = 1 << 12;
 const COMMENT: u32 = 1 << 13;
-const QPARENT: u32 = 1 << 14;
-const QUESTION: u32 = 1 << 15;
+/// A token counted only under some parents (`Spec::token_parents`).
+const RESTRICTED: u32 = 1 << 14;
+/// `preproc_if` / `preproc_elif` (with `QUIRK_PREPROC`).
+const PREPROC_COND: u32 = 1 << 15;
 const ELSE: u32 = 1 << 16;
 const OPLEAF: u32 = 1 << 17;
+const SIGNATURE: u32 = 1 << 18;
 
 /// Flags by node kind id for one grammar, built once per process.
 struct Table {
@@ -40,7 +43,13 @@ struct Table {
     language: tree_sitter::Language,
     /// Qualified names use `::` (Rust, C++) or `.` (everything else).
     separator: &'static str,
-    question_restricted: bool,
+    /// For restricted tokens: the parent kinds under which they count.
+    restricted: Vec<(u16, Vec<u16>)>,
+    quirks: u32,
+    /// Rust kinds used by `QUIRK_RUST`.
+    match_arm: u16,
+    closure_parameters: u16,
+    let_declaration: u16,
     /// Operator texts of `Spec::operator_leaf` that count (Scala `&&`, `||`).
     leaf_ops: &'static [&'static str],
 }
@@ -57,6 +66,7 @@ impl Table {
                 let has = |list: &[&str]| list.contains(&name);
                 for (list, bit) in [
                     (spec.functions, FUNC),
+                    (spec.signatures, SIGNATURE),
                     (spec.classes, CLASS),
                     (spec.ifs, IF),
                     (spec.hybrids, HYBRID),
@@ -67,7 +77,6 @@ impl Table {
                     (spec.calls, CALL),
                     (spec.parameter_lists, PARAMS),
                     (spec.comments, COMMENT),
-                    (spec.question_parents, QPARENT),
                     (spec.cc_named, CC | MCC),
                 ] {
                     if has(list) {
@@ -84,12 +93,18 @@ impl Table {
                 if spec.logical_ops.contains(&name) {
                     f |= LOGIC;
                 }
-                if name == "?" {
-                    f |= QUESTION;
+                if spec.token_parents.iter().any(|(t, _)| *t == name) {
+                    f |= RESTRICTED;
                 }
                 if name == "else" {
                     f |= ELSE;
                 }
+            }
+            if spec.quirks & QUIRK_PREPROC != 0
+                && ts.node_kind_is_named(id16)
+                && (name == "preproc_if" || name == "preproc_elif")
+            {
+                f |= PREPROC_COND;
             }
             if let Some((leaf, _)) = spec.operator_leaf
                 && leaf == name
@@ -103,12 +118,32 @@ impl Table {
             Language::Rust | Language::Cpp | Language::CppHeader | Language::CHeader => "::",
             _ => ".",
         };
+        let ids_of = |name: &str, named: bool| -> Vec<u16> {
+            (0..count)
+                .filter_map(|id| u16::try_from(id).ok())
+                .filter(|&id| {
+                    ts.node_kind_is_named(id) == named && ts.node_kind_for_id(id) == Some(name)
+                })
+                .collect()
+        };
+        let mut restricted = Vec::new();
+        for (token, parents) in spec.token_parents {
+            let parent_ids: Vec<u16> = parents.iter().flat_map(|p| ids_of(p, true)).collect();
+            for id in ids_of(token, false) {
+                restricted.push((id, parent_ids.clone()));
+            }
+        }
+        let named_id = |name: &str| ts.id_for_node_kind(name, true);
         Table {
+            restricted,
+            quirks: spec.quirks,
+            match_arm: named_id("match_arm"),
+            closure_parameters: named_id("closure_parameters"),
+            let_declaration: named_id("let_declaration"),
             flags,
 
             language: ts,
             separator,
-            question_restricted: !spec.question_parents.is_empty(),
             leaf_ops: spec.operator_leaf.map_or(&[][..], |(_, ops)| ops),
         }
     }
@@ -324,7 +359,7 @@ impl<'a> Walker<'a> {
                 .unwrap_or_default();
             self.classes.push((node.id(), name));
         }
-        if f & FUNC != 0 {
+        if f & FUNC != 0 || (f & SIGNATURE != 0 && self.is_listed_signature(node)) {
             self.push_frame(node);
             return;
         }
@@ -338,21 +373,23 @@ impl<'a> Walker<'a> {
             let frame = self.frames.last_mut().expect("checked above");
             frame.total_operators += 1;
             frame.operators.insert(node.kind_id());
-            if f & (CC | MCC) != 0 {
-                let counts = if f & QUESTION != 0 && self.t.question_restricted {
-                    node.parent()
-                        .is_some_and(|p| self.t.get(p.kind_id()) & QPARENT != 0)
-                } else {
-                    true
-                };
-                if counts {
-                    if f & CC != 0 {
-                        frame.cc += 1;
-                    }
-                    if f & MCC != 0 {
-                        frame.mccabe += 1;
-                    }
+            let counts = f & (CC | MCC | LOGIC) != 0 && self.token_counts(node, f);
+            if counts {
+                let frame = self.frames.last_mut().expect("checked above");
+                if f & CC != 0 {
+                    frame.cc += 1;
                 }
+                if f & MCC != 0 {
+                    frame.mccabe += 1;
+                }
+            }
+            if f & ELSE != 0
+                && self.t.quirks & QUIRK_RUST != 0
+                && node.parent().is_some_and(|p| p.kind_id() == self.t.let_declaration)
+            {
+                let frame = self.frames.last_mut().expect("checked above");
+                frame.cc += 1;
+                frame.mccabe += 1;
             }
             if f & ELSE != 0
                 && !node
@@ -361,21 +398,24 @@ impl<'a> Walker<'a> {
             {
                 add += 1;
             }
-            if f & LOGIC != 0 && self.starts_logical_run(node) {
+            if f & LOGIC != 0 && counts && self.starts_logical_run(node) {
                 add += 1;
             }
         } else if node.child_count() == 0 || f & COMMENT != 0 {
             if f & OPLEAF != 0 {
                 let text = self.text(node);
                 if self.t.leaf_ops.iter().any(|op| op.as_bytes() == text) {
+                    let symbolic = !text.first().is_some_and(u8::is_ascii_alphabetic);
                     let frame = self.frames.last_mut().expect("checked above");
                     frame.cc += 1;
-                    frame.mccabe += 1;
+                    if symbolic {
+                        frame.mccabe += 1;
+                    }
                     let prev_same = node.parent().and_then(|p| p.child(0)).is_some_and(|l| {
                         l.kind_id() == node.parent().map_or(0, |p| p.kind_id())
                             && l.child(1).is_some_and(|o| self.text(o) == text)
                     });
-                    if !prev_same {
+                    if symbolic && !prev_same {
                         add += 1;
                     }
                 }
@@ -390,6 +430,14 @@ impl<'a> Walker<'a> {
                 frame.operands.insert(h);
             }
         } else {
+            if self.t.quirks & QUIRK_RUST != 0
+                && node.kind_id() == self.t.closure_parameters
+                && node.child_count() == 2
+            {
+                // lizard reads `|| expr` as a logical or.
+                let frame = self.frames.last_mut().expect("checked above");
+                frame.cc += 1;
+            }
             if f & IF != 0 {
                 let after_else = node
                     .prev_sibling()
@@ -425,6 +473,61 @@ impl<'a> Walker<'a> {
             self.nest.push(node.id());
             frame.max_nesting = frame.max_nesting.max(nesting + 1);
         }
+    }
+
+    /// Overload signatures count as functions at top level and in class bodies, not in
+    /// interfaces or object types (as lizard lists them).
+    fn is_listed_signature(&self, node: Node<'_>) -> bool {
+        node.kind() == "function_signature"
+            || node.parent().is_some_and(|p| p.kind() == "class_body")
+    }
+
+    /// Whether a decision token counts where it stands: restricted tokens only under their
+    /// parents, C preprocessor conditions never, Rust's first match arm never.
+    fn token_counts(&self, node: Node<'_>, f: u32) -> bool {
+        let parent = node.parent();
+        if f & RESTRICTED != 0 {
+            let kind = node.kind_id();
+            let Some(parent) = parent else { return false };
+            let pk = parent.kind_id();
+            if !self
+                .t
+                .restricted
+                .iter()
+                .any(|(t, parents)| *t == kind && parents.contains(&pk))
+            {
+                return false;
+            }
+        }
+        if self.t.quirks & QUIRK_PREPROC != 0 && !node.kind().starts_with('#') {
+            let mut anc = parent;
+            for _ in 0..12 {
+                let Some(a) = anc else { break };
+                if self.t.get(a.kind_id()) & PREPROC_COND != 0 {
+                    if a.child_by_field_name("condition")
+                        .is_some_and(|c| c.byte_range().contains(&node.start_byte()))
+                    {
+                        return false;
+                    }
+                    break;
+                }
+                anc = a.parent();
+            }
+        }
+        if self.t.quirks & QUIRK_RUST != 0 && node.kind() == "=>" {
+            let Some(arm) = parent.filter(|p| p.kind_id() == self.t.match_arm) else {
+                return false;
+            };
+            let mut prev = arm.prev_named_sibling();
+            while let Some(p) = prev {
+                if p.kind_id() == self.t.match_arm {
+                    return true;
+                }
+                prev = p.prev_named_sibling();
+            }
+            return false;
+        }
+        true
     }
 
     /// A logical operator adds one unless it continues a run of the same operator
