@@ -3,7 +3,19 @@ import { useState } from 'react';
 import { formatCount } from '../format';
 import type { Legend as LegendData } from '../layout/colors';
 
-export function Legend({ legend, heightLabel }: { legend: LegendData; heightLabel: string }) {
+export function Legend({
+  legend,
+  heightLabel,
+  activeKey,
+  onPick,
+}: {
+  legend: LegendData;
+  heightLabel: string;
+  /** Legend key currently highlighted, if any. */
+  activeKey?: string | null;
+  /** Called with a language key when its entry is clicked (not offered for "Other"). */
+  onPick?: (key: string) => void;
+}) {
   const [open, setOpen] = useState(true);
   return (
     <div data-testid="legend" className="absolute bottom-3 left-3 w-64 rounded-lg border border-slate-800 bg-slate-900/90 p-3 text-xs shadow-xl backdrop-blur">
@@ -27,13 +39,24 @@ export function Legend({ legend, heightLabel }: { legend: LegendData; heightLabe
             <div className="mb-1 text-slate-300">Colour: {legend.title.toLowerCase()}</div>
             {legend.kind === 'categorical' ? (
               <ul className="space-y-0.5">
-                {legend.entries.map((e) => (
-                  <li key={e.key} className="flex items-center gap-2 text-slate-300">
-                    <span className="h-3 w-3 shrink-0 rounded-sm" style={{ background: e.color }} />
-                    <span className="flex-1 truncate">{e.label}</span>
-                    <span className="tabular-nums text-slate-500">{formatCount(e.files)} files</span>
-                  </li>
-                ))}
+                {legend.entries.map((e) => {
+                  const pickable = onPick && e.key !== 'Other';
+                  const active = activeKey === e.key;
+                  return (
+                    <li key={e.key}>
+                      <button
+                        disabled={!pickable}
+                        onClick={() => pickable && onPick(e.key)}
+                        title={pickable ? `Highlight ${e.label} files` : undefined}
+                        className={`flex w-full items-center gap-2 rounded px-1 text-left text-slate-300 ${pickable ? 'hover:bg-slate-800' : ''} ${active ? 'bg-slate-700/70' : ''}`}
+                      >
+                        <span className="h-3 w-3 shrink-0 rounded-sm" style={{ background: e.color }} />
+                        <span className="flex-1 truncate">{e.label}</span>
+                        <span className="tabular-nums text-slate-500">{formatCount(e.files)} files</span>
+                      </button>
+                    </li>
+                  );
+                })}
               </ul>
             ) : (
               <div>

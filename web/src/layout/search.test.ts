@@ -23,4 +23,10 @@ describe('search', () => {
     const mask = searchMask([file('a/x.ts', 1), file('b/y.py', 1)], '.py');
     expect(Array.from(mask ?? [])).toEqual([0, 1]);
   });
+  it('matches languages with lang:', () => {
+    const files = [file('a.py', 1, { language: 'Python' }), file('b', 1, { language: null }), file('c.rs', 1, { language: 'Rust' })];
+    expect(Array.from(searchMask(files, 'lang:python') ?? [])).toEqual([1, 0, 0]);
+    expect(Array.from(searchMask(files, 'lang: Unknown') ?? [])).toEqual([0, 1, 0]);
+    expect(searchMask(files, 'lang:')).toBeNull();
+  });
 });

@@ -1,7 +1,7 @@
 /**
- * Search over building paths. A query is a case-insensitive substring, or a glob when it holds
- * `*` or `?` (`**` crosses folders, `*` does not). Pure, so the render layer only receives the
- * resulting mask.
+ * Search over buildings. A query is a case-insensitive path substring, a glob when it holds
+ * `*` or `?` (`**` crosses folders, `*` does not), or `lang:NAME` for a language (`lang:unknown`
+ * for files without one). Pure, so the render layer only receives the resulting mask.
  */
 import type { FileNode } from '../api/types';
 
@@ -38,13 +38,26 @@ export function pathMatcher(query: string): ((path: string) => boolean) | null {
   return (p) => p.toLowerCase().includes(lower);
 }
 
+/** Returns a predicate over files for `query`, or null when the query is blank. */
+export function fileMatcher(query: string): ((file: FileNode) => boolean) | null {
+  const q = query.trim();
+  const lang = /^lang:\s*(.*)$/i.exec(q);
+  if (lang) {
+    const name = (lang[1] ?? '').trim().toLowerCase();
+    if (name === '') return null;
+    return (f) => (f.language ?? 'unknown').toLowerCase() === name;
+  }
+  const match = pathMatcher(q);
+  return match ? (f) => match(f.path) : null;
+}
+
 /** 1 for each file matching `query`, 0 otherwise; null when the query is blank. */
 export function searchMask(files: readonly FileNode[], query: string): Uint8Array | null {
-  const match = pathMatcher(query);
+  const match = fileMatcher(query);
   if (!match) return null;
   const mask = new Uint8Array(files.length);
   files.forEach((f, i) => {
-    mask[i] = match(f.path) ? 1 : 0;
+    mask[i] = match(f) ? 1 : 0;
   });
   return mask;
 }

@@ -2,7 +2,7 @@
  * `/repositories/{id}`: the city of one repository, with metric mapping, search, legend,
  * stats, hover tooltip and a details panel. View state lives in the URL query.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { Repository, RepositoryTree } from '../api/types';
 import { useApi } from '../api/useApi';
@@ -73,7 +73,6 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
   const [hover, setHover] = useState<HoverState | null>(null);
   const [resetSignal, setResetSignal] = useState(0);
-  // The box keeps its own text (the URL copy is trimmed of nothing but may lag a render).
   const [query, setQuery] = useState(params.q);
 
   const onHover = useCallback((index: number | null, x: number, y: number) => {
@@ -83,6 +82,31 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     (index: number | null) => setParams({ file: index === null ? null : (files[index]?.path ?? null) }),
     [files, setParams],
   );
+
+  const setSearch = useCallback(
+    (q: string) => {
+      setQuery(q);
+      setParams({ q });
+    },
+    [setParams],
+  );
+  const activeLanguage = /^lang:(.+)$/i.exec(params.q.trim())?.[1] ?? null;
+  const pickLanguage = (key: string) => {
+    const q = `lang:${key === 'Unknown' ? 'unknown' : key}`;
+    setSearch(params.q.trim().toLowerCase() === q.toLowerCase() ? '' : q);
+  };
+
+  // Escape closes the details panel, then clears the search.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      const current = parseCityParams(window.location.search);
+      if (current.file) setParams({ file: null });
+      else if (current.q) setSearch('');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setParams, setSearch]);
 
   const hovered = hover ? files[hover.index] : undefined;
   const selectedFile = selected !== null ? files[selected] : undefined;
@@ -119,11 +143,8 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             data-testid="search"
             type="search"
             value={query}
-            placeholder="Search files: app, *.py, src/**/test_*"
-            onChange={(e) => {
-              setQuery(e.target.value);
-              setParams({ q: e.target.value });
-            }}
+            placeholder="Search: app, *.py, src/**/test_*, lang:Python"
+            onChange={(e) => setSearch(e.target.value)}
             className="w-72 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-200 placeholder:text-slate-600 focus:border-sky-600 focus:outline-none"
           />
           {matches !== null && (
@@ -159,7 +180,20 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             />
           </div>
         )}
-        <Legend legend={colors.legend} heightLabel={heightMetric(params.height).label} />
+        <Legend
+          legend={colors.legend}
+          heightLabel={heightMetric(params.height).label}
+          activeKey={
+            activeLanguage === null
+              ? null
+              : activeLanguage.toLowerCase() === 'unknown'
+                ? 'Unknown'
+                : (colors.legend.kind === 'categorical'
+                    ? colors.legend.entries.find((e) => e.key.toLowerCase() === activeLanguage.toLowerCase())?.key
+                    : null) ?? null
+          }
+          onPick={colors.legend.kind === 'categorical' ? pickLanguage : undefined}
+        />
         {hovered && hover && <Tooltip file={hovered} x={hover.x} y={hover.y} />}
         {selectedFile && <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} />}
         <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">

@@ -58,7 +58,7 @@ function framing(layout: CityLayout, aspect: number, fovDeg: number) {
   // Fit the bounding circle in both the vertical and the horizontal field of view.
   const hFov = 2 * Math.atan(Math.tan(fov / 2) * Math.max(0.3, aspect));
   const fit = radius / Math.sin(Math.min(fov, hFov) / 2);
-  const distance = fit * 0.92;
+  const distance = fit * 0.86;
   const elevation = (44 * Math.PI) / 180;
   const azimuth = (35 * Math.PI) / 180;
   const target = new THREE.Vector3(0, size * 0.02, 0);
