@@ -181,7 +181,7 @@ pub(crate) static GO: Spec = spec! {
 pub(crate) static RUST: Spec = spec! {
     functions: &["function_item"],
     classes: &["impl_item", "trait_item", "mod_item"],
-    cc_tokens: &["if", "for", "while", "=>", "&&", "||", "?"],
+    cc_tokens: &["if", "for", "while", "where", "=>", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "=>", "&&", "||"],
     quirks: QUIRK_RUST,
     ifs: &["if_expression"],
@@ -236,7 +236,7 @@ pub(crate) static CSHARP: Spec = spec! {
         "local_function_statement", "accessor_declaration", "operator_declaration"],
     classes: &["class_declaration", "struct_declaration", "interface_declaration",
         "record_declaration"],
-    cc_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?", "??"],
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "?", "??"],
     mccabe_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?"],
     token_parents: &[("?", &["conditional_expression"])],
     ifs: &["if_statement"],

@@ -729,6 +729,12 @@ fn count_parameters(node: Node<'_>, t: &Table) -> u32 {
             .filter(|c| t.get(c.kind_id()) & COMMENT == 0)
             .count() as u32;
     }
+    // Swift lists `parameter` nodes directly under the function.
+    let mut cursor = node.walk();
+    let direct = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "parameter")
+        .count() as u32;
     // `x => x + 1`
-    u32::from(node.child_by_field_name("parameter").is_some())
+    direct.max(u32::from(node.child_by_field_name("parameter").is_some()))
 }

@@ -1,0 +1,210 @@
+//! Golden snippets: one per counting rule, per language. Line-count expectations were
+//! checked against tokei 15, cyclomatic expectations against lizard 1.24 (noted where we
+//! differ on purpose).
+
+use codevoyage_metrics::{CyclomaticProfile, Options, detect_language, lines, measure};
+
+fn lines_of(path: &str, src: &str) -> (u64, u64, u64) {
+    let lang = detect_language(path, src.as_bytes()).expect("known language");
+    let c = lines::count_lines(lang, src.as_bytes());
+    (c.code, c.comment, c.blank)
+}
+
+#[test]
+fn line_rules_match_tokei() {
+    // (path, source, (code, comment, blank)) — each verified with tokei 15.0.0.
+    let cases: &[(&str, &str, (u64, u64, u64))] = &[
+        // Blank lines are whitespace only; a trailing newline adds no line.
+        ("a.c", "int x;\n\n   \nint y;\n", (2, 0, 2)),
+        // Code followed by a comment is code; a comment-only line is a comment.
+        ("a.c", "int x; // c\n// only\n", (1, 1, 0)),
+        // Block comments, including blank lines inside them, are comments.
+        ("a.c", "/* a\n\n b */\nint x;\n", (1, 3, 0)),
+        // tokei: a line that starts inside a block comment is a comment, even with code after.
+        ("a.c", "/* a\n b */ int x;\n", (0, 2, 0)),
+        // Comment markers inside strings are not comments.
+        ("a.js", "var s = \"/* not\";\nvar t = 1;\n", (2, 0, 0)),
+        ("a.js", "var s = `\n// inside template\n`;\n", (3, 0, 0)),
+        // Python doc strings count as code (tokei's default), even their blank lines;
+        // `#` lines are comments.
+        ("a.py", "def f():\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    # c\n    return 1\n", (6, 1, 0)),
+        // Rust block comments nest.
+        ("a.rs", "/* a /* b */ still */\nfn f() {}\n", (1, 1, 0)),
+        ("a.rs", "/* a /* b */\n still */\nfn f() {}\n", (1, 2, 0)),
+        // Rust doc comments are counted as embedded Markdown: comment lines.
+        ("a.rs", "/// Doc.\n///\n/// More.\nfn f() {}\n", (1, 2, 1)),
+        // C has no nesting: the first `*/` closes the comment.
+        ("a.c", "/* a /* b */\nint x;\n", (1, 1, 0)),
+        // Lua long comments and line comments.
+        ("a.lua", "--[[ a\nb ]]\n-- c\nx = 1\n", (1, 3, 0)),
+        // Ruby =begin/=end.
+        ("a.rb", "=begin\ndoc\n=end\nx = 1\n", (1, 3, 0)),
+        // PHP has both `#` and `//` line comments.
+        ("a.php", "<?php\n# a\n// b\n$x = 1;\n", (2, 2, 0)),
+        // Data and markup.
+        ("a.json", "{\n  \"a\": 1\n}\n", (3, 0, 0)),
+        ("a.yaml", "# c\na: 1\n\nb: '#x'\n", (2, 1, 1)),
+        ("a.toml", "# c\na = \"\"\"\n# no\n\"\"\"\n", (3, 1, 0)),
+        ("a.html", "<!-- c -->\n<p>x</p>\n", (1, 1, 0)),
+        ("a.css", "/* c */\na { b: c; }\n", (1, 1, 0)),
+        ("a.sql", "-- c\nSELECT 1;\n", (1, 1, 0)),
+        // Markdown prose is comments; a fenced block of a known language is counted as
+        // that language, its fences as comments.
+        ("a.md", "# Title\n\ntext\n```python\nx = 1\n# c\n```\n", (1, 5, 1)),
+        // Shell: quotes hide `#`.
+        ("a.sh", "echo \"#no\" # yes\n# c\n", (1, 1, 0)),
+    ];
+    for (path, src, want) in cases {
+        assert_eq!(lines_of(path, src), *want, "{path}: {src:?}");
+    }
+}
+
+#[test]
+fn unknown_language_counts_every_non_blank_line_as_code() {
+    let m = measure("notes.xyz", b"a\n\n# b\n", &Options::default());
+    assert_eq!(m.language, None);
+    assert_eq!((m.lines.code, m.lines.comment, m.lines.blank), (2, 0, 1));
+}
+
+fn functions(path: &str, src: &str) -> Vec<(String, u32, u32, u32, u32, u32)> {
+    measure(path, src.as_bytes(), &Options::default())
+        .functions
+        .into_iter()
+        .map(|f| (f.name, f.start_line, f.end_line, f.cyclomatic, f.cognitive, f.parameters))
+        .collect()
+}
+
+#[test]
+fn python_rules() {
+    let src = "@deco\ndef f(a,\n      b):\n    x = [i for i in a if i and b or a]\n    try:\n        pass\n    except E:\n        pass\n    finally:\n        pass\n    return 1 if a else 2\nclass K:\n    def m(self):\n        def inner():\n            if x: pass\n        return inner\n";
+    // lizard: f CCN 8 (comprehension for/if, and, or, except, finally, ternary if),
+    // m.inner CCN 2, m CCN 1; functions start at `def`, not at the decorator.
+    assert_eq!(
+        functions("a.py", src),
+        vec![
+            ("f".into(), 2, 11, 8, 4, 2),
+            ("K.m".into(), 13, 16, 1, 0, 1),
+            ("K.m.inner".into(), 14, 15, 2, 1, 0),
+        ]
+    );
+}
+
+#[test]
+fn c_rules_count_preprocessor_conditions_like_lizard() {
+    let src = "static int\nfoo(int a)\n{\n  if (a && b || c) return a ? 1 : 2;\n  switch (a) { case 1: break; default: break; }\n  #if X && Y\n  #endif\n  return 0;\n}\n";
+    // lizard: if, &&, ||, ?, case, #if = 6 → CCN 7; the `&&` of `#if` does not count.
+    let f = functions("a.c", src);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].0.as_str(), f[0].1, f[0].2, f[0].3), ("foo", 2, 9, 7));
+}
+
+#[test]
+fn javascript_functions_and_operators() {
+    let src = "function f(a) {\n  const g = (x) => x ?? a?.b;\n  const h = function() { if (a) {} };\n  return a || g;\n}\nclass C {\n  m(a) { for (const x of a) {} }\n}\n";
+    let f = functions("a.js", src);
+    let cc: Vec<(&str, u32)> = f.iter().map(|f| (f.0.as_str(), f.3)).collect();
+    // `??` counts, `?.` does not (as lizard).
+    assert_eq!(cc, vec![("f", 2), ("f.g", 2), ("f.h", 2), ("C.m", 2)]);
+}
+
+#[test]
+fn typescript_optional_parameters_are_not_branches() {
+    let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
+    let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();
+    assert_eq!(cc, vec![1, 2]);
+}
+
+#[test]
+fn rust_rules_match_lizard() {
+    let src = "fn f(a: i32) -> Result<i32, E> where T: X {\n    let v = g()?;\n    match a { 1 => 2, _ => 3 }\n    let c = |x| if x { 1 } else { 2 };\n    loop { break; }\n    Ok(1)\n}\nimpl S {\n    pub fn m(&self) -> i32 { while true {} 0 }\n}\n";
+    let f = functions("a.rs", src);
+    let got: Vec<(&str, u32)> = f.iter().map(|f| (f.0.as_str(), f.3)).collect();
+    // lizard: f = 1 + `?` + second match arm + `if` = 4... plus `where`: lizard says 5.
+    assert_eq!(got, vec![("f", 5), ("S::m", 2)]);
+}
+
+#[test]
+fn go_java_function_shapes() {
+    let go = "package main\nfunc f(a int) int {\n\tif a > 0 && a < 3 { return 1 }\n\tswitch a { case 1: return 2; default: return 3 }\n\tgo func() { for {} }()\n\tselect { case <-c: }\n\treturn 0\n}\nfunc (s *S) M() {}\n";
+    let got: Vec<(String, u32, u32)> =
+        functions("a.go", go).into_iter().map(|f| (f.0, f.1, f.3)).collect();
+    assert_eq!(
+        got,
+        vec![("f".into(), 2, 5), ("f.(anonymous)".into(), 5, 2), ("M".into(), 9, 1)]
+    );
+    let java = "class A {\n  A(int x) { this.x = x; }\n  int f(int a) {\n    Runnable r = () -> { if (a > 0) {} };\n    switch (a) { case 1 -> { return 1; } default -> {} }\n    try { } catch (E e) { } finally {}\n    return a > 0 ? 1 : 2;\n  }\n  class B { void g() { for (;;) {} } }\n}\n";
+    let got: Vec<(String, u32)> = functions("A.java", java).into_iter().map(|f| (f.0, f.3)).collect();
+    // Lambdas belong to their method (as lizard); inner-class methods are qualified.
+    assert_eq!(got, vec![("A.A".into(), 1), ("A.f".into(), 5), ("A.B.g".into(), 2)]);
+}
+
+#[test]
+fn other_languages_find_functions_and_decisions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snippets");
+    // (file, qualified name, cyclomatic, parameters); lizard agrees on the cyclomatic
+    // value except where noted.
+    let cases = [
+        ("sample.cs", "A.F", 4, 2),
+        ("sample.kt", "A.f", 5, 2),
+        ("sample.lua", "f", 5, 2),
+        ("sample.php", "A.f", 6, 2),
+        ("sample.rb", "A.f", 5, 2),
+        ("sample.scala", "A.f", 6, 2),
+        // lizard has no shell reader of its own; 1 + if, &&, elif, while.
+        ("sample.sh", "f", 5, 0),
+        ("sample.swift", "A.f", 6, 2),
+    ];
+    for (file, name, cc, params) in cases {
+        let bytes = std::fs::read(dir.join(file)).expect("snippet");
+        let m = measure(file, &bytes, &Options::default());
+        assert!(m.diagnostics.is_empty(), "{file}: {:?}", m.diagnostics);
+        assert_eq!(m.functions.len(), 1, "{file}");
+        let f = &m.functions[0];
+        assert_eq!((f.name.as_str(), f.cyclomatic, f.parameters), (name, cc, params), "{file}");
+        assert!(f.halstead.volume > 0.0, "{file}");
+    }
+}
+
+#[test]
+fn cognitive_complexity_follows_campbell() {
+    // The white paper's sumOfPrimes: 7 (for +1, for +2, if +3, continue OUTER +1).
+    let java = "class A {\n  int sumOfPrimes(int max) {\n    int total = 0;\n    OUT: for (int i = 1; i <= max; ++i) {\n      for (int j = 2; j < i; ++j) {\n        if (i % j == 0) {\n          continue OUT;\n        }\n      }\n      total += i;\n    }\n    return total;\n  }\n}\n";
+    let f = &functions("A.java", java)[0];
+    assert_eq!(f.4, 7);
+    // getWords: a switch is +1 once, cases add nothing.
+    let java = "class A {\n  String getWords(int number) {\n    switch (number) {\n      case 1:\n        return \"one\";\n      case 2:\n        return \"a couple\";\n      default:\n        return \"lots\";\n    }\n  }\n}\n";
+    assert_eq!(functions("A.java", java)[0].4, 1);
+    // Runs of like boolean operators: `a && b && c || d` is 2; else-if and else are +1.
+    let js = "function f(a,b,c,d) {\n  if (a && b && c || d) { x(); } else if (b) { y(); } else { z(); }\n}\n";
+    assert_eq!(functions("a.js", js)[0].4, 1 + 2 + 1 + 1);
+    // Nesting: an if inside a loop inside an if costs 1 + 2 + 3; recursion +1.
+    let py = "def f(n):\n    if n:\n        for i in n:\n            if i:\n                f(i)\n";
+    assert_eq!(functions("a.py", py)[0].4, 1 + 2 + 3 + 1);
+}
+
+#[test]
+fn halstead_and_maintainability() {
+    let src = "def f(a, b):\n    return a + b\n";
+    let m = measure("a.py", src.as_bytes(), &Options::default());
+    let h = m.functions[0].halstead;
+    // Operators (anonymous tokens): def ( , ) : return + ; operands: f a b a b.
+    assert_eq!((h.distinct_operators, h.total_operators), (7, 7));
+    assert_eq!((h.distinct_operands, h.total_operands), (3, 5));
+    let n = f64::from(h.distinct_operators + h.distinct_operands);
+    let big_n = f64::from(h.total_operators + h.total_operands);
+    assert!((h.volume - big_n * n.log2()).abs() < 1e-9);
+    assert!((h.difficulty - 7.0 / 2.0 * 5.0 / 3.0).abs() < 1e-9);
+    let mi = m.maintainability_index.expect("has functions");
+    let want = (171.0 - 5.2 * h.volume.ln() - 0.23 * 1.0 - 16.2 * 2f64.ln()) * 100.0 / 171.0;
+    assert!((mi - want).abs() < 1e-9, "{mi} vs {want}");
+}
+
+#[test]
+fn mccabe_profile_drops_lizard_extras() {
+    let src = "def f(a):\n    try:\n        pass\n    finally:\n        pass\n";
+    let lizard = measure("a.py", src.as_bytes(), &Options::default());
+    let opts = Options { cyclomatic: CyclomaticProfile::McCabe, ..Options::default() };
+    let mccabe = measure("a.py", src.as_bytes(), &opts);
+    assert_eq!(lizard.functions[0].cyclomatic, 2);
+    assert_eq!(mccabe.functions[0].cyclomatic, 1);
+}
