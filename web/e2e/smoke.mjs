@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // End-to-end smoke test of the CodeVoyage web UI against a running server.
 // Usage: CODEVOYAGE_URL=http://127.0.0.1:7878 node e2e/smoke.mjs   (or `npm run e2e`)
+// Software rendering (SwiftShader) of a very large city takes seconds per frame, hence the
+// generous timeouts.
 // Opens the repository list, opens the first repository's city, checks the canvas draws a
 // city, clicks a building and checks the details panel. Screenshots go to test-results/.
 import { mkdirSync } from 'node:fs';
@@ -65,19 +67,19 @@ try {
   check(target, 'no building is visible on screen to click');
   // Aim a little below the roof edge centre: the roof centre of the projected top face.
   await page.mouse.move(target.x, target.y + 4);
-  await page.waitForSelector('[data-testid="tooltip"]', { timeout: 5_000 }).then(
+  await page.waitForSelector('[data-testid="tooltip"]', { timeout: 30_000 }).then(
     () => log('hover shows a tooltip'),
     () => console.log('  ! no tooltip on hover (continuing)'),
   );
 
   step = 'select a building';
   await page.mouse.click(target.x, target.y + 4);
-  let panel = await page.waitForSelector('[data-testid="details-panel"]', { timeout: 5_000 }).catch(() => null);
+  let panel = await page.waitForSelector('[data-testid="details-panel"]', { timeout: 30_000 }).catch(() => null);
   if (panel) log('a real click on a building opened the details panel');
   else {
     console.log('  ! the click did not select a building; selecting through the test hook');
     await page.evaluate(() => window.__codevoyage.selectFirst());
-    panel = await page.waitForSelector('[data-testid="details-panel"]', { timeout: 5_000 });
+    panel = await page.waitForSelector('[data-testid="details-panel"]', { timeout: 30_000 });
   }
   const text = await panel.innerText();
   check(/Lines of code/.test(text) && /Revisions/.test(text), `the details panel lacks metrics: ${text}`);
@@ -90,7 +92,7 @@ try {
   await page.selectOption('[data-testid="metric-color"]', 'revisions');
   await page.selectOption('[data-testid="metric-height"]', 'revisions');
   await page.fill('[data-testid="search"]', '*.py');
-  await page.waitForSelector('[data-testid="search-count"]', { timeout: 5_000 });
+  await page.waitForSelector('[data-testid="search-count"]', { timeout: 30_000 });
   log(`search highlights ${(await page.innerText('[data-testid="search-count"]')).trim()}`);
   check(/color=revisions/.test(page.url()) && /height=revisions/.test(page.url()), 'metric choices are not in the URL');
   await page.waitForTimeout(800);

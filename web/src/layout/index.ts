@@ -7,3 +7,4 @@ export * from './city';
 export * from './metrics';
 export * from './colors';
 export * from './search';
+export * from './pick';

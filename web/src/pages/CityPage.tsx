@@ -143,7 +143,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             data-testid="search"
             type="search"
             value={query}
-            placeholder="Search: app, *.py, src/**/test_*, lang:Python"
+            placeholder="Search: app, *.py, lang:Python"
             onChange={(e) => setSearch(e.target.value)}
             className="w-72 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-sm text-slate-200 placeholder:text-slate-600 focus:border-sky-600 focus:outline-none"
           />

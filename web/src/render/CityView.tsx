@@ -14,6 +14,7 @@ import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
+import { buildPickIndex, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 
 export interface CityViewProps {
@@ -32,6 +33,8 @@ export interface CityViewProps {
 }
 
 const BACKGROUND = '#0b1120';
+/** Largest city whose buildings cast shadows. */
+const SHADOW_LIMIT = 40_000;
 
 /** Test and automation hook, published on `window.__codevoyage`. */
 export interface CityTestHook {
@@ -95,6 +98,33 @@ function CameraRig({ layout, resetSignal }: { layout: CityLayout; resetSignal: n
   return null;
 }
 
+/**
+ * Building material: standard shading plus a cheap ambient-occlusion term that darkens the foot
+ * of every building over `aoDistance` world units, which grounds buildings on their platforms
+ * and separates neighbours without a post-processing pass.
+ */
+function buildingMaterial(aoDistance: number): THREE.MeshStandardMaterial {
+  const material = new THREE.MeshStandardMaterial({ roughness: 0.72, metalness: 0.04 });
+  material.onBeforeCompile = (shader) => {
+    shader.uniforms.uAoDistance = { value: aoDistance };
+    shader.vertexShader = shader.vertexShader
+      .replace('#include <common>', '#include <common>\nvarying float vHeightFromBase;')
+      .replace(
+        '#include <begin_vertex>',
+        // The unit box spans y in [0, 1]; the instance matrix's y column carries the height.
+        '#include <begin_vertex>\n#ifdef USE_INSTANCING\nvHeightFromBase = position.y * length(instanceMatrix[1].xyz);\n#else\nvHeightFromBase = position.y;\n#endif',
+      );
+    shader.fragmentShader = shader.fragmentShader
+      .replace('#include <common>', '#include <common>\nvarying float vHeightFromBase;\nuniform float uAoDistance;')
+      .replace(
+        '#include <color_fragment>',
+        '#include <color_fragment>\ndiffuseColor.rgb *= mix(0.55, 1.0, smoothstep(0.0, uAoDistance, vHeightFromBase));',
+      );
+  };
+  material.customProgramCacheKey = () => 'codevoyage-building-ao';
+  return material;
+}
+
 interface BuildingsProps extends Omit<CityViewProps, 'resetSignal'> {
   hovered: number | null;
 }
@@ -103,13 +133,14 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
   const invalidate = useThree((s) => s.invalidate);
   const count = layout.buildings.count;
   const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
-  const material = useMemo(() => new THREE.MeshStandardMaterial({ roughness: 0.72, metalness: 0.04 }), []);
+  const material = useMemo(() => buildingMaterial(layout.citySize * 0.025), [layout.citySize]);
   const mesh = useMemo(() => {
     const m = new THREE.InstancedMesh(geometry, material, Math.max(1, count));
     m.count = count;
     // Colours must exist before the first render so the shader is compiled with them.
     m.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, count) * 3), 3);
-    m.castShadow = true;
+    // Shadows double the vertex work; past this size they cost more than they show.
+    m.castShadow = count <= SHADOW_LIMIT;
     m.receiveShadow = true;
     m.frustumCulled = false;
     return m;
@@ -124,6 +155,22 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     [geometry, material],
   );
   useEffect(() => () => mesh.dispose(), [mesh]);
+
+  // Picking walks a grid instead of testing every instance (see layout/pick.ts).
+  const pickIndex = useMemo(() => buildPickIndex(layout, heights), [layout, heights]);
+  useLayoutEffect(() => {
+    mesh.raycast = (raycaster, intersects) => {
+      const { origin, direction } = raycaster.ray;
+      const hit = pickRay(pickIndex, [origin.x, origin.y, origin.z], [direction.x, direction.y, direction.z]);
+      if (!hit || hit.t < raycaster.near || hit.t > raycaster.far) return;
+      intersects.push({
+        distance: hit.t,
+        point: raycaster.ray.at(hit.t, new THREE.Vector3()),
+        object: mesh,
+        instanceId: hit.index,
+      });
+    };
+  }, [mesh, pickIndex]);
 
   useLayoutEffect(() => {
     const b = layout.buildings;
