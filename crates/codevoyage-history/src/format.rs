@@ -1,0 +1,205 @@
+//! Text forms of the history, byte-compatible with the tools people already use.
+//!
+//! - [`numstat`]: `git log --numstat --no-renames --format='commit %H'`.
+//! - [`code_maat`]: code-maat's `git2` input, i.e.
+//!   `git log --numstat --date=short --pretty=format:'--%h--%ad--%aN' --no-renames`.
+//! - [`jsonl`]: one JSON object per commit with every field of [`Commit`].
+//!
+//! Paths are quoted as git quotes them with `core.quotePath` on (its default): a path holding a
+//! control character, `"`, `\` or a byte ≥ 0x80 is written in double quotes with C escapes and
+//! octal bytes.
+
+use codevoyage_model::{Commit, FileChange};
+use std::io::{self, Write};
+
+/// Writes one commit as `git log --numstat --no-renames --format='commit %H'` does.
+pub fn numstat(out: &mut dyn Write, commit: &Commit) -> io::Result<()> {
+    writeln!(out, "commit {}", commit.id)?;
+    if !commit.changes.is_empty() {
+        out.write_all(b"\n")?;
+        for change in &commit.changes {
+            numstat_line(out, change)?;
+        }
+    }
+    Ok(())
+}
+
+fn numstat_line(out: &mut dyn Write, change: &FileChange) -> io::Result<()> {
+    if change.binary {
+        out.write_all(b"-\t-\t")?;
+    } else {
+        write!(out, "{}\t{}\t", change.added, change.removed)?;
+    }
+    write_quoted(out, change.path.as_bytes(), true)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one commit in code-maat's `git2` form. `short_id` is the abbreviated id (`%h`, see
+/// [`crate::Repository::abbreviator`]); `first` is true for the first commit written, because
+/// git separates (rather than terminates) `format:` entries.
+pub fn code_maat(
+    out: &mut dyn Write,
+    commit: &Commit,
+    short_id: &str,
+    first: bool,
+) -> io::Result<()> {
+    if !first {
+        out.write_all(b"\n")?;
+    }
+    let date = short_date(commit.author.time, commit.author.offset_minutes);
+    write!(out, "--{short_id}--{date}--{}", commit.author.identity.name)?;
+    if !commit.changes.is_empty() {
+        out.write_all(b"\n")?;
+        for change in &commit.changes {
+            numstat_line(out, change)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one commit as a JSON object on one line.
+pub fn jsonl(out: &mut dyn Write, commit: &Commit) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, commit).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// The author date as `--date=short` prints it: the calendar day in the signature's own offset.
+pub fn short_date(time: i64, offset_minutes: i32) -> String {
+    let local = time + i64::from(offset_minutes) * 60;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Writes `path` as git's `quote_c_style` does: verbatim when nothing needs quoting, else in
+/// double quotes with `\a \b \t \n \v \f \r \" \\` and octal `\ooo` for other control bytes and
+/// (when `quote_fully`, i.e. `core.quotePath`) bytes ≥ 0x80.
+pub fn write_quoted(out: &mut dyn Write, path: &[u8], quote_fully: bool) -> io::Result<()> {
+    let needs =
+        |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f || (quote_fully && b >= 0x80);
+    if !path.iter().any(|b| needs(*b)) {
+        return out.write_all(path);
+    }
+    let mut s = Vec::with_capacity(path.len() + 8);
+    s.push(b'"');
+    for &b in path {
+        match b {
+            0x07 => s.extend_from_slice(b"\\a"),
+            0x08 => s.extend_from_slice(b"\\b"),
+            b'\t' => s.extend_from_slice(b"\\t"),
+            b'\n' => s.extend_from_slice(b"\\n"),
+            0x0b => s.extend_from_slice(b"\\v"),
+            0x0c => s.extend_from_slice(b"\\f"),
+            b'\r' => s.extend_from_slice(b"\\r"),
+            b'"' => s.extend_from_slice(b"\\\""),
+            b'\\' => s.extend_from_slice(b"\\\\"),
+            b if needs(b) => s.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+            b => s.push(b),
+        }
+    }
+    s.push(b'"');
+    out.write_all(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codevoyage_model::{ChangeKind, Identity, RepoPath, Signature};
+
+    fn quoted(p: &[u8]) -> String {
+        let mut v = Vec::new();
+        write_quoted(&mut v, p, true).expect("write to vec");
+        String::from_utf8(v).expect("ascii")
+    }
+
+    #[test]
+    fn quotes_like_git() {
+        assert_eq!(quoted(b"plain/path.txt"), "plain/path.txt");
+        assert_eq!(quoted(b"with space.txt"), "with space.txt");
+        assert_eq!(quoted(b"docs/caf\xe9.txt"), "\"docs/caf\\351.txt\"");
+        assert_eq!(quoted(b"tab\there"), "\"tab\\there\"");
+        assert_eq!(quoted(b"a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quoted("ü".as_bytes()), "\"\\303\\274\"");
+        assert_eq!(quoted(b"\x01\x7f"), "\"\\001\\177\"");
+    }
+
+    #[test]
+    fn short_dates_use_the_signature_offset() {
+        assert_eq!(short_date(0, 0), "1970-01-01");
+        // 2021-01-04T23:30:00-0100 is 2021-01-05T00:30Z: git prints the local day.
+        assert_eq!(short_date(1_609_803_000, -60), "2021-01-04");
+        assert_eq!(short_date(951_782_400, 0), "2000-02-29");
+    }
+
+    fn sample(changes: Vec<FileChange>) -> Commit {
+        let sig = Signature {
+            identity: Identity {
+                name: "A".into(),
+                email: "a@x".into(),
+            },
+            time: 0,
+            offset_minutes: 0,
+        };
+        Commit {
+            id: "abc".into(),
+            parents: vec![],
+            author: sig.clone(),
+            committer: sig,
+            summary: "s".into(),
+            co_authors: vec![],
+            changes,
+        }
+    }
+
+    #[test]
+    fn numstat_and_code_maat_layouts() {
+        let change = |p: &str, a, r, binary| FileChange {
+            path: RepoPath::from(p),
+            old_path: None,
+            kind: ChangeKind::Modified,
+            added: a,
+            removed: r,
+            binary,
+        };
+        let commits = [
+            sample(vec![
+                change("a.txt", 2, 1, false),
+                change("b.png", 0, 0, true),
+            ]),
+            sample(vec![]),
+        ];
+        let mut out = Vec::new();
+        for c in &commits {
+            numstat(&mut out, c).expect("write");
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "commit abc\n\n2\t1\ta.txt\n-\t-\tb.png\ncommit abc\n"
+        );
+        let mut out = Vec::new();
+        for (i, c) in commits.iter().rev().enumerate() {
+            code_maat(&mut out, c, "abc", i == 0).expect("write");
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "--abc--1970-01-01--A\n--abc--1970-01-01--A\n2\t1\ta.txt\n-\t-\tb.png\n"
+        );
+        let mut out = Vec::new();
+        jsonl(&mut out, &commits[0]).expect("write");
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(v["changes"][0]["added"], 2);
+    }
+}

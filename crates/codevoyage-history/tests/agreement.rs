@@ -1,0 +1,135 @@
+//! Our `--format numstat` output compared with the real `git log --numstat --no-renames` on
+//! scripted fixtures (byte for byte) and on the shared bundles (per-commit agreement).
+
+use codevoyage_history::{WalkOptions, format};
+use codevoyage_model::NoProgress;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+const GIT_ARGS: [&str; 4] = ["log", "--numstat", "--no-renames", "--format=commit %H"];
+
+fn ours(path: &Path, opts: &WalkOptions) -> Vec<u8> {
+    let repo = codevoyage_history::open(path).expect("open");
+    let mut out = Vec::new();
+    repo.walk(opts, &NoProgress, &AtomicBool::new(false), &mut |c| {
+        format::numstat(&mut out, &c).expect("write to vec");
+        ControlFlow::Continue(())
+    })
+    .expect("walk");
+    out
+}
+
+fn git(path: &Path, extra: &[&str]) -> Vec<u8> {
+    let mut args: Vec<&str> = GIT_ARGS.to_vec();
+    args.extend_from_slice(extra);
+    codevoyage_testkit::git_output(path, &args)
+}
+
+/// Splits numstat text into (commit id, its text) in order.
+fn split(text: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        if let Some(id) = line.strip_prefix(b"commit ") {
+            out.push((String::from_utf8_lossy(id).trim().to_owned(), Vec::new()));
+        } else if let Some(last) = out.last_mut() {
+            last.1.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+fn assert_identical(path: &Path, range: Option<&str>) {
+    let opts = WalkOptions {
+        range: range.map(str::to_owned),
+        ..Default::default()
+    };
+    let ours = ours(path, &opts);
+    let theirs = git(path, range.as_slice());
+    if ours != theirs {
+        panic!(
+            "numstat differs from git\n--- ours ---\n{}\n--- git ---\n{}",
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&theirs)
+        );
+    }
+}
+
+#[test]
+fn basic_fixture_is_byte_identical_to_git() {
+    let fx = codevoyage_testkit::fixture("basic");
+    assert_identical(fx.path(), None);
+}
+
+#[test]
+fn edge_fixture_is_byte_identical_to_git() {
+    let fx = codevoyage_testkit::fixture("edge");
+    assert_identical(fx.path(), None);
+}
+
+#[test]
+fn ranges_match_git() {
+    let fx = codevoyage_testkit::fixture("basic");
+    assert_identical(fx.path(), Some("HEAD~3..HEAD"));
+    assert_identical(fx.path(), Some("feature"));
+    assert_identical(fx.path(), Some("HEAD~1"));
+    let fx = codevoyage_testkit::fixture("edge");
+    assert_identical(fx.path(), Some("HEAD~5..HEAD~1"));
+    assert_identical(fx.path(), Some("main...side"));
+}
+
+/// Per-commit agreement on a real repository; returns (identical, total).
+fn agreement(name: &str) -> Option<(usize, usize)> {
+    let fx = codevoyage_testkit::shared_bundle(name)?;
+    let ours = split(&ours(fx.path(), &WalkOptions::default()));
+    let theirs = split(&git(fx.path(), &[]));
+    assert_eq!(
+        ours.iter().map(|c| &c.0).collect::<Vec<_>>(),
+        theirs.iter().map(|c| &c.0).collect::<Vec<_>>(),
+        "{name}: commit order differs from git log"
+    );
+    let theirs: HashMap<_, _> = theirs.into_iter().collect();
+    let mut same = 0;
+    for (id, text) in &ours {
+        if theirs.get(id) == Some(text) {
+            same += 1;
+        } else {
+            eprintln!(
+                "{name}: {id} differs\n ours:\n{}\n git:\n{}",
+                String::from_utf8_lossy(text),
+                String::from_utf8_lossy(theirs.get(id).map_or(&b""[..], |t| t))
+            );
+        }
+    }
+    eprintln!(
+        "{name}: {same}/{} commits identical ({:.3} %)",
+        ours.len(),
+        100.0 * same as f64 / ours.len() as f64
+    );
+    Some((same, ours.len()))
+}
+
+#[test]
+fn flask_agrees_with_git() {
+    let Some((same, total)) = agreement("flask") else {
+        return;
+    };
+    assert!(total > 1000);
+    assert!(
+        same as f64 >= 0.999 * total as f64,
+        "flask: only {same}/{total} identical"
+    );
+}
+
+#[test]
+fn express_agrees_with_git() {
+    let Some((same, total)) = agreement("express") else {
+        return;
+    };
+    assert!(total > 1000);
+    assert!(
+        same as f64 >= 0.999 * total as f64,
+        "express: only {same}/{total} identical"
+    );
+}
