@@ -13,8 +13,6 @@ pub struct FileActivity<'a> {
     pub revisions: u64,
     /// Sum of the functions' cyclomatic complexity (0 when the language is not parsed).
     pub cyclomatic: u64,
-    /// Lines of code, the complexity proxy for files without functions.
-    pub code_lines: u64,
 }
 
 /// A ranked hotspot with the numbers behind it.
@@ -27,17 +25,19 @@ pub struct Hotspot {
 }
 
 /// The published formula, returned with the results so the UI and docs can show it.
-pub const HOTSPOT_FORMULA: &str =
-    "score = revisions × complexity, where complexity is the summed cyclomatic complexity of the file's functions, or its lines of code when the file has no parsed functions";
+pub const HOTSPOT_FORMULA: &str = "score = revisions × complexity, where revisions is the number of commits that changed the file and complexity is the summed cyclomatic complexity of its functions; files without functions (documentation, data) are not ranked";
 
 /// Ranks files by `revisions × complexity`, highest first; ties broken by path so the
-/// ranking is deterministic. Files with a zero score are left out.
+/// ranking is deterministic. Files with a zero score (never changed, or no functions: prose
+/// and data change often but are not where complexity hides) are left out.
 pub fn hotspots(files: &[FileActivity<'_>], limit: usize) -> Vec<Hotspot> {
     let mut ranked: Vec<Hotspot> = files
         .iter()
-        .map(|f| {
-            let complexity = if f.cyclomatic > 0 { f.cyclomatic } else { f.code_lines };
-            Hotspot { path: f.path.to_string(), revisions: f.revisions, complexity, score: f.revisions.saturating_mul(complexity) }
+        .map(|f| Hotspot {
+            path: f.path.to_string(),
+            revisions: f.revisions,
+            complexity: f.cyclomatic,
+            score: f.revisions.saturating_mul(f.cyclomatic),
         })
         .filter(|h| h.score > 0)
         .collect();
@@ -50,24 +50,40 @@ pub fn hotspots(files: &[FileActivity<'_>], limit: usize) -> Vec<Hotspot> {
 mod tests {
     use super::*;
 
-    fn f(path: &str, revisions: u64, cyclomatic: u64, code_lines: u64) -> FileActivity<'_> {
-        FileActivity { path, revisions, cyclomatic, code_lines }
+    fn f(path: &str, revisions: u64, cyclomatic: u64) -> FileActivity<'_> {
+        FileActivity {
+            path,
+            revisions,
+            cyclomatic,
+        }
     }
 
     #[test]
     fn ranks_by_revisions_times_complexity() {
-        let files = [f("a.py", 10, 5, 100), f("b.py", 2, 40, 300), f("c.md", 50, 0, 3), f("d.txt", 0, 0, 10)];
+        let files = [
+            f("a.py", 10, 5),
+            f("b.py", 2, 40),
+            f("c.md", 50, 0),
+            f("d.py", 0, 30),
+        ];
         let h = hotspots(&files, 10);
         let order: Vec<&str> = h.iter().map(|h| h.path.as_str()).collect();
-        assert_eq!(order, ["c.md", "b.py", "a.py"]);
-        assert_eq!(h[0].score, 150);
-        assert_eq!(h[1].score, 80);
+        assert_eq!(
+            order,
+            ["b.py", "a.py"],
+            "prose and never-changed files are not hotspots"
+        );
+        assert_eq!(h[0].score, 80);
+        assert_eq!(h[1].score, 50);
     }
 
     #[test]
     fn ties_are_broken_by_path_and_limit_applies() {
-        let files = [f("z", 1, 1, 0), f("a", 1, 1, 0), f("m", 1, 1, 0)];
+        let files = [f("z", 1, 1), f("a", 1, 1), f("m", 1, 1)];
         let h = hotspots(&files, 2);
-        assert_eq!(h.iter().map(|h| h.path.as_str()).collect::<Vec<_>>(), ["a", "m"]);
+        assert_eq!(
+            h.iter().map(|h| h.path.as_str()).collect::<Vec<_>>(),
+            ["a", "m"]
+        );
     }
 }

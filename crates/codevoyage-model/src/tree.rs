@@ -53,13 +53,21 @@ impl TreeNode {
         fn build(name: String, path: String, dir: Dir) -> TreeNode {
             let mut children = Vec::with_capacity(dir.dirs.len() + dir.files.len());
             for (child, sub) in dir.dirs {
-                let child_path = if path.is_empty() { child.clone() } else { format!("{path}/{child}") };
+                let child_path = if path.is_empty() {
+                    child.clone()
+                } else {
+                    format!("{path}/{child}")
+                };
                 children.push(build(child, child_path, sub));
             }
             let mut files = dir.files;
             files.sort_by(|a, b| a.name.cmp(&b.name));
             children.extend(files.into_iter().map(TreeNode::File));
-            TreeNode::Dir { name, path, children }
+            TreeNode::Dir {
+                name,
+                path,
+                children,
+            }
         }
         build(String::new(), String::new(), root)
     }
@@ -82,7 +90,11 @@ mod tests {
             name: path.rsplit('/').next().unwrap_or(path).to_string(),
             path: path.to_string(),
             language: None,
-            lines: LineCounts { code, comment: 0, blank: 0 },
+            lines: LineCounts {
+                code,
+                comment: 0,
+                blank: 0,
+            },
             bytes: 0,
             revisions: 0,
             cyclomatic: 0,
@@ -92,7 +104,12 @@ mod tests {
 
     #[test]
     fn nests_files_into_sorted_folders() {
-        let tree = TreeNode::from_files(vec![file("src/b.rs", 1), file("README", 2), file("src/a/x.rs", 3), file("src/a.rs", 4)]);
+        let tree = TreeNode::from_files(vec![
+            file("src/b.rs", 1),
+            file("README", 2),
+            file("src/a/x.rs", 3),
+            file("src/a.rs", 4),
+        ]);
         let json = serde_json::to_value(&tree).expect("serializes");
         assert_eq!(json["kind"], "dir");
         assert_eq!(json["children"][0]["path"], "src");

@@ -67,16 +67,23 @@ struct Page<T> {
     items: Vec<T>,
 }
 
-async fn list_repositories(State(state): State<AppState>) -> Result<Json<Page<RepositoryView>>, ApiError> {
-    let items = state.store.list_repositories().await?.into_iter().map(RepositoryView::from).collect();
+async fn list_repositories(
+    State(state): State<AppState>,
+) -> Result<Json<Page<RepositoryView>>, ApiError> {
+    let items = state
+        .store
+        .list_repositories()
+        .await?
+        .into_iter()
+        .map(RepositoryView::from)
+        .collect();
     Ok(Json(Page { items }))
 }
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::BadRequest(format!("repository id {raw:?} is not a positive integer")))
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        ApiError::BadRequest(format!("repository id {raw:?} is not a positive integer"))
+    })
 }
 
 async fn find_repository(state: &AppState, id: i64) -> Result<RepositorySummary, ApiError> {
@@ -86,10 +93,17 @@ async fn find_repository(state: &AppState, id: i64) -> Result<RepositorySummary,
         .await?
         .into_iter()
         .find(|r| r.repository.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("no repository with id {id}; list them at /api/v1/repositories")))
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no repository with id {id}; list them at /api/v1/repositories"
+            ))
+        })
 }
 
-async fn get_repository(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Json<RepositoryView>, ApiError> {
+async fn get_repository(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<RepositoryView>, ApiError> {
     let id = parse_id(&raw)?;
     Ok(Json(find_repository(&state, id).await?.into()))
 }
@@ -102,21 +116,30 @@ struct TreeView {
 }
 
 /// The city: the latest analysed revision's files as a nested tree. Cached per revision.
-async fn get_tree(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, ApiError> {
+async fn get_tree(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
     let id = parse_id(&raw)?;
-    let repo = state
-        .store
-        .repository(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no repository with id {id}; list them at /api/v1/repositories")))?;
+    let repo = state.store.repository(id).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no repository with id {id}; list them at /api/v1/repositories"
+        ))
+    })?;
     let key = format!("tree:{id}:{}", repo.head.as_deref().unwrap_or("-"));
     let body = match state.cache.get(&key).await {
         Some(hit) => hit,
         None => {
             let (revision, files) = state.store.latest_tree(id).await?.ok_or_else(|| {
-                ApiError::NotFound(format!("repository {id} has no finished analysis yet; run `codevoyage analyze` on it"))
+                ApiError::NotFound(format!(
+                    "repository {id} has no finished analysis yet; run `codevoyage analyze` on it"
+                ))
             })?;
-            let view = TreeView { repository_id: id, revision, root: TreeNode::from_files(files) };
+            let view = TreeView {
+                repository_id: id,
+                revision,
+                root: TreeNode::from_files(files),
+            };
             let body = serde_json::to_vec(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
             state.cache.set(&key, &body, state.cache_ttl).await;
             body

@@ -56,6 +56,13 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        (self.status(), Json(Body { code: self.code(), message })).into_response()
+        (
+            self.status(),
+            Json(Body {
+                code: self.code(),
+                message,
+            }),
+        )
+            .into_response()
     }
 }

@@ -31,28 +31,47 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, cache: Cache) -> Self {
-        Self { store, cache, cache_ttl: Duration::from_secs(300) }
+        Self {
+            store,
+            cache,
+            cache_ttl: Duration::from_secs(300),
+        }
     }
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    use tower_http::set_header::SetResponseHeaderLayer;
     use axum::http::{HeaderValue, header};
+    use tower_http::set_header::SetResponseHeaderLayer;
     Router::new()
         .merge(api::routes())
         .fallback(ui::serve_asset)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then drains open requests.
-pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// True when the web UI was built and embedded (or, in debug builds, is present on disk).

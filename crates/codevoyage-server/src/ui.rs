@@ -31,10 +31,18 @@ pub async fn serve_asset(uri: Uri) -> Response {
     if let Some(file) = (!path.is_empty()).then(|| Assets::get(path)).flatten() {
         let mime = mime_guess::from_path(path).first_or_octet_stream();
         // Vite puts a content hash in asset names, so they may be cached for long.
-        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let cache = if path.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
         return (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(mime.as_ref())
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                ),
                 (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
             ],
             file.data.into_owned(),
@@ -42,7 +50,11 @@ pub async fn serve_asset(uri: Uri) -> Response {
             .into_response();
     }
     match Assets::get("index.html") {
-        Some(index) => ([(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))], Html(index.data.into_owned())).into_response(),
+        Some(index) => (
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+            Html(index.data.into_owned()),
+        )
+            .into_response(),
         None => (StatusCode::OK, Html(NOT_BUILT)).into_response(),
     }
 }

@@ -12,7 +12,11 @@ use tower::ServiceExt;
 fn metrics(language: &str, code: u64) -> FileMetrics {
     FileMetrics {
         language: Some(language.into()),
-        lines: LineCounts { code, comment: 1, blank: 2 },
+        lines: LineCounts {
+            code,
+            comment: 1,
+            blank: 2,
+        },
         bytes: code * 20,
         functions: vec![],
         cyclomatic: 3,
@@ -25,24 +29,60 @@ fn metrics(language: &str, code: u64) -> FileMetrics {
 
 async fn seeded() -> (tempfile::TempDir, Store, i64) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open_sqlite_file(&dir.path().join("cv.db")).await.expect("open");
+    let store = Store::open_sqlite_file(&dir.path().join("cv.db"))
+        .await
+        .expect("open");
     store.migrate().await.expect("migrate");
-    let repo = store.upsert_repository("demo", "/src/demo").await.expect("repo");
+    let repo = store
+        .upsert_repository("demo", "/src/demo")
+        .await
+        .expect("repo");
     let analysis = store.create_analysis(repo.id).await.expect("analysis");
     let files = vec![
-        FileRecord { path: "src/app/main.py".into(), blob_id: None, metrics: metrics("Python", 40), revisions: 3 },
-        FileRecord { path: "src/lib.rs".into(), blob_id: None, metrics: metrics("Rust", 10), revisions: 1 },
-        FileRecord { path: "README.md".into(), blob_id: None, metrics: metrics("Markdown", 5), revisions: 2 },
+        FileRecord {
+            path: "src/app/main.py".into(),
+            blob_id: None,
+            metrics: metrics("Python", 40),
+            revisions: 3,
+        },
+        FileRecord {
+            path: "src/lib.rs".into(),
+            blob_id: None,
+            metrics: metrics("Rust", 10),
+            revisions: 1,
+        },
+        FileRecord {
+            path: "README.md".into(),
+            blob_id: None,
+            metrics: metrics("Markdown", 5),
+            revisions: 2,
+        },
     ];
-    store.replace_files(repo.id, analysis, &files).await.expect("files");
-    store.finish_analysis(analysis, repo.id, Some("0123456789abcdef0123456789abcdef01234567"), false).await.expect("finish");
+    store
+        .replace_files(repo.id, analysis, &files)
+        .await
+        .expect("files");
+    store
+        .finish_analysis(
+            analysis,
+            repo.id,
+            Some("0123456789abcdef0123456789abcdef01234567"),
+            false,
+        )
+        .await
+        .expect("finish");
     (dir, store, repo.id)
 }
 
 async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
-    let response = app.oneshot(Request::get(uri).body(Body::empty()).expect("request")).await.expect("response");
+    let response = app
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 16 << 20).await.expect("body");
+    let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
+        .await
+        .expect("body");
     let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     (status, value)
 }
@@ -63,7 +103,12 @@ async fn health_and_repository_list() {
     assert_eq!(items[0]["name"], "demo");
     assert_eq!(items[0]["total_files"], 3);
     assert_eq!(items[0]["languages"][0]["language"], "Python");
-    assert!(items[0]["last_analyzed_at"].as_str().expect("analysed").ends_with('Z'));
+    assert!(
+        items[0]["last_analyzed_at"]
+            .as_str()
+            .expect("analysed")
+            .ends_with('Z')
+    );
 
     let (status, body) = get(app, &format!("/api/v1/repositories/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -78,13 +123,22 @@ async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
     let uri = format!("/api/v1/repositories/{id}/tree");
     let (status, first) = get(app.clone(), &uri).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(first["revision"], "0123456789abcdef0123456789abcdef01234567");
+    assert_eq!(
+        first["revision"],
+        "0123456789abcdef0123456789abcdef01234567"
+    );
     let root = &first["root"];
     assert_eq!(root["kind"], "dir");
     assert_eq!(root["children"][0]["path"], "src");
     assert_eq!(root["children"][0]["children"][0]["path"], "src/app");
-    assert_eq!(root["children"][0]["children"][0]["children"][0]["lines"]["code"], 40);
-    assert_eq!(root["children"][0]["children"][0]["children"][0]["revisions"], 3);
+    assert_eq!(
+        root["children"][0]["children"][0]["children"][0]["lines"]["code"],
+        40
+    );
+    assert_eq!(
+        root["children"][0]["children"][0]["children"][0]["revisions"],
+        3
+    );
     assert_eq!(root["children"][1]["name"], "README.md");
 
     let misses = cache.stats().misses;
@@ -112,19 +166,37 @@ async fn errors_have_stable_codes_and_helpful_messages() {
     assert_eq!(body["code"], "not_found");
 
     // A repository registered but never analysed has no city yet.
-    let fresh = store.upsert_repository("fresh", "/src/fresh").await.expect("repo");
+    let fresh = store
+        .upsert_repository("fresh", "/src/fresh")
+        .await
+        .expect("repo");
     let (status, body) = get(app, &format!("/api/v1/repositories/{}/tree", fresh.id)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body["message"].as_str().expect("message").contains("analyze"));
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("analyze")
+    );
 }
 
 #[tokio::test]
 async fn client_side_routes_get_the_ui_shell_with_security_headers() {
     let (_dir, store, _id) = seeded().await;
     let app = router(AppState::new(store, Cache::memory()));
-    let response = app.oneshot(Request::get("/repositories/1").body(Body::empty()).expect("request")).await.expect("response");
+    let response = app
+        .oneshot(
+            Request::get("/repositories/1")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-    let ct = response.headers()["content-type"].to_str().expect("ascii").to_string();
+    let ct = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
     assert!(ct.starts_with("text/html"), "{ct}");
 }

@@ -1,1 +1,84 @@
-fn main() {}
+//! `codevoyage`: the one binary. It parses the command line, loads the configuration once,
+//! wires concrete backends (SQLite or PostgreSQL, the in-process event bus) and hands them to
+//! the library crates. Only this crate reads the environment and decides exit codes.
+
+mod cmd;
+mod config;
+mod exit;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// CodeVoyage turns a git repository into an explorable 3D city and a set of answers:
+/// where the risk is, who knows what, what changes together, and how the code got here.
+///
+/// Quick start:
+///   codevoyage analyze ~/src/myproject     # walk history, measure files, store results
+///   codevoyage serve                       # open http://127.0.0.1:7878 and explore the city
+#[derive(Parser, Debug)]
+#[command(
+    name = "codevoyage",
+    version,
+    about,
+    long_about,
+    propagate_version = true
+)]
+struct Cli {
+    #[command(flatten)]
+    global: config::GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the web UI and the REST API (default http://127.0.0.1:7878).
+    Serve(cmd::serve::ServeArgs),
+    /// Run a worker that takes analysis jobs from the shared queue (scaled mode).
+    Worker(cmd::unavailable::Args),
+    /// Analyse a local repository: history, code metrics, summary. Shows progress; stores the
+    /// results in the data directory so `serve` can show the city.
+    Analyze(cmd::analyze::AnalyzeArgs),
+    /// Print a repository's history: `git log --numstat` form, code-maat's form, or JSON lines.
+    Log(cmd::log::LogArgs),
+    /// Measure files: lines of code, comments, blanks and per-function complexity.
+    Metrics(cmd::metrics::MetricsArgs),
+    /// Write a self-contained HTML snapshot of a repository's city.
+    Export(cmd::unavailable::Args),
+    /// Manage users (add, list, remove) for the web UI and API.
+    User(cmd::unavailable::Args),
+    /// Manage API keys (create, list, revoke).
+    Apikey(cmd::unavailable::Args),
+    /// Create or upgrade the database schema (also done automatically at start-up).
+    Migrate(cmd::migrate::MigrateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match config::Config::load(&cli.global) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(exit::CONFIG);
+        }
+    };
+    config::init_logging(&config);
+    let result = match &cli.command {
+        Command::Serve(args) => cmd::serve::run(&config, args),
+        Command::Analyze(args) => cmd::analyze::run(&config, args),
+        Command::Migrate(args) => cmd::migrate::run(&config, args),
+        Command::Log(args) => cmd::log::run(args),
+        Command::Metrics(args) => cmd::metrics::run(args),
+        Command::Worker(_) => {
+            cmd::unavailable::run("worker", "the distributed queue (scaled mode)")
+        }
+        Command::Export(_) => cmd::unavailable::run("export", "the static HTML export"),
+        Command::User(_) => cmd::unavailable::run("user", "user administration"),
+        Command::Apikey(_) => cmd::unavailable::run("apikey", "API key administration"),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => exit::report(&e),
+    }
+}

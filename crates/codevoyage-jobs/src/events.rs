@@ -1,0 +1,190 @@
+//! Progress events of analyses, and the in-process bus that carries them.
+//!
+//! Events are small, serialisable and self-describing, so the same value can be drawn as a
+//! terminal progress bar, sent over a WebSocket, or (in scaled mode) published on Redis.
+
+use codevoyage_model::Progress;
+use serde::Serialize;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// The stages of the pipeline, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Fetch,
+    History,
+    Metrics,
+    Insights,
+    Compile,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Fetch => "fetch",
+            Stage::History => "history",
+            Stage::Metrics => "metrics",
+            Stage::Insights => "insights",
+            Stage::Compile => "compile",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    StageStarted {
+        stage: Stage,
+    },
+    Progress {
+        stage: Stage,
+        done: u64,
+        total: u64,
+        rate_per_sec: f64,
+        eta_secs: Option<f64>,
+    },
+    StageFinished {
+        stage: Stage,
+        done: u64,
+        elapsed_ms: u64,
+    },
+    Finished,
+    Failed {
+        error: String,
+    },
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub analysis_id: i64,
+    pub repository_id: i64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// A fan-out channel of events; slow receivers lose old events (and are told so by tokio's
+/// `Lagged`), publishers never block.
+#[derive(Debug, Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self::new(1024)
+    }
+}
+
+impl EventBus {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            tx: broadcast::channel(capacity).0,
+        }
+    }
+
+    pub fn publish(&self, event: Event) {
+        // No subscriber is fine: nobody is watching.
+        let _ = self.tx.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+}
+
+/// Adapts the analysis crates' synchronous [`Progress`] to throttled events on the bus.
+pub(crate) struct BusProgress {
+    bus: EventBus,
+    analysis_id: i64,
+    repository_id: i64,
+    stage: Stage,
+    started: Instant,
+    total: AtomicU64,
+    done: AtomicU64,
+    last_emit: Mutex<Instant>,
+}
+
+const EMIT_EVERY: Duration = Duration::from_millis(100);
+
+impl BusProgress {
+    pub(crate) fn new(bus: &EventBus, analysis_id: i64, repository_id: i64, stage: Stage) -> Self {
+        let now = Instant::now();
+        bus.publish(Event {
+            analysis_id,
+            repository_id,
+            kind: EventKind::StageStarted { stage },
+        });
+        Self {
+            bus: bus.clone(),
+            analysis_id,
+            repository_id,
+            stage,
+            started: now,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            last_emit: Mutex::new(now),
+        }
+    }
+
+    fn emit(&self) {
+        let done = self.done.load(Ordering::Relaxed);
+        let total = self.total.load(Ordering::Relaxed);
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+        let eta = (total > done && rate > 0.0).then(|| (total - done) as f64 / rate);
+        self.bus.publish(Event {
+            analysis_id: self.analysis_id,
+            repository_id: self.repository_id,
+            kind: EventKind::Progress {
+                stage: self.stage,
+                done,
+                total,
+                rate_per_sec: rate,
+                eta_secs: eta,
+            },
+        });
+    }
+
+    pub(crate) fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Emits the final progress and the stage's end.
+    pub(crate) fn finish(&self) -> u64 {
+        self.emit();
+        let done = self.done();
+        self.bus.publish(Event {
+            analysis_id: self.analysis_id,
+            repository_id: self.repository_id,
+            kind: EventKind::StageFinished {
+                stage: self.stage,
+                done,
+                elapsed_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            },
+        });
+        done
+    }
+}
+
+impl Progress for BusProgress {
+    fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    fn inc(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+        let now = Instant::now();
+        // try_lock: when another thread is emitting, skipping this update is fine.
+        if let Ok(mut last) = self.last_emit.try_lock()
+            && now.duration_since(*last) >= EMIT_EVERY
+        {
+            *last = now;
+            drop(last);
+            self.emit();
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! The analysis pipeline: fetch → history → metrics → insights → compile.
+//!
+//! Each stage runs its synchronous analysis on blocking threads and streams results to the
+//! store in batches, so memory stays bounded by the batch size rather than the history size.
+//! Re-running an analysis is incremental: history walks only commits that are new since the
+//! last successful analysis, and every write is idempotent.
+
+use crate::error::JobError;
+use crate::events::{BusProgress, Event, EventBus, EventKind, Stage};
+use codevoyage_history::{Repository, WalkOptions};
+use codevoyage_insights::{FileActivity, Hotspot};
+use codevoyage_model::{Commit, Progress};
+use codevoyage_store::{AnalysisStatus, AnalysisUpdate, FileRecord, LanguageShare, Store};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+/// Commits per database transaction: large enough to amortise the round trip, small enough to
+/// keep memory flat on million-commit histories.
+const COMMIT_BATCH: usize = 2_000;
+/// Files measured per parallel chunk; bounds the bytes held in memory at once.
+const FILE_CHUNK: usize = 256;
+
+/// What to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeRequest {
+    /// A local repository (work tree or bare).
+    pub source: PathBuf,
+    /// Display name; defaults to the folder name.
+    pub name: Option<String>,
+    /// Revision to analyse; defaults to HEAD.
+    pub rev: Option<String>,
+    /// Threads for diffing and parsing; 0 = all cores.
+    pub threads: usize,
+}
+
+/// What an analysis found, for the terminal summary and `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisSummary {
+    pub repository_id: i64,
+    pub analysis_id: i64,
+    pub name: String,
+    pub source: String,
+    pub revision: String,
+    pub shallow: bool,
+    pub commits_total: u64,
+    pub commits_new: u64,
+    pub contributors: u64,
+    pub files: u64,
+    pub languages: Vec<LanguageShare>,
+    pub hotspots: Vec<Hotspot>,
+    pub hotspot_formula: &'static str,
+    pub elapsed_ms: u64,
+}
+
+/// Runs the whole pipeline for one local repository.
+pub async fn analyze(
+    store: &Store,
+    bus: &EventBus,
+    request: AnalyzeRequest,
+    cancel: Arc<AtomicBool>,
+) -> Result<AnalysisSummary, JobError> {
+    let started = Instant::now();
+    // Stage 1, fetch: for a local path, make sure it exists and is a repository with commits.
+    let path = std::fs::canonicalize(&request.source)
+        .map_err(|_| JobError::PathNotFound(request.source.clone()))?;
+    let open_path = path.clone();
+    let repo =
+        Arc::new(tokio::task::spawn_blocking(move || codevoyage_history::open(&open_path)).await??);
+    let rev = request.rev.clone();
+    let resolve_repo = repo.clone();
+    let head = tokio::task::spawn_blocking(move || resolve_repo.resolve(rev.as_deref()))
+        .await??
+        .ok_or_else(|| JobError::EmptyRepository(path.clone()))?;
+
+    let name = request.name.clone().unwrap_or_else(|| {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "repository".into())
+    });
+    let source = path.to_string_lossy().into_owned();
+    let repository = store.upsert_repository(&name, &source).await?;
+    let analysis_id = store.create_analysis(repository.id).await?;
+    let ctx = Ctx {
+        store,
+        bus,
+        analysis_id,
+        repository_id: repository.id,
+        cancel: cancel.clone(),
+    };
+    store
+        .update_analysis(
+            analysis_id,
+            &AnalysisUpdate {
+                status: Some(AnalysisStatus::Running),
+                revision: Some(head.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+    let outcome = run_stages(&ctx, repo, &head, repository.head.clone(), &request).await;
+    match outcome {
+        Ok(mut summary) => {
+            summary.name = name;
+            summary.source = source;
+            summary.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            bus.publish(ctx.event(EventKind::Finished));
+            Ok(summary)
+        }
+        Err(e) => {
+            let (status, kind) = match &e {
+                JobError::Cancelled => (AnalysisStatus::Cancelled, EventKind::Cancelled),
+                other => (
+                    AnalysisStatus::Failed,
+                    EventKind::Failed {
+                        error: other.to_string(),
+                    },
+                ),
+            };
+            let update = AnalysisUpdate {
+                status: Some(status),
+                error: Some(e.to_string()),
+                ..Default::default()
+            };
+            if let Err(store_err) = store.update_analysis(analysis_id, &update).await {
+                tracing::error!(analysis_id, error = %store_err, "could not record the analysis failure");
+            }
+            bus.publish(ctx.event(kind));
+            Err(e)
+        }
+    }
+}
+
+struct Ctx<'a> {
+    store: &'a Store,
+    bus: &'a EventBus,
+    analysis_id: i64,
+    repository_id: i64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Ctx<'_> {
+    fn event(&self, kind: EventKind) -> Event {
+        Event {
+            analysis_id: self.analysis_id,
+            repository_id: self.repository_id,
+            kind,
+        }
+    }
+
+    fn progress(&self, stage: Stage) -> Arc<BusProgress> {
+        Arc::new(BusProgress::new(
+            self.bus,
+            self.analysis_id,
+            self.repository_id,
+            stage,
+        ))
+    }
+
+    async fn enter(&self, stage: Stage) -> Result<Arc<BusProgress>, JobError> {
+        self.check_cancel()?;
+        self.store
+            .update_analysis(
+                self.analysis_id,
+                &AnalysisUpdate {
+                    stage: Some(stage.as_str().into()),
+                    done: Some(0),
+                    total: Some(0),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(self.progress(stage))
+    }
+
+    fn check_cancel(&self) -> Result<(), JobError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(JobError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn run_stages(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    head: &str,
+    previous_head: Option<String>,
+    request: &AnalyzeRequest,
+) -> Result<AnalysisSummary, JobError> {
+    let fetch = ctx.enter(Stage::Fetch).await?;
+    fetch.set_total(1);
+    fetch.inc(1);
+    fetch.finish();
+
+    let commits_new =
+        history_stage(ctx, repo.clone(), head, previous_head, request.threads).await?;
+    let mut files = metrics_stage(ctx, repo.clone(), head).await?;
+
+    // Insights: for now the hotspot ranking; the full insights engine plugs in here.
+    let insights = ctx.enter(Stage::Insights).await?;
+    let revisions = ctx.store.revisions_by_path(ctx.repository_id).await?;
+    for f in &mut files {
+        f.revisions = revisions.get(&f.path).copied().unwrap_or(0);
+    }
+    let activity: Vec<FileActivity<'_>> = files
+        .iter()
+        .map(|f| FileActivity {
+            path: &f.path,
+            revisions: f.revisions,
+            cyclomatic: u64::from(f.metrics.cyclomatic),
+        })
+        .collect();
+    let hotspots = codevoyage_insights::hotspots(&activity, 10);
+    insights.set_total(1);
+    insights.inc(1);
+    insights.finish();
+
+    let compile = ctx.enter(Stage::Compile).await?;
+    compile.set_total(3);
+    ctx.store
+        .replace_files(ctx.repository_id, ctx.analysis_id, &files)
+        .await?;
+    compile.inc(1);
+    let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
+    compile.inc(1);
+    ctx.check_cancel()?;
+    ctx.store
+        .finish_analysis(
+            ctx.analysis_id,
+            ctx.repository_id,
+            Some(head),
+            repo.is_shallow(),
+        )
+        .await?;
+    compile.inc(1);
+    compile.finish();
+
+    let summary = ctx
+        .store
+        .list_repositories()
+        .await?
+        .into_iter()
+        .find(|r| r.repository.id == ctx.repository_id);
+    let (commits_total, languages) = summary
+        .map(|s| (s.total_commits, s.languages))
+        .unwrap_or_default();
+    Ok(AnalysisSummary {
+        repository_id: ctx.repository_id,
+        analysis_id: ctx.analysis_id,
+        name: String::new(),
+        source: String::new(),
+        revision: head.to_string(),
+        shallow: repo.is_shallow(),
+        commits_total,
+        commits_new,
+        contributors,
+        files: files.len() as u64,
+        languages,
+        hotspots,
+        hotspot_formula: codevoyage_insights::HOTSPOT_FORMULA,
+        elapsed_ms: 0,
+    })
+}
+
+/// Walks the commits not yet stored and streams them into the store in batches.
+async fn history_stage(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    head: &str,
+    previous_head: Option<String>,
+    threads: usize,
+) -> Result<u64, JobError> {
+    let progress = ctx.enter(Stage::History).await?;
+    // Incremental: when the last analysed tip is still an ancestor, walk only what is new.
+    // A rewritten history (old tip gone) falls back to a full walk; inserts are idempotent.
+    let mut exclude = Vec::new();
+    if let Some(old) = previous_head {
+        let (r, h, o) = (repo.clone(), head.to_string(), old.clone());
+        if tokio::task::spawn_blocking(move || r.is_ancestor(&o, &h))
+            .await?
+            .unwrap_or(false)
+        {
+            exclude.push(old);
+        }
+    }
+    let options = WalkOptions {
+        range: Some(head.to_string()),
+        threads,
+        exclude,
+        ..WalkOptions::default()
+    };
+    let (tx, mut rx) = mpsc::channel::<Vec<Commit>>(4);
+    let walk_progress = progress.clone();
+    let cancel = ctx.cancel.clone();
+    let walker = tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(COMMIT_BATCH);
+        let mut on_commit = |commit: Commit| {
+            batch.push(commit);
+            if batch.len() >= COMMIT_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(COMMIT_BATCH));
+                // The receiver only goes away when storing failed: stop walking then.
+                if tx.blocking_send(full).is_err() {
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        };
+        let result = repo.walk(&options, walk_progress.as_ref(), &cancel, &mut on_commit);
+        if result.is_ok() && !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+        result
+    });
+    let mut inserted = 0u64;
+    let mut store_error = None;
+    while let Some(batch) = rx.recv().await {
+        match ctx.store.insert_commits(ctx.repository_id, &batch).await {
+            Ok(n) => inserted += n,
+            Err(e) => {
+                store_error = Some(e);
+                break;
+            }
+        }
+    }
+    drop(rx);
+    let walked = walker.await?;
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    match walked {
+        Err(e) if ctx.cancel.load(Ordering::Relaxed) => {
+            tracing::debug!(error = %e, "history walk stopped by cancellation");
+            return Err(JobError::Cancelled);
+        }
+        Err(e) => return Err(e.into()),
+        Ok(_) => {}
+    }
+    progress.finish();
+    Ok(inserted)
+}
+
+/// Measures every file of the analysed revision, in parallel chunks.
+async fn metrics_stage(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    head: &str,
+) -> Result<Vec<FileRecord>, JobError> {
+    let progress = ctx.enter(Stage::Metrics).await?;
+    let head = head.to_string();
+    let cancel = ctx.cancel.clone();
+    let stage_progress = progress.clone();
+    let files = tokio::task::spawn_blocking(move || -> Result<Vec<FileRecord>, JobError> {
+        let options = codevoyage_metrics::Options::default();
+        let mut records = Vec::new();
+        let mut chunk: Vec<(String, String, Vec<u8>)> = Vec::with_capacity(FILE_CHUNK);
+        let measure_chunk = |chunk: &mut Vec<(String, String, Vec<u8>)>,
+                             records: &mut Vec<FileRecord>| {
+            let measured: Vec<FileRecord> = chunk
+                .par_drain(..)
+                .map(|(path, blob_id, data)| {
+                    let metrics = codevoyage_metrics::measure(&path, &data, &options);
+                    FileRecord {
+                        path,
+                        blob_id: Some(blob_id),
+                        metrics,
+                        revisions: 0,
+                    }
+                })
+                .collect();
+            stage_progress.inc(measured.len() as u64);
+            records.extend(measured);
+        };
+        repo.files_at(&head, &cancel, &mut |file| {
+            chunk.push((
+                file.path.to_string_lossy(),
+                file.blob_id.clone(),
+                file.data.to_vec(),
+            ));
+            if chunk.len() >= FILE_CHUNK {
+                measure_chunk(&mut chunk, &mut records);
+            }
+            ControlFlow::Continue(())
+        })?;
+        measure_chunk(&mut chunk, &mut records);
+        Ok(records)
+    })
+    .await;
+    let files = match files? {
+        Err(_) if ctx.cancel.load(Ordering::Relaxed) => return Err(JobError::Cancelled),
+        other => other?,
+    };
+    progress.set_total(files.len() as u64);
+    progress.finish();
+    Ok(files)
+}

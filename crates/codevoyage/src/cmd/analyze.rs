@@ -1,0 +1,166 @@
+//! `codevoyage analyze PATH`: the whole pipeline in the terminal.
+
+use crate::config::{Config, open_store};
+use codevoyage_jobs::{AnalysisSummary, AnalyzeRequest, EventBus};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  codevoyage analyze .\n  codevoyage analyze ~/src/flask --rev v2.0.0\n  codevoyage analyze ../project --json | jq .hotspots"
+)]
+pub struct AnalyzeArgs {
+    /// A local git repository (its work tree or a bare repository).
+    pub path: PathBuf,
+    /// Name shown in the UI [default: the folder name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Revision to analyse (branch, tag or commit) [default: HEAD].
+    #[arg(long)]
+    pub rev: Option<String>,
+    /// Print the summary as JSON on stdout instead of text (no progress bars).
+    #[arg(long)]
+    pub json: bool,
+    /// Analysis threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    if !args.path.exists() {
+        return Err(crate::exit::InputError(format!(
+            "{} does not exist: check the path and try again",
+            args.path.display()
+        ))
+        .into());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = open_store(config).await?;
+        let bus = EventBus::default();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ncancelling…");
+                ctrl_c.store(true, Ordering::Relaxed);
+            }
+        });
+        let bars = tokio::spawn(crate::progress::draw(
+            bus.subscribe(),
+            !args.json && std::io::stderr().is_terminal(),
+        ));
+        let request = AnalyzeRequest {
+            source: args.path.clone(),
+            name: args.name.clone(),
+            rev: args.rev.clone(),
+            threads: if args.threads > 0 {
+                args.threads
+            } else {
+                config.workers
+            },
+        };
+        let result = codevoyage_jobs::analyze(&store, &bus, request, cancel).await;
+        drop(bus);
+        let _ = bars.await;
+        let summary = result?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        } else {
+            print_summary(&summary, config);
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn print_summary(s: &AnalysisSummary, config: &Config) {
+    let short = &s.revision[..s.revision.len().min(10)];
+    println!(
+        "\n{}  ({})  at {short}{}",
+        s.name,
+        s.source,
+        if s.shallow {
+            "  [shallow clone: history is partial]"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "  commits       {} ({} new)",
+        thousands(s.commits_total),
+        thousands(s.commits_new)
+    );
+    println!("  contributors  {}", thousands(s.contributors));
+    println!("  files         {}", thousands(s.files));
+    let total_code: u64 = s.languages.iter().map(|l| l.code).sum();
+    if total_code > 0 {
+        let langs: Vec<String> = s
+            .languages
+            .iter()
+            .take(6)
+            .map(|l| {
+                format!(
+                    "{} {:.0}%",
+                    l.language,
+                    l.code as f64 * 100.0 / total_code as f64
+                )
+            })
+            .collect();
+        println!(
+            "  languages     {}  ({} lines of code)",
+            langs.join(" · "),
+            thousands(total_code)
+        );
+    }
+    if !s.hotspots.is_empty() {
+        println!("  hotspots      (revisions × complexity)");
+        for (i, h) in s.hotspots.iter().take(5).enumerate() {
+            println!(
+                "    {:>2}. {}  {} × {} = {}",
+                i + 1,
+                h.path,
+                h.revisions,
+                h.complexity,
+                thousands(h.score)
+            );
+        }
+    }
+    println!("  took          {:.1}s", s.elapsed_ms as f64 / 1000.0);
+    let data_dir = if config.uses_embedded_sqlite() {
+        format!(" --data-dir {}", config.data_dir.display())
+    } else {
+        String::new()
+    };
+    println!(
+        "\nExplore the city: codevoyage serve{data_dir}  then open http://{}/repositories/{}",
+        config.listen, s.repository_id
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+}

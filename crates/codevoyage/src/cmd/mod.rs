@@ -1,0 +1,8 @@
+//! One module per subcommand; each exposes `run` returning an exit code.
+
+pub mod analyze;
+pub mod log;
+pub mod metrics;
+pub mod migrate;
+pub mod serve;
+pub mod unavailable;

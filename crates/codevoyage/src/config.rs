@@ -1,0 +1,299 @@
+//! Configuration, read once: defaults < `codevoyage.toml` < `CODEVOYAGE_*` environment < flags.
+//!
+//! The raw layers are merged with figment into [`RawConfig`], then validated into [`Config`],
+//! the typed options passed down to the rest of the program. Nothing else reads the
+//! environment. Secrets (database and Redis URLs may carry passwords) are redacted in `Debug`.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Flags every subcommand accepts; they override the file and the environment.
+#[derive(clap::Args, Debug, Default, Serialize)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./codevoyage.toml when it exists] [env: CODEVOYAGE_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Where CodeVoyage keeps its SQLite database and caches [default: the platform's data
+    /// directory, e.g. ~/.local/share/codevoyage] [env: CODEVOYAGE_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [default: SQLite in the data
+    /// directory] [env: CODEVOYAGE_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// Log format: text or json [env: CODEVOYAGE_LOG_FORMAT]
+    #[arg(long, global = true, value_name = "FORMAT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<String>,
+    /// Log filter, e.g. info or codevoyage=debug [env: CODEVOYAGE_LOG]
+    #[arg(long = "log", global = true, value_name = "FILTER")]
+    #[serde(skip_serializing_if = "Option::is_none", rename = "log")]
+    pub log_filter: Option<String>,
+}
+
+/// The merged, not yet validated configuration.
+#[derive(Deserialize, Serialize)]
+struct RawConfig {
+    data_dir: Option<PathBuf>,
+    listen: String,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    workers: usize,
+    log_format: String,
+    log: String,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: None,
+            listen: "127.0.0.1:7878".into(),
+            database_url: None,
+            redis_url: None,
+            workers: 0,
+            log_format: "text".into(),
+            log: "warn".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The validated configuration.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// `None` means SQLite in the data directory.
+    database_url: Option<String>,
+    pub redis_url: Option<String>,
+    /// Analysis threads; 0 = all cores.
+    pub workers: usize,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("database_url", &self.database_url.as_deref().map(redact))
+            .field("redis_url", &self.redis_url.as_deref().map(redact))
+            .field("workers", &self.workers)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// Hides the password part of a URL (`postgres://user:secret@host` → `postgres://user:***@host`).
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Environment keys we read (`CODEVOYAGE_<KEY>`); others, such as the test suites'
+/// `CODEVOYAGE_TEST_*`, are ignored rather than rejected.
+const ENV_KEYS: &[&str] = &[
+    "data_dir",
+    "listen",
+    "database_url",
+    "redis_url",
+    "workers",
+    "log_format",
+    "log",
+];
+
+impl Config {
+    pub fn load(flags: &GlobalArgs) -> anyhow::Result<Config> {
+        let env_config = std::env::var_os("CODEVOYAGE_CONFIG").map(PathBuf::from);
+        let file = flags.config.clone().or(env_config);
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        match &file {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!(
+                        "configuration file {} does not exist (check --config or CODEVOYAGE_CONFIG)",
+                        path.display()
+                    );
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None => {
+                if Path::new("codevoyage.toml").is_file() {
+                    figment = figment.merge(Toml::file_exact("codevoyage.toml"));
+                }
+            }
+        }
+        figment = figment
+            .merge(Env::prefixed("CODEVOYAGE_").only(ENV_KEYS))
+            .merge(Serialized::defaults(flags));
+        let raw: RawConfig = figment.extract().context("invalid configuration")?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawConfig) -> anyhow::Result<Config> {
+        let data_dir = match raw.data_dir {
+            Some(d) if d.as_os_str().is_empty() => bail!("data_dir is empty: give a directory path"),
+            Some(d) => d,
+            None => dirs::data_dir()
+                .map(|d| d.join("codevoyage"))
+                .context("cannot determine the platform data directory: set --data-dir or CODEVOYAGE_DATA_DIR")?,
+        };
+        let listen: SocketAddr = raw.listen.parse().with_context(|| {
+            format!(
+                "listen address {:?} is not ADDRESS:PORT (for example 127.0.0.1:7878)",
+                raw.listen
+            )
+        })?;
+        if let Some(url) = &raw.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "database_url {:?} must start with sqlite:, postgres:// or postgresql://",
+                redact(url)
+            );
+        }
+        if let Some(url) = &raw.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            bail!(
+                "redis_url {:?} must start with redis:// or rediss://",
+                redact(url)
+            );
+        }
+        let log_format = match raw.log_format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => bail!("log_format {other:?} is not one of: text, json"),
+        };
+        Ok(Config {
+            data_dir,
+            listen,
+            database_url: raw.database_url,
+            redis_url: raw.redis_url,
+            workers: raw.workers,
+            log_format,
+            log_filter: raw.log,
+        })
+    }
+
+    /// The database URL to connect to: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.sqlite_path().display()),
+        }
+    }
+
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("codevoyage.db")
+    }
+
+    pub fn uses_embedded_sqlite(&self) -> bool {
+        self.database_url.is_none()
+    }
+}
+
+/// Opens the configured store and brings its schema up to date.
+pub async fn open_store(config: &Config) -> anyhow::Result<codevoyage_store::Store> {
+    let store = if config.uses_embedded_sqlite() {
+        codevoyage_store::Store::open_sqlite_file(&config.sqlite_path()).await?
+    } else {
+        codevoyage_store::Store::connect(&config.database_url()).await?
+    };
+    store.migrate().await?;
+    Ok(store)
+}
+
+pub fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests) is harmless; ignore its error.
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+    }
+
+    #[test]
+    fn flags_override_file_and_file_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "codevoyage.toml",
+                "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\nworkers = 3",
+            )?;
+            jail.set_env("CODEVOYAGE_WORKERS", "5");
+            jail.set_env("CODEVOYAGE_TEST_DATABASE_URL", "postgres://ignored");
+            let flags = GlobalArgs {
+                data_dir: Some("/from/flag".into()),
+                ..Default::default()
+            };
+            let c = Config::load(&flags).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen.port(), 9000);
+            assert_eq!(c.data_dir, PathBuf::from("/from/flag"));
+            assert_eq!(c.workers, 5);
+            assert!(c.uses_embedded_sqlite());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn rejects_bad_values_with_a_hint() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEVOYAGE_LISTEN", "nonsense");
+            let err = Config::load(&GlobalArgs::default())
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(err.contains("ADDRESS:PORT"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEVOYAGE_DATABASE_URL", "postgres://u:hunter2@db/x");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert!(!format!("{c:?}").contains("hunter2"));
+            Ok(())
+        });
+    }
+}

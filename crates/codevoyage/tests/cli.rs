@@ -1,0 +1,280 @@
+//! End to end through the real binary: analyse scripted fixtures and a real repository,
+//! compare with `git`, serve the result on an ephemeral port and read it back over HTTP.
+
+use codevoyage_testkit::{Fixture, fixture, shared_bundle};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+fn codevoyage(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codevoyage"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("CODEVOYAGE_DATABASE_URL")
+        .env_remove("CODEVOYAGE_REDIS_URL")
+        .env_remove("CODEVOYAGE_CONFIG")
+        .output()
+        .expect("run codevoyage")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn analyze_json(data_dir: &Path, repo: &Path) -> Value {
+    let out = codevoyage(
+        data_dir,
+        &["analyze", repo.to_str().expect("utf-8 temp path"), "--json"],
+    );
+    assert!(out.status.success(), "analyze failed: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("summary is JSON")
+}
+
+fn git_count(repo: &Fixture, args: &[&str]) -> u64 {
+    let out = repo.git(args);
+    String::from_utf8_lossy(&out)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .count() as u64
+}
+
+fn assert_input_error(out: &Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "exit code 3 for unusable input; stderr: {}",
+        stderr(out)
+    );
+    let err = stderr(out);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains(needle), "{err:?} should mention {needle:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+}
+
+#[test]
+fn bad_paths_give_one_line_errors_and_exit_code_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+
+    let missing = dir.path().join("does-not-exist");
+    assert_input_error(
+        &codevoyage(&data, &["analyze", missing.to_str().expect("utf-8")]),
+        "does not exist",
+    );
+
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).expect("mkdir");
+    assert_input_error(
+        &codevoyage(&data, &["analyze", plain.to_str().expect("utf-8")]),
+        "not a git repository",
+    );
+
+    let empty = fixture("empty");
+    assert_input_error(
+        &codevoyage(&data, &["analyze", empty.path().to_str().expect("utf-8")]),
+        "no commits yet",
+    );
+}
+
+#[test]
+fn help_lists_every_command_and_unfinished_ones_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = codevoyage(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in [
+        "serve", "worker", "analyze", "log", "metrics", "export", "user", "apikey", "migrate",
+    ] {
+        assert!(help.contains(cmd), "--help lists {cmd}");
+    }
+    let out = codevoyage(dir.path(), &["export"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stderr(&out).contains("not available yet"));
+}
+
+#[test]
+fn analyze_matches_git_and_is_incremental() {
+    let repo = fixture("basic");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = analyze_json(dir.path(), repo.path());
+    assert_eq!(
+        summary["commits_total"].as_u64(),
+        Some(git_count(&repo, &["rev-list", "HEAD"]))
+    );
+    assert_eq!(summary["commits_new"], summary["commits_total"]);
+    assert_eq!(
+        summary["files"].as_u64(),
+        Some(git_count(&repo, &["ls-tree", "-r", "--name-only", "HEAD"]))
+    );
+    assert_eq!(
+        summary["contributors"], 3,
+        "alice's two addresses are merged by .mailmap"
+    );
+    let head = String::from_utf8(repo.git(&["rev-parse", "HEAD"])).expect("utf-8");
+    assert_eq!(summary["revision"], head.trim());
+    let languages: Vec<&str> = summary["languages"]
+        .as_array()
+        .expect("languages")
+        .iter()
+        .filter_map(|l| l["language"].as_str())
+        .collect();
+    for lang in ["Python", "JavaScript", "Rust"] {
+        assert!(languages.contains(&lang), "{lang} in {languages:?}");
+    }
+
+    let again = analyze_json(dir.path(), repo.path());
+    assert_eq!(again["commits_new"], 0, "nothing new to walk");
+    assert_eq!(again["commits_total"], summary["commits_total"]);
+    assert_eq!(again["repository_id"], summary["repository_id"]);
+}
+
+/// A running `codevoyage serve`, stopped with SIGTERM on drop.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_codevoyage"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .expect("read stderr");
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split('/').next().expect("address").to_string();
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .expect("send");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read");
+        let text = String::from_utf8_lossy(&raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("http response");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        assert!(
+            !head
+                .to_ascii_lowercase()
+                .contains("transfer-encoding: chunked"),
+            "plain body expected"
+        );
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        self.child.wait().expect("wait")
+    }
+}
+
+fn files_of(node: &Value, out: &mut Vec<String>) {
+    match node["kind"].as_str() {
+        Some("file") => out.push(node["path"].as_str().expect("path").to_string()),
+        _ => {
+            for child in node["children"].as_array().expect("children") {
+                files_of(child, out);
+            }
+        }
+    }
+}
+
+#[test]
+fn serve_returns_the_analysed_tree_over_http_and_stops_gracefully() {
+    let repo = fixture("basic");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = analyze_json(dir.path(), repo.path());
+    let id = summary["repository_id"].as_i64().expect("id");
+
+    let server = Server::start(dir.path());
+    let (status, health) = server.get("/healthz");
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+
+    let (status, list) = server.get("/api/v1/repositories");
+    assert_eq!(status, 200);
+    assert_eq!(list["items"][0]["id"], id);
+    assert_eq!(list["items"][0]["total_commits"], summary["commits_total"]);
+
+    let (status, tree) = server.get(&format!("/api/v1/repositories/{id}/tree"));
+    assert_eq!(status, 200);
+    let mut served = Vec::new();
+    files_of(&tree["root"], &mut served);
+    served.sort();
+    let listed = repo.git(&[
+        "-c",
+        "core.quotePath=false",
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        "HEAD",
+    ]);
+    let mut expected: Vec<String> = listed
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    expected.sort();
+    assert_eq!(served, expected);
+    assert!(
+        served.iter().any(|p| p.contains('\u{fffd}')),
+        "the Latin-1 file name is shown lossily"
+    );
+
+    let (status, err) = server.get("/api/v1/repositories/4242/tree");
+    assert_eq!(status, 404);
+    assert_eq!(err["code"], "not_found");
+
+    let exit = server.stop();
+    assert!(
+        exit.success(),
+        "graceful shutdown on SIGTERM exits 0, got {exit:?}"
+    );
+}
+
+#[test]
+fn analyses_the_flask_repository_like_git_counts_it() {
+    let Some(repo) = shared_bundle("flask") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = analyze_json(dir.path(), repo.path());
+    assert_eq!(
+        summary["commits_total"].as_u64(),
+        Some(git_count(&repo, &["rev-list", "HEAD"]))
+    );
+    assert_eq!(
+        summary["files"].as_u64(),
+        Some(git_count(&repo, &["ls-tree", "-r", "--name-only", "HEAD"]))
+    );
+    assert_eq!(summary["languages"][0]["language"], "Python");
+    assert!(summary["contributors"].as_u64().expect("contributors") > 100);
+    assert!(!summary["hotspots"].as_array().expect("hotspots").is_empty());
+}
