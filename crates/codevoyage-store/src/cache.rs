@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 /// Default number of entries the memory cache holds before evicting.
 pub const DEFAULT_MEMORY_ENTRIES: usize = 10_000;
+/// Default bound on the bytes of values the memory cache holds (trees can be megabytes).
+pub const DEFAULT_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 /// Default key namespace in Redis.
 pub const DEFAULT_REDIS_PREFIX: &str = "codevoyage:";
 
@@ -60,11 +62,39 @@ impl Counters {
     }
 }
 
-/// The process-local cache: a map with expiry and a bound on the number of entries.
+/// The process-local cache: a map with expiry, bounded in entries and in value bytes.
 pub struct MemoryCache {
-    entries: Mutex<HashMap<String, (Instant, Vec<u8>)>>,
+    state: Mutex<MemoryState>,
     max_entries: usize,
+    max_bytes: usize,
     counters: Counters,
+}
+
+#[derive(Default)]
+struct MemoryState {
+    entries: HashMap<String, (Instant, Vec<u8>)>,
+    /// Sum of the lengths of the values in `entries`.
+    bytes: usize,
+}
+
+impl MemoryState {
+    fn remove(&mut self, key: &str) {
+        if let Some((_, value)) = self.entries.remove(key) {
+            self.bytes -= value.len();
+        }
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&str, &Instant) -> bool) {
+        let mut freed = 0;
+        self.entries.retain(|k, (expires, value)| {
+            let kept = keep(k, expires);
+            if !kept {
+                freed += value.len();
+            }
+            kept
+        });
+        self.bytes -= freed;
+    }
 }
 
 /// The shared cache in Redis.
@@ -90,6 +120,7 @@ impl std::fmt::Debug for Cache {
             Cache::Memory(m) => f
                 .debug_struct("Cache::Memory")
                 .field("max_entries", &m.max_entries)
+                .field("max_bytes", &m.max_bytes)
                 .finish(),
             Cache::Redis(r) => f
                 .debug_struct("Cache::Redis")
@@ -101,16 +132,18 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
-    /// A memory cache of [`DEFAULT_MEMORY_ENTRIES`] entries.
+    /// A memory cache of [`DEFAULT_MEMORY_ENTRIES`] entries and [`DEFAULT_MEMORY_BYTES`].
     pub fn memory() -> Cache {
-        Cache::memory_with_capacity(DEFAULT_MEMORY_ENTRIES)
+        Cache::memory_with_limits(DEFAULT_MEMORY_ENTRIES, DEFAULT_MEMORY_BYTES)
     }
 
-    /// A memory cache holding at most `max_entries` entries (at least one).
-    pub fn memory_with_capacity(max_entries: usize) -> Cache {
+    /// A memory cache holding at most `max_entries` entries (at least one) whose values
+    /// total at most `max_bytes`; a single value larger than that is not cached.
+    pub fn memory_with_limits(max_entries: usize, max_bytes: usize) -> Cache {
         Cache::Memory(Arc::new(MemoryCache {
-            entries: Mutex::new(HashMap::new()),
+            state: Mutex::new(MemoryState::default()),
             max_entries: max_entries.max(1),
+            max_bytes,
             counters: Counters::default(),
         }))
     }
@@ -159,11 +192,11 @@ impl Cache {
         match self {
             Cache::Memory(m) => {
                 let value = {
-                    let mut entries = m.entries.lock().unwrap_or_else(|p| p.into_inner());
-                    match entries.get(key) {
+                    let mut state = m.state.lock().unwrap_or_else(|p| p.into_inner());
+                    match state.entries.get(key) {
                         Some((expires, value)) if *expires > Instant::now() => Some(value.clone()),
                         Some(_) => {
-                            entries.remove(key);
+                            state.remove(key);
                             None
                         }
                         None => None,
@@ -191,22 +224,35 @@ impl Cache {
                 let Some(expires) = Instant::now().checked_add(ttl) else {
                     return;
                 };
-                let mut entries = m.entries.lock().unwrap_or_else(|p| p.into_inner());
-                if entries.len() >= m.max_entries && !entries.contains_key(key) {
-                    let now = Instant::now();
-                    entries.retain(|_, (expires, _)| *expires > now);
-                    // Still full: drop the entry closest to expiry, which is the one the
-                    // cache would have lost first anyway.
-                    if entries.len() >= m.max_entries
-                        && let Some(victim) = entries
-                            .iter()
-                            .min_by_key(|(_, (e, _))| *e)
-                            .map(|(k, _)| k.clone())
-                    {
-                        entries.remove(&victim);
-                    }
+                let mut state = m.state.lock().unwrap_or_else(|p| p.into_inner());
+                state.remove(key);
+                if value.len() > m.max_bytes {
+                    return;
                 }
-                entries.insert(key.to_string(), (expires, value.to_vec()));
+                let full = |state: &MemoryState| {
+                    state.entries.len() >= m.max_entries || state.bytes + value.len() > m.max_bytes
+                };
+                if full(&state) {
+                    let now = Instant::now();
+                    state.retain(|_, expires| *expires > now);
+                }
+                // Still full: drop the entries closest to expiry, the ones the cache would
+                // have lost first anyway.
+                while full(&state) {
+                    let Some(victim) = state
+                        .entries
+                        .iter()
+                        .min_by_key(|(_, (e, _))| *e)
+                        .map(|(k, _)| k.clone())
+                    else {
+                        break;
+                    };
+                    state.remove(&victim);
+                }
+                state.bytes += value.len();
+                state
+                    .entries
+                    .insert(key.to_string(), (expires, value.to_vec()));
             }
             Cache::Redis(r) => {
                 let key = format!("{}{key}", r.prefix);
@@ -224,7 +270,7 @@ impl Cache {
     pub async fn invalidate_prefix(&self, prefix: &str) {
         match self {
             Cache::Memory(m) => {
-                m.entries
+                m.state
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .retain(|k, _| !k.starts_with(prefix));

@@ -10,6 +10,13 @@ pub enum StoreError {
     )]
     UnsupportedUrl { url: String },
 
+    /// An in-memory SQLite database: every pool connection would see its own empty one.
+    #[error(
+        "in-memory SQLite ({url}) is not supported: each connection would see a different, empty \
+         database; use a file, e.g. sqlite:///var/lib/codevoyage/codevoyage.db?mode=rwc"
+    )]
+    InMemorySqlite { url: String },
+
     /// The folder that should hold the SQLite file could not be created.
     #[error(
         "cannot create the data folder {path}: {source} (check --data-dir and its permissions)"

@@ -298,6 +298,11 @@ impl Store {
         let backend = Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl {
             url: redact_url(url),
         })?;
+        if backend == Backend::Sqlite && (url.contains(":memory:") || url.contains("mode=memory")) {
+            return Err(StoreError::InMemorySqlite {
+                url: url.to_string(),
+            });
+        }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         options = match backend {
             Backend::Sqlite => options.max_connections(8).after_connect(|conn, _meta| {

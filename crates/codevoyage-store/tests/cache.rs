@@ -163,8 +163,8 @@ async fn hits_and_misses_are_counted(cache: Cache) {
 }
 
 #[tokio::test]
-async fn memory_cache_stays_within_its_bound() {
-    let cache = Cache::memory_with_capacity(3);
+async fn memory_cache_stays_within_its_entry_bound() {
+    let cache = Cache::memory_with_limits(3, 1 << 20);
     for i in 0..10 {
         cache
             .set(&format!("k{i}"), b"v", Duration::from_secs(60 + i))
@@ -179,6 +179,25 @@ async fn memory_cache_stays_within_its_bound() {
     assert_eq!(present, 3);
     // The newest entry is always kept.
     assert!(cache.get("k9").await.is_some());
+}
+
+#[tokio::test]
+async fn memory_cache_stays_within_its_byte_bound() {
+    let cache = Cache::memory_with_limits(100, 10);
+    cache.set("a", &[1; 4], Duration::from_secs(60)).await;
+    cache.set("b", &[2; 4], Duration::from_secs(61)).await;
+    // 4 + 4 + 4 > 10: the entry closest to expiry ("a") makes room.
+    cache.set("c", &[3; 4], Duration::from_secs(62)).await;
+    assert_eq!(cache.get("a").await, None);
+    assert!(cache.get("b").await.is_some() && cache.get("c").await.is_some());
+    // Replacing a value frees the old one's bytes first.
+    cache.set("c", &[4; 6], Duration::from_secs(62)).await;
+    assert_eq!(cache.get("c").await, Some(vec![4; 6]));
+    assert!(cache.get("b").await.is_some());
+    // A value larger than the whole cache is simply not cached.
+    cache.set("huge", &[0; 11], Duration::from_secs(60)).await;
+    assert_eq!(cache.get("huge").await, None);
+    assert!(cache.get("b").await.is_some());
 }
 
 #[tokio::test]

@@ -36,13 +36,23 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()>,
 {
+    run_sqlite_with(true, test).await
+}
+
+async fn run_sqlite_with<F, Fut>(migrate: bool, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let dir = tempfile::tempdir().expect("temporary folder");
     // A folder that does not exist yet: open_sqlite_file must create it.
     let store = Store::open_sqlite_file(&dir.path().join("data").join("codevoyage.db"))
         .await
         .expect("open sqlite");
     assert_eq!(store.backend(), Backend::Sqlite);
-    store.migrate().await.expect("migrate sqlite");
+    if migrate {
+        store.migrate().await.expect("migrate sqlite");
+    }
     test(store.clone()).await;
     store.close().await;
 }
@@ -93,6 +103,14 @@ where
     F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    run_postgres_with(true, test).await
+}
+
+async fn run_postgres_with<F, Fut>(migrate: bool, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|u| !u.is_empty()) else {
         note_postgres_skipped(&format!("{PG_VAR} is not set"));
         return;
@@ -131,7 +149,9 @@ where
         .expect("connect to the test database");
     assert_eq!(store.backend(), Backend::Postgres);
     let outcome = async {
-        store.migrate().await.expect("migrate postgres");
+        if migrate {
+            store.migrate().await.expect("migrate postgres");
+        }
         tokio::spawn(test(store.clone())).await
     }
     .await;
@@ -160,6 +180,18 @@ macro_rules! conformance {
             $( #[tokio::test] async fn $name() { crate::run_postgres(crate::$name).await } )*
         }
     };
+}
+
+/// Checks that start from an empty database (no schema yet).
+mod fresh {
+    #[tokio::test]
+    async fn sqlite_concurrent_migrations_apply_once() {
+        crate::run_sqlite_with(false, crate::concurrent_migrations_apply_once).await
+    }
+    #[tokio::test]
+    async fn postgres_concurrent_migrations_apply_once() {
+        crate::run_postgres_with(false, crate::concurrent_migrations_apply_once).await
+    }
 }
 
 conformance!(
@@ -328,6 +360,46 @@ async fn migrate_twice_is_a_noop(store: Store) {
     assert_eq!(versions, vec![1]);
     assert_eq!(store.repository(repo.id).await.expect("read"), Some(repo));
     store.ping().await.expect("ping");
+}
+
+async fn concurrent_migrations_apply_once(store: Store) {
+    // Several pool connections race like several processes starting together would.
+    let (a, b, c, d) = tokio::join!(
+        store.migrate(),
+        store.migrate(),
+        store.migrate(),
+        store.migrate()
+    );
+    for result in [a, b, c, d] {
+        result.expect("every concurrent migrate succeeds");
+    }
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(store.pool())
+        .await
+        .expect("read versions");
+    assert_eq!(versions, vec![1]);
+    store
+        .upsert_repository("x", "x")
+        .await
+        .expect("schema usable");
+    // A database written by a newer CodeVoyage is refused, not silently used.
+    sqlx::query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("insert future version");
+    let err = store.migrate().await.expect_err("newer schema");
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                found: 999,
+                known: 1
+            }
+        ),
+        "{err}"
+    );
 }
 
 async fn upsert_repository_by_source(store: Store) {
@@ -1069,6 +1141,14 @@ async fn unsupported_urls_say_what_to_use() {
         .expect_err("mysql is not supported");
     assert!(matches!(err, StoreError::UnsupportedUrl { .. }));
     assert!(err.to_string().contains("sqlite://"));
+}
+
+#[tokio::test]
+async fn in_memory_sqlite_is_refused() {
+    for url in ["sqlite::memory:", "sqlite://db?mode=memory"] {
+        let err = Store::connect(url).await.expect_err("in-memory");
+        assert!(matches!(err, StoreError::InMemorySqlite { .. }), "{err}");
+    }
 }
 
 #[tokio::test]
