@@ -133,3 +133,25 @@ fn express_agrees_with_git() {
         "express: only {same}/{total} identical"
     );
 }
+
+#[test]
+fn commits_with_100k_changed_files_match_git() {
+    let fx = codevoyage_testkit::fixture("wide");
+    let commits = {
+        let repo = codevoyage_history::open(fx.path()).expect("open");
+        let mut n = Vec::new();
+        repo.walk(
+            &WalkOptions::default(),
+            &NoProgress,
+            &AtomicBool::new(false),
+            &mut |c| {
+                n.push(c.changes.len());
+                ControlFlow::Continue(())
+            },
+        )
+        .expect("walk");
+        n
+    };
+    assert_eq!(commits, vec![10_000, 100_000, 100_000]);
+    assert_identical(fx.path(), None);
+}
