@@ -434,9 +434,10 @@ impl<'a> Walker<'a> {
                 && node.kind_id() == self.t.closure_parameters
                 && node.child_count() == 2
             {
-                // lizard reads `|| expr` as a logical or.
+                // lizard reads `|| expr` as a logical or (for both complexities).
                 let frame = self.frames.last_mut().expect("checked above");
                 frame.cc += 1;
+                add += 1;
             }
             if f & IF != 0 {
                 let after_else = node
@@ -551,6 +552,12 @@ impl<'a> Walker<'a> {
         if frame.recursed {
             return;
         }
+        // Java `members.size()`: a call on another object is not recursion.
+        if let Some(object) = call.child_by_field_name("object")
+            && self.text(object) != b"this"
+        {
+            return;
+        }
         let Some(callee) = call
             .child_by_field_name("function")
             .or_else(|| call.child_by_field_name("name"))
@@ -558,13 +565,14 @@ impl<'a> Walker<'a> {
         else {
             return;
         };
-        // `foo(...)`, `self.foo(...)`, `this.foo(...)`: compare the last name segment.
+        // `foo(...)`, `self.foo(...)`, `this.foo(...)`; not `other.foo(...)` (as lizard:
+        // a call on another object is not recursion).
         let text = self.text(callee);
-        let last = text
-            .rsplit(|&b| b == b'.' || b == b':' || b == b'>')
-            .next()
+        let own = [&b"self."[..], b"this.", b"this->", b"Self::", b"cls.", b"$this->"]
+            .iter()
+            .find_map(|p| text.strip_prefix(*p))
             .unwrap_or(text);
-        if fnv(last) == frame.short_hash {
+        if fnv(own) == frame.short_hash {
             let frame = self.frames.last_mut().expect("checked above");
             frame.recursed = true;
             frame.cognitive += 1;
