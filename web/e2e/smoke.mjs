@@ -88,6 +88,17 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(results, 'smoke-3-selected.png') });
 
+  step = 'zoom to folder';
+  const focus = await page.$('[data-testid="focus-folder"]');
+  if (focus) {
+    const before = await canvas.screenshot();
+    await focus.click();
+    await page.waitForTimeout(1500);
+    const after = await canvas.screenshot({ path: join(results, 'smoke-3b-focus.png') });
+    check(!before.equals(after), 'zooming to the folder did not change the view');
+    log('zoom to folder moved the camera');
+  }
+
   step = 'metric selects and search';
   await page.selectOption('[data-testid="metric-color"]', 'revisions');
   await page.selectOption('[data-testid="metric-height"]', 'revisions');

@@ -2,7 +2,16 @@
 import type { FileNode } from '../api/types';
 import { formatBytes, formatExact } from '../format';
 
-export function DetailsPanel({ file, onClose }: { file: FileNode; onClose: () => void }) {
+export function DetailsPanel({
+  file,
+  onClose,
+  onFocusFolder,
+}: {
+  file: FileNode;
+  onClose: () => void;
+  /** Zooms the camera to the file's folder. */
+  onFocusFolder?: () => void;
+}) {
   const total = file.lines.code + file.lines.comment + file.lines.blank;
   const rows: [string, string][] = [
     ['Language', file.language ?? (file.binary ? 'binary' : 'unknown')],
@@ -46,6 +55,15 @@ export function DetailsPanel({ file, onClose }: { file: FileNode; onClose: () =>
       <div className="mt-3 break-all font-mono text-[11px] text-slate-600" data-testid="details-path">
         {file.path}
       </div>
+      {onFocusFolder && (
+        <button
+          data-testid="focus-folder"
+          onClick={onFocusFolder}
+          className="mt-3 w-full rounded-md border border-slate-700 px-2 py-1 text-xs text-slate-300 hover:bg-slate-800"
+        >
+          Zoom to {slash > 0 ? `${file.path.slice(0, slash)}/` : 'the whole city'}
+        </button>
+      )}
     </aside>
   );
 }

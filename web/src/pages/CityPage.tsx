@@ -21,7 +21,7 @@ import {
   layoutCity,
   searchMask,
 } from '../layout';
-import { CityView } from '../render/CityView';
+import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
 import { formatCityParams, parseCityParams, type CityParams } from '../state/cityParams';
 
@@ -73,6 +73,11 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
   const [hover, setHover] = useState<HoverState | null>(null);
   const [resetSignal, setResetSignal] = useState(0);
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const focusFolder = (building: number) => {
+    const district = layout.buildings.district[building] ?? -1;
+    if (district >= 0) setFocus((f) => ({ district, seq: (f?.seq ?? 0) + 1 }));
+  };
   const [query, setQuery] = useState(params.q);
 
   const onHover = useCallback((index: number | null, x: number, y: number) => {
@@ -177,6 +182,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
               onHover={onHover}
               onSelect={onSelect}
               resetSignal={resetSignal}
+              focus={focus}
             />
           </div>
         )}
@@ -195,7 +201,9 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           onPick={colors.legend.kind === 'categorical' ? pickLanguage : undefined}
         />
         {hovered && hover && <Tooltip file={hovered} x={hover.x} y={hover.y} />}
-        {selectedFile && <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} />}
+        {selectedFile && selected !== null && (
+          <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} onFocusFolder={() => focusFolder(selected)} />
+        )}
         <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">
           drag to orbit · right-drag to pan · scroll to zoom · click a building for details
         </div>

@@ -51,6 +51,11 @@ function EmptyState() {
   );
 }
 
+function percent(part: number, total: number): string {
+  const p = (100 * part) / total;
+  return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
+}
+
 function LanguageBar({ repo }: { repo: Repository }) {
   const langs = [...repo.languages].sort((a, b) => b.code - a.code);
   const total = langs.reduce((n, l) => n + l.code, 0);
@@ -68,7 +73,7 @@ function LanguageBar({ repo }: { repo: Repository }) {
         {top.map((l, i) => (
           <span key={l.language} className="flex items-center gap-1">
             <span className="h-2 w-2 rounded-full" style={{ background: color(i) }} />
-            {l.language} <span className="text-slate-500">{Math.round((100 * l.code) / total)}%</span>
+            {l.language} <span className="text-slate-500">{percent(l.code, total)}</span>
           </span>
         ))}
       </div>

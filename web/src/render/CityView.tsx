@@ -16,6 +16,7 @@ import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
 import { buildPickIndex, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
+import { frameBox, type GroundBox } from './framing';
 
 export interface CityViewProps {
   layout: CityLayout;
@@ -30,6 +31,8 @@ export interface CityViewProps {
   onSelect: (index: number | null) => void;
   /** Changing this number puts the camera back to its initial framing. */
   resetSignal: number;
+  /** Frames one district when set (a new `seq` frames again). */
+  focus?: FocusRequest | null;
 }
 
 const BACKGROUND = '#0b1120';
@@ -53,48 +56,65 @@ declare global {
   }
 }
 
-/** Initial camera: looking at the centre from the south-east, about 45° above the ground. */
-function framing(layout: CityLayout, aspect: number, fovDeg: number) {
-  const size = layout.citySize;
-  const radius = Math.hypot(layout.width, layout.depth) / 2;
-  const fov = (fovDeg * Math.PI) / 180;
-  // Fit the bounding circle in both the vertical and the horizontal field of view.
-  const hFov = 2 * Math.atan(Math.tan(fov / 2) * Math.max(0.3, aspect));
-  const fit = radius / Math.sin(Math.min(fov, hFov) / 2);
-  const distance = fit * 0.86;
-  const elevation = (44 * Math.PI) / 180;
-  const azimuth = (35 * Math.PI) / 180;
-  const target = new THREE.Vector3(0, size * 0.02, 0);
-  const position = new THREE.Vector3(
-    distance * Math.cos(elevation) * Math.sin(azimuth),
-    distance * Math.sin(elevation),
-    distance * Math.cos(elevation) * Math.cos(azimuth),
-  );
-  return { position, target };
+/** A request to frame one district; `seq` distinguishes repeated requests. */
+export interface FocusRequest {
+  district: number;
+  seq: number;
 }
 
-function CameraRig({ layout, resetSignal }: { layout: CityLayout; resetSignal: number }) {
+function CameraRig({
+  layout,
+  heights,
+  resetSignal,
+  focus,
+}: {
+  layout: CityLayout;
+  heights: Float32Array;
+  resetSignal: number;
+  focus: FocusRequest | null;
+}) {
   const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
   const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
   const size = useThree((s) => s.size);
   const invalidate = useThree((s) => s.invalidate);
   const aspect = size.height > 0 ? size.width / size.height : 1;
-  const framedFor = useRef<{ layout: CityLayout; reset: number } | null>(null);
+  const framedFor = useRef<{ layout: CityLayout; reset: number; focus: number } | null>(null);
 
   useLayoutEffect(() => {
     const last = framedFor.current;
-    if (last && last.layout === layout && last.reset === resetSignal) return;
+    const focusSeq = focus?.seq ?? -1;
+    if (last && last.layout === layout && last.reset === resetSignal && last.focus === focusSeq) return;
     if (!controls) return;
-    framedFor.current = { layout, reset: resetSignal };
-    const { position, target } = framing(layout, aspect, camera.fov);
-    camera.near = layout.citySize * 0.005;
+    const onlyFocusChanged = last !== null && last.layout === layout && last.reset === resetSignal;
+    framedFor.current = { layout, reset: resetSignal, focus: focusSeq };
+    const d = layout.districts;
+    let box: GroundBox = { x: 0, z: 0, width: layout.width, depth: layout.depth, top: layout.citySize * 0.05 };
+    let azimuth = 35;
+    if (onlyFocusChanged && focus && focus.district >= 0 && focus.district < d.count) {
+      const i = focus.district;
+      const x = d.x[i] ?? 0, z = d.z[i] ?? 0, w = d.width[i] ?? 0, dd = d.depth[i] ?? 0;
+      // The tallest building standing on the district decides how far back to stand.
+      let top = (d.y[i] ?? 0) + (d.height[i] ?? 0);
+      const b = layout.buildings;
+      for (let k = 0; k < b.count; k++) {
+        const bx = b.x[k] ?? 0, bz = b.z[k] ?? 0;
+        if (Math.abs(bx - x) <= w / 2 && Math.abs(bz - z) <= dd / 2) top = Math.max(top, (b.y[k] ?? 0) + (heights[k] ?? 0));
+      }
+      box = { x, z, width: w, depth: dd, top };
+      // Keep looking from the side the user is looking from.
+      const dx = camera.position.x - controls.target.x;
+      const dz = camera.position.z - controls.target.z;
+      if (Math.hypot(dx, dz) > 1e-6) azimuth = (Math.atan2(dx, dz) * 180) / Math.PI;
+    }
+    const f = frameBox(box, aspect, camera.fov, azimuth);
+    camera.near = layout.citySize * 0.002;
     camera.far = layout.citySize * 20;
-    camera.position.copy(position);
+    camera.position.set(...f.position);
     camera.updateProjectionMatrix();
-    controls.target.copy(target);
+    controls.target.set(...f.target);
     controls.update();
     invalidate();
-  }, [layout, resetSignal, camera, controls, aspect, invalidate]);
+  }, [layout, heights, resetSignal, focus, camera, controls, aspect, invalidate]);
   return null;
 }
 
@@ -125,7 +145,7 @@ function buildingMaterial(aoDistance: number): THREE.MeshStandardMaterial {
   return material;
 }
 
-interface BuildingsProps extends Omit<CityViewProps, 'resetSignal'> {
+interface BuildingsProps extends Omit<CityViewProps, 'resetSignal' | 'focus'> {
   hovered: number | null;
 }
 
@@ -487,7 +507,7 @@ export function CityView(props: CityViewProps) {
         screenSpacePanning={false}
         zoomToCursor
       />
-      <CameraRig layout={layout} resetSignal={resetSignal} />
+      <CameraRig layout={layout} heights={heights} resetSignal={resetSignal} focus={props.focus ?? null} />
       <TestHook layout={layout} heights={heights} onSelect={onSelect} />
     </Canvas>
       <div ref={labelRoot} className="pointer-events-none absolute inset-0">
