@@ -16,6 +16,7 @@ mod store;
 
 pub use error::StoreError;
 pub use store::{
-    AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, ContributorRow, FileRecord,
-    LanguageShare, RepositoryRow, RepositorySummary, Store,
+    AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, CommitRow, ContributorRow,
+    CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,
+    RepositorySummary, Store,
 };

@@ -112,6 +112,60 @@ pub struct ContributorRow {
     pub is_bot: bool,
 }
 
+/// One ranked finding of an analysis, written by the insights stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InsightRecord {
+    /// 1 is the most important; unique within an analysis.
+    pub rank: i64,
+    /// What kind of finding ("hotspot", "bus_factor", …).
+    pub kind: String,
+    /// "info", "low", "medium", "high".
+    pub severity: String,
+    pub title: String,
+    pub body: String,
+    /// The data behind the finding, stored as JSON text.
+    pub evidence: serde_json::Value,
+}
+
+/// Two files that change together, written by the insights stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CouplingRecord {
+    pub path_a: String,
+    pub path_b: String,
+    /// Commits that touched both.
+    pub shared: u64,
+    /// Strength of the coupling, 0..=1.
+    pub degree: f64,
+}
+
+/// A stored commit without its changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitRow {
+    pub sha: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_time: i64,
+    pub author_offset: i64,
+    pub committer_name: String,
+    pub committer_email: String,
+    pub committer_time: i64,
+    pub summary: String,
+    pub parents: Vec<String>,
+    pub is_merge: bool,
+}
+
+/// A stored function of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionRow {
+    pub name: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub cyclomatic: u32,
+    pub cognitive: u32,
+    pub parameters: u32,
+    pub max_nesting: u32,
+}
+
 /// The lifecycle of an analysis: queued → running → succeeded | failed | cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -753,7 +807,8 @@ impl Store {
                 chunk.len(),
                 "ON CONFLICT DO NOTHING",
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
+            // Only full batches are worth keeping prepared; a tail's size rarely repeats.
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for commit in chunk {
                 let co_authors = if commit.co_authors.is_empty() {
                     "[]".to_string()
@@ -790,7 +845,8 @@ impl Store {
                 chunk.len(),
                 "ON CONFLICT DO NOTHING",
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
+            // Only full batches are worth keeping prepared; a tail's size rarely repeats.
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for (sha, change) in chunk {
                 query = query
                     .bind(repository_id)
@@ -899,7 +955,8 @@ impl Store {
                 chunk.len(),
                 "",
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
+            // Only full batches are worth keeping prepared; a tail's size rarely repeats.
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for (email, a) in chunk {
                 let is_bot = Identity {
                     name: a.name.clone(),
@@ -975,6 +1032,214 @@ impl Store {
             .ctx(CONTEXT)
     }
 
+    // ---------------------------------------------------------------- commits, insights
+
+    /// Commits of a repository, newest first (by author time, then sha), one page.
+    pub async fn commits(
+        &self,
+        repository_id: i64,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<CommitRow>, StoreError> {
+        const CONTEXT: &str = "listing commits";
+        let rows = sqlx::query(
+            "SELECT sha, author_name, author_email, author_time, author_offset, committer_name, committer_email, \
+             committer_time, summary, parents, is_merge FROM commits WHERE repository_id = $1 \
+             ORDER BY author_time DESC, sha DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(repository_id)
+        .bind(i64::from(limit))
+        .bind(int(offset))
+        .fetch_all(&self.pool)
+        .await
+        .ctx(CONTEXT)?;
+        rows.iter()
+            .map(|r| {
+                let parents: String = r.try_get("parents")?;
+                Ok(CommitRow {
+                    sha: r.try_get("sha")?,
+                    author_name: r.try_get("author_name")?,
+                    author_email: r.try_get("author_email")?,
+                    author_time: r.try_get("author_time")?,
+                    author_offset: r.try_get("author_offset")?,
+                    committer_name: r.try_get("committer_name")?,
+                    committer_email: r.try_get("committer_email")?,
+                    committer_time: r.try_get("committer_time")?,
+                    summary: r.try_get("summary")?,
+                    parents: parents.split_whitespace().map(str::to_string).collect(),
+                    is_merge: r.try_get::<i64, _>("is_merge")? != 0,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .ctx(CONTEXT)
+    }
+
+    /// Replaces the insights of an analysis (ranks must be unique; a repeated rank keeps
+    /// the first).
+    pub async fn replace_insights(
+        &self,
+        analysis_id: i64,
+        insights: &[InsightRecord],
+    ) -> Result<(), StoreError> {
+        const CONTEXT: &str = "storing insights";
+        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        sqlx::query("DELETE FROM insights WHERE analysis_id = $1")
+            .bind(analysis_id)
+            .execute(&mut *tx)
+            .await
+            .ctx(CONTEXT)?;
+        for chunk in insights.chunks(BATCH_ROWS) {
+            let sql = insert_sql(
+                self.backend,
+                "INSERT INTO insights (analysis_id, rank, kind, severity, title, body, evidence)",
+                7,
+                chunk.len(),
+                "ON CONFLICT DO NOTHING",
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+            for insight in chunk {
+                query = query
+                    .bind(analysis_id)
+                    .bind(insight.rank)
+                    .bind(text(&insight.kind).into_owned())
+                    .bind(text(&insight.severity).into_owned())
+                    .bind(text(&insight.title).into_owned())
+                    .bind(text(&insight.body).into_owned())
+                    .bind(text(&insight.evidence.to_string()).into_owned());
+            }
+            query.execute(&mut *tx).await.ctx(CONTEXT)?;
+        }
+        tx.commit().await.ctx(CONTEXT)
+    }
+
+    /// The insights of an analysis, by rank.
+    pub async fn insights(&self, analysis_id: i64) -> Result<Vec<InsightRecord>, StoreError> {
+        const CONTEXT: &str = "reading insights";
+        let rows = sqlx::query(
+            "SELECT rank, kind, severity, title, body, evidence FROM insights WHERE analysis_id = $1 ORDER BY rank",
+        )
+        .bind(analysis_id)
+        .fetch_all(&self.pool)
+        .await
+        .ctx(CONTEXT)?;
+        rows.iter()
+            .map(|r| {
+                let evidence: String = r.try_get("evidence").ctx(CONTEXT)?;
+                Ok(InsightRecord {
+                    rank: r.try_get("rank").ctx(CONTEXT)?,
+                    kind: r.try_get("kind").ctx(CONTEXT)?,
+                    severity: r.try_get("severity").ctx(CONTEXT)?,
+                    title: r.try_get("title").ctx(CONTEXT)?,
+                    body: r.try_get("body").ctx(CONTEXT)?,
+                    evidence: serde_json::from_str(&evidence).map_err(|e| {
+                        StoreError::Corrupt(format!("insight evidence is not JSON: {e}"))
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces the coupled file pairs of an analysis.
+    pub async fn replace_coupling(
+        &self,
+        analysis_id: i64,
+        pairs: &[CouplingRecord],
+    ) -> Result<(), StoreError> {
+        const CONTEXT: &str = "storing coupling";
+        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        sqlx::query("DELETE FROM coupling WHERE analysis_id = $1")
+            .bind(analysis_id)
+            .execute(&mut *tx)
+            .await
+            .ctx(CONTEXT)?;
+        for chunk in pairs.chunks(BATCH_ROWS) {
+            let sql = insert_sql(
+                self.backend,
+                "INSERT INTO coupling (analysis_id, path_a, path_b, shared, degree)",
+                5,
+                chunk.len(),
+                "ON CONFLICT DO NOTHING",
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
+            for pair in chunk {
+                query = query
+                    .bind(analysis_id)
+                    .bind(text(&pair.path_a).into_owned())
+                    .bind(text(&pair.path_b).into_owned())
+                    .bind(int(pair.shared))
+                    .bind(if pair.degree.is_finite() {
+                        pair.degree
+                    } else {
+                        0.0
+                    });
+            }
+            query.execute(&mut *tx).await.ctx(CONTEXT)?;
+        }
+        tx.commit().await.ctx(CONTEXT)
+    }
+
+    /// The most strongly coupled pairs of an analysis (by degree, then shared commits).
+    pub async fn coupling(
+        &self,
+        analysis_id: i64,
+        limit: u32,
+    ) -> Result<Vec<CouplingRecord>, StoreError> {
+        const CONTEXT: &str = "reading coupling";
+        let rows = sqlx::query(
+            "SELECT path_a, path_b, shared, degree FROM coupling WHERE analysis_id = $1 \
+             ORDER BY degree DESC, shared DESC, path_a, path_b LIMIT $2",
+        )
+        .bind(analysis_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .ctx(CONTEXT)?;
+        rows.iter()
+            .map(|r| {
+                Ok(CouplingRecord {
+                    path_a: r.try_get("path_a")?,
+                    path_b: r.try_get("path_b")?,
+                    shared: uint(r.try_get("shared")?),
+                    degree: r.try_get("degree")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .ctx(CONTEXT)
+    }
+
+    /// The functions of one file of an analysis, in source order.
+    pub async fn functions(
+        &self,
+        analysis_id: i64,
+        path: &str,
+    ) -> Result<Vec<FunctionRow>, StoreError> {
+        const CONTEXT: &str = "reading functions";
+        let rows = sqlx::query(
+            "SELECT name, start_line, end_line, cyclomatic, cognitive, parameters, max_nesting FROM functions \
+             WHERE analysis_id = $1 AND path = $2 ORDER BY start_line, name",
+        )
+        .bind(analysis_id)
+        .bind(path)
+        .fetch_all(&self.pool)
+        .await
+        .ctx(CONTEXT)?;
+        let small = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        rows.iter()
+            .map(|r| {
+                Ok(FunctionRow {
+                    name: r.try_get("name")?,
+                    start_line: small(r.try_get("start_line")?),
+                    end_line: small(r.try_get("end_line")?),
+                    cyclomatic: small(r.try_get("cyclomatic")?),
+                    cognitive: small(r.try_get("cognitive")?),
+                    parameters: small(r.try_get("parameters")?),
+                    max_nesting: small(r.try_get("max_nesting")?),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .ctx(CONTEXT)
+    }
+
     // ---------------------------------------------------------------- files
 
     /// Replaces the files (and their functions) of an analysis, in one transaction.
@@ -1007,7 +1272,8 @@ impl Store {
                 // abort the whole stage.
                 "ON CONFLICT DO NOTHING",
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
+            // Only full batches are worth keeping prepared; a tail's size rarely repeats.
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for file in chunk {
                 let m = &file.metrics;
                 query = query
@@ -1046,7 +1312,8 @@ impl Store {
                 chunk.len(),
                 "",
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
+            // Only full batches are worth keeping prepared; a tail's size rarely repeats.
+            let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for (path, f) in chunk {
                 query = query
                     .bind(analysis_id)

@@ -6,7 +6,10 @@ use codevoyage_model::{
     ChangeKind, Commit, FileChange, FileMetrics, FunctionMetrics, Identity, LineCounts, RepoPath,
     Signature,
 };
-use codevoyage_store::{AnalysisStatus, AnalysisUpdate, Backend, FileRecord, Store, StoreError};
+use codevoyage_store::{
+    AnalysisStatus, AnalysisUpdate, Backend, CouplingRecord, FileRecord, InsightRecord, Store,
+    StoreError,
+};
 use std::future::Future;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -207,6 +210,8 @@ conformance!(
     delete_repository_removes_every_row,
     bulk_load_of_twenty_thousand_commits,
     text_with_nul_characters_is_stored,
+    insights_and_coupling_round_trip,
+    commits_and_functions_are_listed,
 );
 
 // ------------------------------------------------------------------------- fixtures
@@ -1130,6 +1135,133 @@ async fn text_with_nul_characters_is_stored(store: Store) {
     assert_eq!(summary, "before\u{fffd}after");
     let parsed: Vec<Identity> = serde_json::from_str(&co_authors).expect("co_authors is JSON");
     assert_eq!(parsed[0].email, "eve@example.com");
+}
+
+async fn insights_and_coupling_round_trip(store: Store) {
+    let repo = store
+        .upsert_repository("r", "src")
+        .await
+        .expect("upsert")
+        .id;
+    let analysis = store.create_analysis(repo).await.expect("analysis");
+    let insight = |rank: i64, title: &str| InsightRecord {
+        rank,
+        kind: "hotspot".into(),
+        severity: "high".into(),
+        title: title.into(),
+        body: "changes often and is complex".into(),
+        evidence: serde_json::json!({"path": "src/a.rs", "revisions": 40, "cyclomatic": 12.5}),
+    };
+    store
+        .replace_insights(analysis, &[insight(2, "second"), insight(1, "first")])
+        .await
+        .expect("insights");
+    store
+        .replace_insights(analysis, &[insight(2, "second"), insight(1, "first")])
+        .await
+        .expect("again");
+    let stored = store.insights(analysis).await.expect("read");
+    assert_eq!(
+        stored.iter().map(|i| i.title.as_str()).collect::<Vec<_>>(),
+        vec!["first", "second"]
+    );
+    assert_eq!(stored[0], insight(1, "first"));
+    store
+        .replace_insights(analysis, &[insight(1, "only")])
+        .await
+        .expect("replace");
+    assert_eq!(store.insights(analysis).await.expect("read").len(), 1);
+
+    let pair = |a: &str, b: &str, shared: u64, degree: f64| CouplingRecord {
+        path_a: a.into(),
+        path_b: b.into(),
+        shared,
+        degree,
+    };
+    let pairs = vec![
+        pair("a", "b", 3, 0.25),
+        pair("a", "c", 10, 0.75),
+        pair("b", "c", 4, 0.75),
+    ];
+    store
+        .replace_coupling(analysis, &pairs)
+        .await
+        .expect("coupling");
+    store
+        .replace_coupling(analysis, &pairs)
+        .await
+        .expect("coupling again");
+    let top = store.coupling(analysis, 2).await.expect("read");
+    assert_eq!(top, vec![pair("a", "c", 10, 0.75), pair("b", "c", 4, 0.75)]);
+    assert_eq!(store.coupling(analysis, 100).await.expect("read").len(), 3);
+    assert_eq!(store.count_rows("insights", repo).await.expect("count"), 1);
+    assert_eq!(store.count_rows("coupling", repo).await.expect("count"), 3);
+}
+
+async fn commits_and_functions_are_listed(store: Store) {
+    let repo = store
+        .upsert_repository("r", "src")
+        .await
+        .expect("upsert")
+        .id;
+    store
+        .insert_commits(repo, &history())
+        .await
+        .expect("insert");
+    let page = store.commits(repo, 2, 0).await.expect("page 1");
+    assert_eq!(
+        page.iter().map(|c| c.sha.as_str()).collect::<Vec<_>>(),
+        vec!["c3", "c2"]
+    );
+    assert_eq!(page[0].author_email, "ADA@example.com");
+    assert_eq!(
+        (
+            page[0].author_time,
+            page[0].author_offset,
+            page[0].committer_time
+        ),
+        (3_000, 60, 3_005)
+    );
+    assert_eq!(page[0].parents, vec!["c2".to_string()]);
+    assert!(!page[0].is_merge);
+    let rest = store.commits(repo, 2, 2).await.expect("page 2");
+    assert_eq!(
+        rest.iter().map(|c| c.sha.as_str()).collect::<Vec<_>>(),
+        vec!["c1"]
+    );
+    assert!(rest[0].parents.is_empty());
+
+    let analysis = store.create_analysis(repo).await.expect("analysis");
+    store
+        .replace_files(repo, analysis, &[file("src/a.rs", Some("Rust"), 40, 3)])
+        .await
+        .expect("files");
+    let functions = store
+        .functions(analysis, "src/a.rs")
+        .await
+        .expect("functions");
+    assert_eq!(
+        functions
+            .iter()
+            .map(|f| (f.name.as_str(), f.start_line))
+            .collect::<Vec<_>>(),
+        vec![("f0", 1), ("f1", 11), ("f2", 21)]
+    );
+    assert_eq!(
+        (
+            functions[1].end_line,
+            functions[1].cyclomatic,
+            functions[1].parameters
+        ),
+        (19, 2, 1)
+    );
+    assert!(
+        store
+            .functions(analysis, "missing.rs")
+            .await
+            .expect("none")
+            .is_empty()
+    );
 }
 
 // ------------------------------------------------------------------------- backend-independent
