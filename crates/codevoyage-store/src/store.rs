@@ -382,6 +382,12 @@ impl Store {
 
     /// Opens (creating it and its folder when missing) the SQLite database file at `path`.
     pub async fn open_sqlite_file(path: &Path) -> Result<Store, StoreError> {
+        // Absolute, so the URL never depends on how sqlx reads a relative one.
+        let absolute = std::path::absolute(path).map_err(|source| StoreError::CreateDir {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let path = absolute.as_path();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
                 path: parent.to_path_buf(),

@@ -1320,6 +1320,34 @@ async fn two_stores_on_one_sqlite_file_see_the_same_data() {
     assert_eq!(fk, 1);
 }
 
+/// The only test that changes the working directory; it runs in its own process.
+#[test]
+fn relative_sqlite_paths_are_resolved_against_the_working_directory() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "relative_sqlite_path_child",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .current_dir(dir.path())
+        .status()
+        .expect("run child");
+    assert!(status.success());
+    assert!(dir.path().join("rel").join("cv.db").is_file());
+}
+
+#[tokio::test]
+#[ignore = "run by relative_sqlite_paths_are_resolved_against_the_working_directory"]
+async fn relative_sqlite_path_child() {
+    let store = Store::open_sqlite_file(std::path::Path::new("rel/cv.db"))
+        .await
+        .expect("open relative");
+    store.migrate().await.expect("migrate");
+    store.upsert_repository("x", "x").await.expect("write");
+}
+
 #[test]
 fn database_names_are_replaced_in_urls() {
     assert_eq!(
