@@ -278,3 +278,103 @@ fn analyses_the_flask_repository_like_git_counts_it() {
     assert!(summary["contributors"].as_u64().expect("contributors") > 100);
     assert!(!summary["hotspots"].as_array().expect("hotspots").is_empty());
 }
+
+/// A fresh PostgreSQL database for one test, dropped afterwards. `None` (with a message)
+/// when `CODEVOYAGE_TEST_DATABASE_URL` is not set.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create() -> Option<PgDatabase> {
+        let Ok(admin_url) = std::env::var("CODEVOYAGE_TEST_DATABASE_URL") else {
+            eprintln!(
+                "skipping: PostgreSQL tests need CODEVOYAGE_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
+            );
+            return None;
+        };
+        let name = format!(
+            "cv_cli_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+        );
+        let out = Command::new("psql")
+            .arg(&admin_url)
+            .args(["-v", "ON_ERROR_STOP=1", "-qc"])
+            .arg(format!("CREATE DATABASE {name}"))
+            .output()
+            .expect("run psql (install postgresql-client)");
+        assert!(
+            out.status.success(),
+            "cannot create a test database: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("database URL ends with /DBNAME");
+        let url = format!("{base}/{name}");
+        Some(PgDatabase {
+            admin_url,
+            name,
+            url,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(&self.admin_url)
+            .arg("-qc")
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .output();
+    }
+}
+
+#[test]
+fn analysis_on_postgresql_equals_analysis_on_sqlite() {
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let repo = fixture("basic");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let on_sqlite = analyze_json(&dir.path().join("sqlite"), repo.path());
+    let out = codevoyage(
+        &dir.path().join("pg"),
+        &[
+            "analyze",
+            repo.path().to_str().expect("utf-8"),
+            "--json",
+            "--database-url",
+            &pg.url,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "analyze on PostgreSQL failed: {}",
+        stderr(&out)
+    );
+    let on_pg: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for key in [
+        "commits_total",
+        "commits_new",
+        "contributors",
+        "files",
+        "languages",
+        "hotspots",
+        "revision",
+    ] {
+        assert_eq!(
+            on_pg[key], on_sqlite[key],
+            "{key} differs between PostgreSQL and SQLite"
+        );
+    }
+}
