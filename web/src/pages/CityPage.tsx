@@ -8,6 +8,7 @@ import type { Repository, RepositoryTree } from '../api/types';
 import { useApi } from '../api/useApi';
 import { ErrorBox, Spinner } from '../components/Feedback';
 import { DetailsPanel } from '../components/DetailsPanel';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Legend } from '../components/Legend';
 import { StatsStrip } from '../components/StatsStrip';
 import { Tooltip } from '../components/Tooltip';
@@ -173,17 +174,22 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           </div>
         ) : (
           <div data-testid="city-canvas" className="absolute inset-0" style={{ cursor: hovered ? 'pointer' : 'grab' }}>
-            <CityView
-              layout={layout}
-              heights={heights}
-              colors={colors.rgb}
-              highlight={highlight}
-              selected={selected}
-              onHover={onHover}
-              onSelect={onSelect}
-              resetSignal={resetSignal}
-              focus={focus}
-            />
+            <ErrorBoundary
+              title="The 3D view could not start"
+              hint="CodeVoyage needs WebGL. Enable hardware acceleration in the browser settings, or try another browser."
+            >
+              <CityView
+                layout={layout}
+                heights={heights}
+                colors={colors.rgb}
+                highlight={highlight}
+                selected={selected}
+                onHover={onHover}
+                onSelect={onSelect}
+                resetSignal={resetSignal}
+                focus={focus}
+              />
+            </ErrorBoundary>
           </div>
         )}
         <Legend

@@ -39,7 +39,7 @@ export function RepositoryListPage() {
   );
 }
 
-function EmptyState() {
+export function EmptyState() {
   return (
     <div data-testid="repo-list-empty" className="rounded-xl border border-dashed border-slate-700 bg-slate-900/50 p-10 text-center">
       <div className="text-lg font-medium text-slate-200">No repositories analysed yet</div>
@@ -90,7 +90,7 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function RepositoryCard({ repo }: { repo: Repository }) {
+export function RepositoryCard({ repo }: { repo: Repository }) {
   return (
     <Link
       href={`/repositories/${repo.id}`}

@@ -1,0 +1,90 @@
+// Static rendering of the presentational components (react-dom/server, no browser needed).
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { Repository } from '../api/types';
+import { layoutCity } from '../layout/city';
+import { buildingColors } from '../layout/colors';
+import { dir, file } from '../layout/testTrees';
+import { EmptyState, RepositoryCard } from '../pages/RepositoryListPage';
+import { DetailsPanel } from './DetailsPanel';
+import { ErrorBox } from './Feedback';
+import { Legend } from './Legend';
+import { StatsStrip } from './StatsStrip';
+
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+const repo: Repository = {
+  id: 7,
+  name: 'flask',
+  source: '/src/flask',
+  head: '2ac89889f4cc330eabd50f295dcef02828522c69',
+  total_commits: 5531,
+  total_contributors: 871,
+  total_files: 236,
+  languages: [
+    { language: 'Python', files: 83, code: 14013 },
+    { language: 'HTML', files: 20, code: 333 },
+    { language: 'SQL', files: 2, code: 22 },
+  ],
+  last_analyzed_at: null,
+};
+
+describe('components', () => {
+  it('DetailsPanel shows the file and its metrics', () => {
+    const f = file('src/flask/app.py', 1235, { lines: { code: 1235, comment: 90, blank: 301 }, bytes: 65_000, revisions: 135 });
+    const html = renderToStaticMarkup(<DetailsPanel file={f} onClose={() => {}} onFocusFolder={() => {}} />);
+    const t = text(html);
+    expect(html).toContain('data-testid="details-panel"');
+    expect(t).toContain('app.py');
+    expect(t).toContain('src/flask/');
+    expect(t).toContain('1,235');
+    expect(t).toContain('1,626');
+    expect(t).toContain('135');
+    expect(t).toContain('63.5 KiB');
+    expect(t).toContain('Zoom to src/flask/');
+  });
+
+  it('Legend lists languages with colours, or a ramp for metrics', () => {
+    const files = [file('a.py', 10, { language: 'Python' }), file('b.rs', 20, { language: 'Rust' })];
+    const cat = text(renderToStaticMarkup(<Legend legend={buildingColors(files, 'language').legend} heightLabel="Lines of code" />));
+    expect(cat).toContain('Rust');
+    expect(cat).toContain('Python');
+    expect(cat).toContain('lines of code (square-root scale)');
+    const seq = text(renderToStaticMarkup(<Legend legend={buildingColors(files, 'revisions').legend} heightLabel="Revisions" />));
+    expect(seq).toContain('log scale');
+    expect(seq).toContain('commits');
+  });
+
+  it('StatsStrip counts files, folders and lines', () => {
+    const tree = dir('', [dir('src', [file('src/a.py', 100), file('src/b.py', 50)]), file('README.md', 10, { language: 'Markdown' })]);
+    const html = renderToStaticMarkup(
+      <StatsStrip repo={repo} tree={{ repository_id: 7, revision: repo.head ?? '', root: tree }} layout={layoutCity(tree)} />,
+    );
+    const t = text(html);
+    expect(t).toContain('3 files');
+    expect(t).toContain('2 folders');
+    expect(t).toContain('160 lines of code');
+    expect(t).toContain('2 languages');
+    expect(t).toContain('@ 2ac89889');
+  });
+
+  it('RepositoryCard links to the city and shows the numbers', () => {
+    const html = renderToStaticMarkup(<RepositoryCard repo={repo} />);
+    expect(html).toContain('href="/repositories/7"');
+    const t = text(html);
+    expect(t).toContain('5.5k commits');
+    expect(t).toContain('871 contributors');
+    expect(t).toContain('analysed never');
+    expect(t).toContain('SQL &lt;1%');
+  });
+
+  it('EmptyState tells how to analyse a repository', () => {
+    expect(text(renderToStaticMarkup(<EmptyState />))).toContain('codevoyage analyze PATH');
+  });
+
+  it('ErrorBox shows the message', () => {
+    const html = renderToStaticMarkup(<ErrorBox title="Could not load" message="no repository with id 9" />);
+    expect(html).toContain('role="alert"');
+    expect(text(html)).toContain('no repository with id 9');
+  });
+});
