@@ -99,6 +99,18 @@ try {
     log('zoom to folder moved the camera');
   }
 
+  step = 'orbit and share the view';
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.85);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
+  log('orbiting writes the camera into the URL');
+  await page.click('text=Reset view');
+  await page.waitForFunction(() => !/[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
+  log('"Reset view" restores the default framing');
+
   step = 'metric selects and search';
   await page.selectOption('[data-testid="metric-color"]', 'revisions');
   await page.selectOption('[data-testid="metric-height"]', 'revisions');

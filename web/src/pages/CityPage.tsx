@@ -24,7 +24,7 @@ import {
 } from '../layout';
 import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
-import { formatCityParams, parseCityParams, type CityParams } from '../state/cityParams';
+import { formatCityParams, parseCityParams, type CameraState, type CityParams } from '../state/cityParams';
 
 export default function CityPage({ id }: { id: number }) {
   const state = useApi(`city:${id}`, async (signal) => {
@@ -75,6 +75,9 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const [hover, setHover] = useState<HoverState | null>(null);
   const [resetSignal, setResetSignal] = useState(0);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
+  // Read once: later camera moves write the URL but must not move the camera again.
+  const [initialCamera] = useState(params.cam);
+  const onCameraChange = useCallback((cam: CameraState | null) => setParams({ cam }), [setParams]);
   const focusFolder = (building: number) => {
     const district = layout.buildings.district[building] ?? -1;
     if (district >= 0) setFocus((f) => ({ district, seq: (f?.seq ?? 0) + 1 }));
@@ -188,6 +191,8 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                 onSelect={onSelect}
                 resetSignal={resetSignal}
                 focus={focus}
+                initialCamera={initialCamera}
+                onCameraChange={onCameraChange}
               />
             </ErrorBoundary>
           </div>

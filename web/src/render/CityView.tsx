@@ -17,6 +17,7 @@ import { districtColor } from '../layout/colors';
 import { buildPickIndex, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
+import type { CameraState } from '../state/cityParams';
 
 export interface CityViewProps {
   layout: CityLayout;
@@ -33,6 +34,10 @@ export interface CityViewProps {
   resetSignal: number;
   /** Frames one district when set (a new `seq` frames again). */
   focus?: FocusRequest | null;
+  /** Camera to start from instead of the default framing (e.g. from a shared URL). */
+  initialCamera?: CameraState | null;
+  /** Called (debounced) after the user moves the camera; null after a reset. */
+  onCameraChange?: (camera: CameraState | null) => void;
 }
 
 const BACKGROUND = '#0b1120';
@@ -67,11 +72,17 @@ function CameraRig({
   heights,
   resetSignal,
   focus,
+  initialCamera,
+  userMoved,
+  onCameraChange,
 }: {
   layout: CityLayout;
   heights: Float32Array;
   resetSignal: number;
   focus: FocusRequest | null;
+  initialCamera: CameraState | null;
+  userMoved: React.RefObject<boolean>;
+  onCameraChange?: (camera: CameraState | null) => void;
 }) {
   const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
   const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
@@ -86,7 +97,19 @@ function CameraRig({
     if (last && last.layout === layout && last.reset === resetSignal && last.focus === focusSeq) return;
     if (!controls) return;
     const onlyFocusChanged = last !== null && last.layout === layout && last.reset === resetSignal;
+    const resetRequested = last !== null && last.layout === layout && last.reset !== resetSignal;
     framedFor.current = { layout, reset: resetSignal, focus: focusSeq };
+    camera.near = layout.citySize * 0.002;
+    camera.far = layout.citySize * 20;
+    if (last === null && initialCamera) {
+      // A shared view: start exactly where its author stood.
+      camera.position.set(...initialCamera.position);
+      camera.updateProjectionMatrix();
+      controls.target.set(...initialCamera.target);
+      controls.update();
+      invalidate();
+      return;
+    }
     const d = layout.districts;
     let box: GroundBox = { x: 0, z: 0, width: layout.width, depth: layout.depth, top: layout.citySize * 0.05 };
     let azimuth = 35;
@@ -107,14 +130,50 @@ function CameraRig({
       if (Math.hypot(dx, dz) > 1e-6) azimuth = (Math.atan2(dx, dz) * 180) / Math.PI;
     }
     const f = frameBox(box, aspect, camera.fov, azimuth);
-    camera.near = layout.citySize * 0.002;
-    camera.far = layout.citySize * 20;
+    // A focus is a view worth keeping in the URL; the default framing is not.
+    userMoved.current = onlyFocusChanged;
     camera.position.set(...f.position);
     camera.updateProjectionMatrix();
     controls.target.set(...f.target);
     controls.update();
+    if (resetRequested) onCameraChange?.(null);
     invalidate();
-  }, [layout, heights, resetSignal, focus, camera, controls, aspect, invalidate]);
+    // initialCamera only matters for the first framing; heights only for focus requests.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layout, resetSignal, focus, camera, controls, aspect, invalidate]);
+  return null;
+}
+
+/** Reports camera moves made by the user (debounced), for the URL. */
+function CameraSync({ userMoved, onCameraChange }: { userMoved: React.RefObject<boolean>; onCameraChange?: (c: CameraState | null) => void }) {
+  const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
+  const camera = useThree((s) => s.camera);
+  useEffect(() => {
+    if (!controls || !onCameraChange) return;
+    let timer: number | undefined;
+    const start = () => {
+      userMoved.current = true;
+    };
+    const change = () => {
+      if (!userMoved.current) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        // A reset may have happened since the move: then the default view is not written.
+        if (!userMoved.current) return;
+        onCameraChange({
+          position: [camera.position.x, camera.position.y, camera.position.z],
+          target: [controls.target.x, controls.target.y, controls.target.z],
+        });
+      }, 400);
+    };
+    controls.addEventListener('start', start);
+    controls.addEventListener('change', change);
+    return () => {
+      controls.removeEventListener('start', start);
+      controls.removeEventListener('change', change);
+      window.clearTimeout(timer);
+    };
+  }, [controls, camera, onCameraChange, userMoved]);
   return null;
 }
 
@@ -145,7 +204,7 @@ function buildingMaterial(aoDistance: number): THREE.MeshStandardMaterial {
   return material;
 }
 
-interface BuildingsProps extends Omit<CityViewProps, 'resetSignal' | 'focus'> {
+interface BuildingsProps extends Omit<CityViewProps, 'resetSignal' | 'focus' | 'initialCamera' | 'onCameraChange'> {
   hovered: number | null;
 }
 
@@ -472,6 +531,7 @@ export function CityView(props: CityViewProps) {
   const size = layout.citySize;
   const labels = useMemo(() => districtLabels(layout), [layout]);
   const labelRoot = useRef<HTMLDivElement>(null);
+  const userMoved = useRef(false);
   const onHover = props.onHover;
   const hover = (i: number | null, x: number, y: number) => {
     setHovered(i);
@@ -507,7 +567,16 @@ export function CityView(props: CityViewProps) {
         screenSpacePanning={false}
         zoomToCursor
       />
-      <CameraRig layout={layout} heights={heights} resetSignal={resetSignal} focus={props.focus ?? null} />
+      <CameraRig
+        layout={layout}
+        heights={heights}
+        resetSignal={resetSignal}
+        focus={props.focus ?? null}
+        initialCamera={props.initialCamera ?? null}
+        userMoved={userMoved}
+        onCameraChange={props.onCameraChange}
+      />
+      <CameraSync userMoved={userMoved} onCameraChange={props.onCameraChange} />
       <TestHook layout={layout} heights={heights} onSelect={onSelect} />
     </Canvas>
       <div ref={labelRoot} className="pointer-events-none absolute inset-0">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CITY_PARAMS, formatCityParams, parseCityParams } from './cityParams';
+import { DEFAULT_CITY_PARAMS, formatCityParams, parseCityParams, type CityParams } from './cityParams';
 
 describe('city params', () => {
   it('defaults when the query is empty or invalid', () => {
@@ -7,11 +7,24 @@ describe('city params', () => {
     expect(parseCityParams('?height=bogus&color=nope')).toEqual(DEFAULT_CITY_PARAMS);
   });
   it('round-trips every field', () => {
-    const params = { height: 'revisions', color: 'cyclomatic', q: 'src/*.py', file: 'src/app.py' } as const;
+    const params: CityParams = {
+      height: 'revisions',
+      color: 'cyclomatic',
+      q: 'src/*.py',
+      file: 'src/app.py',
+      cam: { position: [100.5, 200, -300.2], target: [0, 0, 1.5] },
+    };
     expect(parseCityParams(formatCityParams(params))).toEqual(params);
   });
   it('omits defaults', () => {
     expect(formatCityParams(DEFAULT_CITY_PARAMS)).toBe('');
     expect(formatCityParams({ ...DEFAULT_CITY_PARAMS, height: 'bytes' })).toBe('?height=bytes');
+  });
+  it('rounds the camera and rejects malformed camera values', () => {
+    expect(formatCityParams({ ...DEFAULT_CITY_PARAMS, cam: { position: [1.234, 2, 3], target: [0, 0, 0] } })).toBe(
+      '?cam=1.2%2C2%2C3%2C0%2C0%2C0',
+    );
+    expect(parseCityParams('?cam=1,2,3').cam).toBeNull();
+    expect(parseCityParams('?cam=1,2,3,4,5,x').cam).toBeNull();
   });
 });

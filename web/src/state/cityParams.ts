@@ -1,7 +1,7 @@
 /**
  * The city view's state as URL query parameters, so a view can be bookmarked and shared:
- * `?height=revisions&color=language&q=*.py&file=src/app.py`. Parsing is forgiving: unknown or
- * invalid values fall back to defaults. Camera parameters can join here later.
+ * `?height=revisions&color=language&q=*.py&file=src/app.py&cam=…`. Parsing is forgiving:
+ * unknown or invalid values fall back to defaults.
  */
 import { isColorMetricId, type ColorMetricId } from '../layout/colors';
 import { isHeightMetricId, type HeightMetricId } from '../layout/metrics';
@@ -13,9 +13,29 @@ export interface CityParams {
   q: string;
   /** Path of the selected file, if any. */
   file: string | null;
+  /** Camera position and orbit target, when the user moved the camera. */
+  cam: CameraState | null;
 }
 
-export const DEFAULT_CITY_PARAMS: CityParams = { height: 'code', color: 'language', q: '', file: null };
+export interface CameraState {
+  position: [number, number, number];
+  target: [number, number, number];
+}
+
+export const DEFAULT_CITY_PARAMS: CityParams = { height: 'code', color: 'language', q: '', file: null, cam: null };
+
+/** `px,py,pz,tx,ty,tz`, one decimal: short, and precise enough for a city 1000 units wide. */
+export function formatCamera(cam: CameraState): string {
+  return [...cam.position, ...cam.target].map((v) => (Math.round(v * 10) / 10).toString()).join(',');
+}
+
+export function parseCamera(text: string | null): CameraState | null {
+  if (!text) return null;
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 6 || parts.some((v) => !Number.isFinite(v))) return null;
+  const [px, py, pz, tx, ty, tz] = parts as [number, number, number, number, number, number];
+  return { position: [px, py, pz], target: [tx, ty, tz] };
+}
 
 export function parseCityParams(search: string): CityParams {
   const p = new URLSearchParams(search);
@@ -26,6 +46,7 @@ export function parseCityParams(search: string): CityParams {
     color: isColorMetricId(color) ? color : DEFAULT_CITY_PARAMS.color,
     q: p.get('q') ?? '',
     file: p.get('file') || null,
+    cam: parseCamera(p.get('cam')),
   };
 }
 
@@ -36,6 +57,7 @@ export function formatCityParams(params: CityParams): string {
   if (params.color !== DEFAULT_CITY_PARAMS.color) p.set('color', params.color);
   if (params.q.trim() !== '') p.set('q', params.q);
   if (params.file) p.set('file', params.file);
+  if (params.cam) p.set('cam', formatCamera(params.cam));
   const s = p.toString();
   return s ? `?${s}` : '';
 }
