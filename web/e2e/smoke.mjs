@@ -72,6 +72,15 @@ try {
     () => console.log('  ! no tooltip on hover (continuing)'),
   );
 
+  step = 'hover a folder';
+  // Just inside the front corner of the root platform: its padding holds no building.
+  const ground = await page.evaluate(() => window.__codevoyage.project(-490, 4, 490));
+  await page.mouse.move(ground.x + 6, ground.y - 3);
+  await page.waitForSelector('[data-testid="folder-tooltip"]', { timeout: 30_000 }).then(
+    () => log('hovering a district platform names the folder'),
+    () => console.log('  ! no folder tooltip on a platform (continuing)'),
+  );
+
   step = 'select a building';
   await page.mouse.click(target.x, target.y + 4);
   let panel = await page.waitForSelector('[data-testid="details-panel"]', { timeout: 30_000 }).catch(() => null);

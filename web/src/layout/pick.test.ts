@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutCity } from './city';
 import { buildingHeights, defaultHeightOptions, heightMetric } from './metrics';
-import { buildPickIndex, pickBruteForce, pickRay } from './pick';
+import { buildPickIndex, districtAt, districtTotals, pickBruteForce, pickRay } from './pick';
 import { dir, file, randomTree, rng } from './testTrees';
 
 describe('pickRay', () => {
@@ -38,5 +38,27 @@ describe('pickRay', () => {
       if (slow) hits++;
     }
     expect(hits).toBeGreaterThan(200);
+  });
+});
+
+describe('districtAt and districtTotals', () => {
+  const tree = dir('', [dir('src', [dir('src/core', [file('src/core/a.py', 100)]), file('src/b.py', 50)]), file('README.md', 10)]);
+  const c = layoutCity(tree);
+  const byPath = (p: string) => c.districts.dirs.findIndex((d) => d.path === p);
+
+  it('finds the deepest district under a point', () => {
+    const core = byPath('src/core');
+    expect(districtAt(c, c.districts.x[core] ?? 0, c.districts.z[core] ?? 0)).toBe(core);
+    const a = c.indexByPath.get('README.md') ?? -1;
+    expect(districtAt(c, c.buildings.x[a] ?? 0, c.buildings.z[a] ?? 0)).toBe(byPath(''));
+    expect(districtAt(c, 10_000, 0)).toBe(-1);
+  });
+
+  it('sums files and lines of code through nested folders', () => {
+    const t = districtTotals(c);
+    expect(t.files[byPath('')]).toBe(3);
+    expect(t.files[byPath('src')]).toBe(2);
+    expect(t.code[byPath('src')]).toBe(150);
+    expect(t.code[byPath('src/core')]).toBe(100);
   });
 });

@@ -153,3 +153,37 @@ export function pickRay(index: PickIndex, origin: readonly number[], dir: readon
   }
   return best;
 }
+
+/**
+ * The deepest district whose platform contains the ground point (x, z), or -1. Districts are
+ * stored parents-first, so the last match is the deepest.
+ */
+export function districtAt(layout: CityLayout, x: number, z: number): number {
+  const d = layout.districts;
+  let found = -1;
+  for (let i = 0; i < d.count; i++) {
+    const hw = (d.width[i] ?? 0) / 2, hd = (d.depth[i] ?? 0) / 2;
+    if (Math.abs(x - (d.x[i] ?? 0)) <= hw && Math.abs(z - (d.z[i] ?? 0)) <= hd) found = i;
+  }
+  return found;
+}
+
+/** Files and lines of code under each district (including nested folders). */
+export function districtTotals(layout: CityLayout): { files: Int32Array; code: Float64Array } {
+  const d = layout.districts;
+  const files = new Int32Array(d.count);
+  const code = new Float64Array(d.count);
+  const parent = new Int32Array(d.count).fill(-1);
+  const index = new Map(d.dirs.map((dir, i) => [dir, i]));
+  d.dirs.forEach((dir, i) => {
+    for (const c of dir.children) if (c.kind === 'dir') parent[index.get(c) ?? -1] = i;
+  });
+  const b = layout.buildings;
+  for (let k = 0; k < b.count; k++) {
+    for (let i = b.district[k] ?? -1; i >= 0; i = parent[i] ?? -1) {
+      files[i] = (files[i] ?? 0) + 1;
+      code[i] = (code[i] ?? 0) + (b.files[k]?.lines.code ?? 0);
+    }
+  }
+  return { files, code };
+}

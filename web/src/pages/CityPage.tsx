@@ -11,7 +11,7 @@ import { DetailsPanel } from '../components/DetailsPanel';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Legend } from '../components/Legend';
 import { StatsStrip } from '../components/StatsStrip';
-import { Tooltip } from '../components/Tooltip';
+import { FolderTooltip, Tooltip } from '../components/Tooltip';
 import {
   buildingColors,
   buildingHeights,
@@ -19,6 +19,7 @@ import {
   defaultHeightOptions,
   heightMetric,
   HEIGHT_METRICS,
+  districtTotals,
   layoutCity,
   searchMask,
 } from '../layout';
@@ -46,6 +47,7 @@ export default function CityPage({ id }: { id: number }) {
 }
 
 interface HoverState {
+  kind: 'building' | 'district';
   index: number;
   x: number;
   y: number;
@@ -85,8 +87,13 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const [query, setQuery] = useState(params.q);
 
   const onHover = useCallback((index: number | null, x: number, y: number) => {
-    setHover(index === null ? null : { index, x, y });
+    setHover((h) => (index === null ? (h?.kind === 'building' ? null : h) : { kind: 'building', index, x, y }));
   }, []);
+  const onHoverDistrict = useCallback((index: number | null, x: number, y: number) => {
+    setHover((h) => (index === null ? (h?.kind === 'district' ? null : h) : { kind: 'district', index, x, y }));
+  }, []);
+  const totals = useMemo(() => districtTotals(layout), [layout]);
+  const onFocusDistrict = useCallback((district: number) => setFocus((f) => ({ district, seq: (f?.seq ?? 0) + 1 })), []);
   const onSelect = useCallback(
     (index: number | null) => setParams({ file: index === null ? null : (files[index]?.path ?? null) }),
     [files, setParams],
@@ -117,7 +124,8 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [setParams, setSearch]);
 
-  const hovered = hover ? files[hover.index] : undefined;
+  const hovered = hover?.kind === 'building' ? files[hover.index] : undefined;
+  const hoveredDistrict = hover?.kind === 'district' ? layout.districts.dirs[hover.index] : undefined;
   const selectedFile = selected !== null ? files[selected] : undefined;
 
   return (
@@ -191,6 +199,8 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                 onSelect={onSelect}
                 resetSignal={resetSignal}
                 focus={focus}
+                onHoverDistrict={onHoverDistrict}
+                onFocusDistrict={onFocusDistrict}
                 initialCamera={initialCamera}
                 onCameraChange={onCameraChange}
               />
@@ -212,6 +222,15 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           onPick={colors.legend.kind === 'categorical' ? pickLanguage : undefined}
         />
         {hovered && hover && <Tooltip file={hovered} x={hover.x} y={hover.y} />}
+        {hoveredDistrict && hover && (
+          <FolderTooltip
+            path={hoveredDistrict.path}
+            files={totals.files[hover.index] ?? 0}
+            code={totals.code[hover.index] ?? 0}
+            x={hover.x}
+            y={hover.y}
+          />
+        )}
         {selectedFile && selected !== null && (
           <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} onFocusFolder={() => focusFolder(selected)} />
         )}

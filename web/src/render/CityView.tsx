@@ -14,7 +14,7 @@ import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
-import { buildPickIndex, pickRay } from '../layout/pick';
+import { buildPickIndex, districtAt, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
 import type { CameraState } from '../state/cityParams';
@@ -34,6 +34,10 @@ export interface CityViewProps {
   resetSignal: number;
   /** Frames one district when set (a new `seq` frames again). */
   focus?: FocusRequest | null;
+  /** Hover over a district platform (not covered by a building). */
+  onHoverDistrict?: (index: number | null, clientX: number, clientY: number) => void;
+  /** Double-click on a district platform. */
+  onFocusDistrict?: (index: number) => void;
   /** Camera to start from instead of the default framing (e.g. from a shared URL). */
   initialCamera?: CameraState | null;
   /** Called (debounced) after the user moves the camera; null after a reset. */
@@ -49,6 +53,8 @@ export interface CityTestHook {
   buildingCount: number;
   /** Client (CSS pixel) coordinates of the roof centre of building `i`. */
   screenPositionOf(i: number): { x: number; y: number; visible: boolean };
+  /** Client coordinates of a world point. */
+  project(x: number, y: number, z: number): { x: number; y: number; visible: boolean };
   /** Index of a building that is large on screen, good for a click test. */
   bestClickTarget(): number;
   select(i: number | null): void;
@@ -204,7 +210,8 @@ function buildingMaterial(aoDistance: number): THREE.MeshStandardMaterial {
   return material;
 }
 
-interface BuildingsProps extends Omit<CityViewProps, 'resetSignal' | 'focus' | 'initialCamera' | 'onCameraChange'> {
+interface BuildingsProps
+  extends Omit<CityViewProps, 'resetSignal' | 'focus' | 'initialCamera' | 'onCameraChange' | 'onHoverDistrict' | 'onFocusDistrict'> {
   hovered: number | null;
 }
 
@@ -315,7 +322,17 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
   );
 }
 
-function Districts({ layout }: { layout: CityLayout }) {
+function Districts({
+  layout,
+  onHover,
+  onFocus,
+  onSelect,
+}: {
+  layout: CityLayout;
+  onHover?: (index: number | null, clientX: number, clientY: number) => void;
+  onFocus?: (index: number) => void;
+  onSelect: (index: number | null) => void;
+}) {
   const invalidate = useThree((s) => s.invalidate);
   const count = layout.districts.count;
   const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
@@ -326,8 +343,6 @@ function Districts({ layout }: { layout: CityLayout }) {
     m.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, count) * 3), 3);
     m.receiveShadow = true;
     m.frustumCulled = false;
-    // Platforms are ground, not targets: clicks go through them to the background.
-    m.raycast = () => undefined;
     return m;
   }, [geometry, material, count]);
   useEffect(
@@ -361,7 +376,42 @@ function Districts({ layout }: { layout: CityLayout }) {
     invalidate();
   }, [mesh, layout, count, invalidate]);
 
-  return <primitive object={mesh} />;
+  // Picking: where the ray meets the ground, the deepest platform there (platforms are thin,
+  // so the parallax of ignoring their height is a few pixels at most).
+  useLayoutEffect(() => {
+    mesh.raycast = (raycaster, intersects) => {
+      const { origin, direction } = raycaster.ray;
+      if (Math.abs(direction.y) < 1e-9) return;
+      const tGround = -origin.y / direction.y;
+      if (tGround < 0) return;
+      const i = districtAt(layout, origin.x + direction.x * tGround, origin.z + direction.z * tGround);
+      if (i < 0) return;
+      const top = (layout.districts.y[i] ?? 0) + (layout.districts.height[i] ?? 0);
+      const t = (top - origin.y) / direction.y;
+      if (t < raycaster.near || t > raycaster.far) return;
+      intersects.push({ distance: t, point: raycaster.ray.at(t, new THREE.Vector3()), object: mesh, instanceId: i });
+    };
+  }, [mesh, layout]);
+
+  return (
+    <primitive
+      object={mesh}
+      onPointerMove={(e: ThreeEvent<PointerEvent>) => {
+        e.stopPropagation();
+        onHover?.(e.instanceId ?? null, e.nativeEvent.clientX, e.nativeEvent.clientY);
+      }}
+      onPointerOut={(e: ThreeEvent<PointerEvent>) => onHover?.(null, e.nativeEvent.clientX, e.nativeEvent.clientY)}
+      onClick={(e: ThreeEvent<MouseEvent>) => {
+        e.stopPropagation();
+        // Clicking the ground clears the selection, like clicking the background.
+        if (e.delta <= 6) onSelect(null);
+      }}
+      onDoubleClick={(e: ThreeEvent<MouseEvent>) => {
+        e.stopPropagation();
+        if (e.instanceId !== undefined) onFocus?.(e.instanceId);
+      }}
+    />
+  );
 }
 
 /** White outline around the selected building. */
@@ -485,8 +535,8 @@ function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 
   const gl = useThree((s) => s.gl);
   useEffect(() => {
     const b = layout.buildings;
-    const screenPositionOf = (i: number) => {
-      const v = new THREE.Vector3(b.x[i] ?? 0, (b.y[i] ?? 0) + (heights[i] ?? 0), b.z[i] ?? 0).project(camera);
+    const project = (x: number, y: number, z: number) => {
+      const v = new THREE.Vector3(x, y, z).project(camera);
       const rect = gl.domElement.getBoundingClientRect();
       return {
         x: rect.left + ((v.x + 1) / 2) * rect.width,
@@ -494,8 +544,10 @@ function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 
         visible: v.z < 1 && Math.abs(v.x) < 0.95 && Math.abs(v.y) < 0.95,
       };
     };
+    const screenPositionOf = (i: number) => project(b.x[i] ?? 0, (b.y[i] ?? 0) + (heights[i] ?? 0), b.z[i] ?? 0);
     const hook: CityTestHook = {
       buildingCount: b.count,
+      project,
       screenPositionOf,
       bestClickTarget: () => {
         // The largest roof whose centre is on screen: roofs are never hidden behind others'
@@ -553,7 +605,7 @@ export function CityView(props: CityViewProps) {
       <fog attach="fog" args={[BACKGROUND, size * 2.2, size * 6]} />
       <Lights size={size} />
       <Ground size={size} />
-      <Districts layout={layout} />
+      <Districts layout={layout} onHover={props.onHoverDistrict} onFocus={props.onFocusDistrict} onSelect={onSelect} />
       <Buildings {...props} onHover={hover} hovered={hovered} />
       <LabelProjector labels={labels} container={labelRoot} />
       <SelectionOutline layout={layout} heights={heights} selected={selected} />
