@@ -29,7 +29,7 @@ export function Legend({
               <span className="text-slate-300">Footprint</span> lines of code
             </div>
             <div>
-              <span className="text-slate-300">Height</span> {heightLabel.toLowerCase()} (square-root scale)
+              <span className="text-slate-300">Height</span> {heightLabel.toLowerCase()}, square-root scale
             </div>
             <div>
               <span className="text-slate-300">Platforms</span> folders, raised per nesting level

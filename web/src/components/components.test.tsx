@@ -49,7 +49,7 @@ describe('components', () => {
     const cat = text(renderToStaticMarkup(<Legend legend={buildingColors(files, 'language').legend} heightLabel="Lines of code" />));
     expect(cat).toContain('Rust');
     expect(cat).toContain('Python');
-    expect(cat).toContain('lines of code (square-root scale)');
+    expect(cat).toContain('lines of code, square-root scale');
     const seq = text(renderToStaticMarkup(<Legend legend={buildingColors(files, 'revisions').legend} heightLabel="Revisions" />));
     expect(seq).toContain('log scale');
     expect(seq).toContain('commits');

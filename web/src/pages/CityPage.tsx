@@ -43,7 +43,8 @@ export default function CityPage({ id }: { id: number }) {
         </ErrorBox>
       </div>
     );
-  return <City repo={state.data.repo} tree={state.data.tree} />;
+  // Keyed by id: view state (camera, focus, hover) belongs to one repository.
+  return <City key={id} repo={state.data.repo} tree={state.data.tree} />;
 }
 
 interface HoverState {
