@@ -14,23 +14,28 @@ use std::io::{self, Write};
 
 /// Writes one commit as `git log --numstat --no-renames --format='commit %H'` does.
 pub fn numstat(out: &mut dyn Write, commit: &Commit) -> io::Result<()> {
+    numstat_with(out, commit, true)
+}
+
+/// [`numstat`] with an explicit `core.quotePath` (see [`crate::Repository::quote_path`]).
+pub fn numstat_with(out: &mut dyn Write, commit: &Commit, quote_path: bool) -> io::Result<()> {
     writeln!(out, "commit {}", commit.id)?;
     if !commit.changes.is_empty() {
         out.write_all(b"\n")?;
         for change in &commit.changes {
-            numstat_line(out, change)?;
+            numstat_line(out, change, quote_path)?;
         }
     }
     Ok(())
 }
 
-fn numstat_line(out: &mut dyn Write, change: &FileChange) -> io::Result<()> {
+fn numstat_line(out: &mut dyn Write, change: &FileChange, quote_path: bool) -> io::Result<()> {
     if change.binary {
         out.write_all(b"-\t-\t")?;
     } else {
         write!(out, "{}\t{}\t", change.added, change.removed)?;
     }
-    write_quoted(out, change.path.as_bytes(), true)?;
+    write_quoted(out, change.path.as_bytes(), quote_path)?;
     out.write_all(b"\n")
 }
 
@@ -43,6 +48,17 @@ pub fn code_maat(
     short_id: &str,
     first: bool,
 ) -> io::Result<()> {
+    code_maat_with(out, commit, short_id, first, true)
+}
+
+/// [`code_maat`] with an explicit `core.quotePath`.
+pub fn code_maat_with(
+    out: &mut dyn Write,
+    commit: &Commit,
+    short_id: &str,
+    first: bool,
+    quote_path: bool,
+) -> io::Result<()> {
     if !first {
         out.write_all(b"\n")?;
     }
@@ -51,7 +67,7 @@ pub fn code_maat(
     if !commit.changes.is_empty() {
         out.write_all(b"\n")?;
         for change in &commit.changes {
-            numstat_line(out, change)?;
+            numstat_line(out, change, quote_path)?;
         }
     }
     Ok(())

@@ -53,6 +53,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         exclude: Vec::new(),
     };
+    let quote = repo.quote_path();
     let abbrev = (args.format == LogFormat::CodeMaat).then(|| repo.abbreviator());
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -65,13 +66,13 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         &interrupt,
         &mut |commit| {
             let result = match (args.format, &abbrev) {
-                (LogFormat::Numstat, _) => format::numstat(&mut out, &commit),
+                (LogFormat::Numstat, _) => format::numstat_with(&mut out, &commit, quote),
                 (LogFormat::Jsonl, _) => format::jsonl(&mut out, &commit),
                 (LogFormat::CodeMaat, Some(a)) => {
-                    format::code_maat(&mut out, &commit, &a.short(&commit.id), first)
+                    format::code_maat_with(&mut out, &commit, &a.short(&commit.id), first, quote)
                 }
                 (LogFormat::CodeMaat, None) => {
-                    format::code_maat(&mut out, &commit, &commit.id, first)
+                    format::code_maat_with(&mut out, &commit, &commit.id, first, quote)
                 }
             };
             first = false;
