@@ -1,4 +1,5 @@
 /** Details of the selected file. */
+import { useState } from 'react';
 import type { FileNode } from '../api/types';
 import { formatBytes, formatExact } from '../format';
 
@@ -55,15 +56,37 @@ export function DetailsPanel({
       <div className="mt-3 break-all font-mono text-[11px] text-slate-600" data-testid="details-path">
         {file.path}
       </div>
-      {onFocusFolder && (
-        <button
-          data-testid="focus-folder"
-          onClick={onFocusFolder}
-          className="mt-3 w-full rounded-md border border-slate-700 px-2 py-1 text-xs text-slate-300 hover:bg-slate-800"
-        >
-          Zoom to {slash > 0 ? `${file.path.slice(0, slash)}/` : 'the whole city'}
-        </button>
-      )}
+      <div className="mt-3 flex gap-2">
+        {onFocusFolder && (
+          <button
+            data-testid="focus-folder"
+            onClick={onFocusFolder}
+            className="flex-1 truncate rounded-md border border-slate-700 px-2 py-1 text-xs text-slate-300 hover:bg-slate-800"
+          >
+            Zoom to {slash > 0 ? `${file.path.slice(0, slash)}/` : 'the whole city'}
+          </button>
+        )}
+        <CopyLink />
+      </div>
     </aside>
+  );
+}
+
+/** Copies the current URL: it carries the selection, metrics, search and camera. */
+function CopyLink() {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    void navigator.clipboard?.writeText(window.location.href).then(() => {
+      setCopied(true);
+      window.setTimeout(() => setCopied(false), 1500);
+    });
+  };
+  return (
+    <button
+      onClick={copy}
+      className="shrink-0 rounded-md border border-slate-700 px-2 py-1 text-xs text-slate-300 hover:bg-slate-800"
+    >
+      {copied ? 'Copied' : 'Copy link'}
+    </button>
   );
 }

@@ -113,9 +113,15 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     setSearch(params.q.trim().toLowerCase() === q.toLowerCase() ? '' : q);
   };
 
-  // Escape closes the details panel, then clears the search.
+  // Escape closes the details panel, then clears the search; "/" jumps to the search box.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+      if (e.key === '/' && !typing) {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('[data-testid="search"]')?.focus();
+        return;
+      }
       if (e.key !== 'Escape') return;
       const current = parseCityParams(window.location.search);
       if (current.file) setParams({ file: null });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { composeBuildingColors, srgbToLinear } from './colorSpace';
+import { composeBuildingColors, SELECTION_LIFT, srgbToLinear } from './colorSpace';
 
 describe('composeBuildingColors', () => {
-  it('converts to linear and marks the selection white', () => {
+  it('converts to linear and lifts the selection towards white', () => {
     const srgb = new Float32Array([0.5, 0.5, 0.5, 1, 0, 0]);
     const out = composeBuildingColors(srgb, null, 1, new Float32Array(6));
     expect(out[0]).toBeCloseTo(srgbToLinear(0.5), 6);
-    expect(Array.from(out.slice(3))).toEqual([1, 1, 1]);
+    expect(out[3]).toBe(1);
+    expect(out[4]).toBeCloseTo(srgbToLinear(SELECTION_LIFT), 6);
+    expect(out[5]).toBeCloseTo(srgbToLinear(SELECTION_LIFT), 6);
   });
   it('dims buildings outside the search highlight', () => {
     const srgb = new Float32Array([1, 1, 0, 1, 1, 0]);

@@ -6,7 +6,10 @@ export function srgbToLinear(c: number): number {
   return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
 }
 
-/** Final per-building colours (linear RGB) after search dimming and selection. */
+/** How far the selected building's colour moves towards white. */
+export const SELECTION_LIFT = 0.6;
+
+/** Final per-building colours (linear RGB) after search dimming and selection lift. */
 export function composeBuildingColors(
   srgb: Float32Array,
   highlight: Uint8Array | null,
@@ -26,9 +29,10 @@ export function composeBuildingColors(
       b = dim[2] as number + b * 0.12;
     }
     if (selected === i) {
-      r = 1;
-      g = 1;
-      b = 1;
+      // Bright but still tinted, so the selection keeps telling its colour-coded value.
+      r = r + (1 - r) * SELECTION_LIFT;
+      g = g + (1 - g) * SELECTION_LIFT;
+      b = b + (1 - b) * SELECTION_LIFT;
     }
     out[i * 3] = srgbToLinear(r);
     out[i * 3 + 1] = srgbToLinear(g);
