@@ -1,89 +1,110 @@
 //! Insights: pure, deterministic functions from history and metrics to answers.
 //!
-//! This crate does no I/O. For now it ranks hotspots (change frequency × complexity) for the
-//! summary `codevoyage analyze` prints; coupling, ownership and bus factor come next.
+//! This crate does no I/O and never reads the clock: every analysis is a function of a
+//! [`History`] (built from the commits the history engine emits, with the analysis time passed
+//! in) and, for hotspots, of the complexity the metrics engine measured. Each module states its
+//! formula in its documentation:
+//!
+//! - [`churn`]: change frequency and churn per file and folder over a [`Window`];
+//! - [`hotspots`]: revisions × complexity, with folder roll-ups;
+//! - [`coupling`]: temporal coupling (shared commits, degree, confidence, sum of coupling);
+//! - [`ownership`]: main author, ownership share and fragmentation;
+//! - [`busfactor`]: truck factor (Avelino et al. 2016), knowledge islands and loss, off-boarding;
+//! - [`age`]: months since the last change and since creation;
+//! - [`findings`]: the ranked findings and the terminal summary.
+//!
+//! [`analyze`] runs them all with default options.
+
+pub mod age;
+pub mod busfactor;
+pub mod churn;
+pub mod coupling;
+pub mod findings;
+pub mod history;
+pub mod hotspots;
+pub mod ownership;
+
+pub use age::{FileAge, code_age};
+pub use busfactor::{
+    BusFactorReport, KnowledgeOptions, Offboarding, TruckFactor, authorship, bus_factor, offboard,
+};
+pub use churn::{FileChurn, FolderChurn, file_churn, folder_churn};
+pub use coupling::{Coupling, CouplingOptions, CouplingPair, coupling};
+pub use findings::{
+    Evidence, Finding, FindingKind, FindingsInput, Severity, findings, summary_text,
+};
+pub use history::{History, HistoryBuilder, HistoryOptions, Window};
+pub use hotspots::{
+    FileActivity, FolderHotspot, HOTSPOT_FORMULA, Hotspot, folder_hotspots, hotspots,
+};
+pub use ownership::{Ownership, OwnershipReport, PersonRef, ownership};
 
 use serde::Serialize;
 
-/// One file's inputs to the hotspot ranking.
-#[derive(Debug, Clone)]
-pub struct FileActivity<'a> {
-    pub path: &'a str,
-    /// Commits that touched the file.
-    pub revisions: u64,
-    /// Sum of the functions' cyclomatic complexity (0 when the language is not parsed).
-    pub cyclomatic: u64,
+/// Options of [`analyze`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AnalysisOptions {
+    /// The window of churn, hotspots and ownership (coupling has its own in `coupling`).
+    pub window: Window,
+    pub coupling: CouplingOptions,
+    pub knowledge: KnowledgeOptions,
 }
 
-/// A ranked hotspot with the numbers behind it.
+/// Everything [`analyze`] computes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hotspot {
-    pub path: String,
-    pub revisions: u64,
-    pub complexity: u64,
-    pub score: u64,
+pub struct Analysis {
+    pub files: Vec<FileChurn>,
+    pub folders: Vec<FolderChurn>,
+    /// Every ranked file, highest first.
+    pub hotspots: Vec<Hotspot>,
+    pub hotspot_formula: &'static str,
+    pub folder_hotspots: Vec<FolderHotspot>,
+    pub coupling: Coupling,
+    pub ownership: OwnershipReport,
+    pub bus_factor: BusFactorReport,
+    pub age: Vec<FileAge>,
+    pub findings: Vec<Finding>,
 }
 
-/// The published formula, returned with the results so the UI and docs can show it.
-pub const HOTSPOT_FORMULA: &str = "score = revisions × complexity, where revisions is the number of commits that changed the file and complexity is the summed cyclomatic complexity of its functions; files without functions (documentation, data) are not ranked";
-
-/// Ranks files by `revisions × complexity`, highest first; ties broken by path so the
-/// ranking is deterministic. Files with a zero score (never changed, or no functions: prose
-/// and data change often but are not where complexity hides) are left out.
-pub fn hotspots(files: &[FileActivity<'_>], limit: usize) -> Vec<Hotspot> {
-    let mut ranked: Vec<Hotspot> = files
+/// Runs every analysis. `complexity` gives the summed cyclomatic complexity of a file by its
+/// current path (0 or `None` when unknown: such files are not hotspots).
+pub fn analyze(
+    h: &History,
+    complexity: &dyn Fn(&str) -> Option<u64>,
+    opts: &AnalysisOptions,
+) -> Analysis {
+    let files = file_churn(h, opts.window);
+    let activity: Vec<FileActivity<'_>> = files
         .iter()
-        .map(|f| Hotspot {
-            path: f.path.to_string(),
+        .filter(|f| f.alive)
+        .map(|f| FileActivity {
+            path: &f.path,
             revisions: f.revisions,
-            complexity: f.cyclomatic,
-            score: f.revisions.saturating_mul(f.cyclomatic),
+            cyclomatic: complexity(&f.path).unwrap_or(0),
         })
-        .filter(|h| h.score > 0)
         .collect();
-    ranked.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
-    ranked.truncate(limit);
-    ranked
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn f(path: &str, revisions: u64, cyclomatic: u64) -> FileActivity<'_> {
-        FileActivity {
-            path,
-            revisions,
-            cyclomatic,
-        }
-    }
-
-    #[test]
-    fn ranks_by_revisions_times_complexity() {
-        let files = [
-            f("a.py", 10, 5),
-            f("b.py", 2, 40),
-            f("c.md", 50, 0),
-            f("d.py", 0, 30),
-        ];
-        let h = hotspots(&files, 10);
-        let order: Vec<&str> = h.iter().map(|h| h.path.as_str()).collect();
-        assert_eq!(
-            order,
-            ["b.py", "a.py"],
-            "prose and never-changed files are not hotspots"
-        );
-        assert_eq!(h[0].score, 80);
-        assert_eq!(h[1].score, 50);
-    }
-
-    #[test]
-    fn ties_are_broken_by_path_and_limit_applies() {
-        let files = [f("z", 1, 1), f("a", 1, 1), f("m", 1, 1)];
-        let h = hotspots(&files, 2);
-        assert_eq!(
-            h.iter().map(|h| h.path.as_str()).collect::<Vec<_>>(),
-            ["a", "m"]
-        );
+    let ranked = hotspots(&activity, usize::MAX);
+    let folder_hot = folder_hotspots(&ranked);
+    let coupling = coupling::coupling(h, &opts.coupling);
+    let ownership = ownership(h, opts.window);
+    let bus = bus_factor(h, &opts.knowledge);
+    let found = findings(&FindingsInput {
+        hotspots: &ranked,
+        bus_factor: &bus,
+        coupling: &coupling,
+        ownership: &ownership,
+        top_hotspots: 5,
+    });
+    Analysis {
+        folders: folder_churn(h, opts.window),
+        files,
+        hotspots: ranked,
+        hotspot_formula: HOTSPOT_FORMULA,
+        folder_hotspots: folder_hot,
+        coupling,
+        ownership,
+        bus_factor: bus,
+        age: code_age(h),
+        findings: found,
     }
 }

@@ -1,0 +1,439 @@
+//! The one input every analytic reads: a compact, rename-aware view of the commit history.
+//!
+//! [`History`] is built from commits in the order the history engine emits them (newest first,
+//! as `git log` prints them), one at a time through [`HistoryBuilder`] or all at once with
+//! [`History::from_commits`]. It keeps only what the analytics need, in flat arrays of small
+//! integers, so a million-commit history costs tens of megabytes rather than gigabytes.
+//!
+//! **Renames.** A file keeps one identity (a *lineage*) across renames: the history is replayed
+//! oldest → newest, and a `Renamed` change moves the lineage of `old_path` to `path`. Every
+//! lineage is reported under its latest name, so `src/a.py` renamed to `lib/a.py` has one
+//! history, reported as `lib/a.py`. A file deleted and later re-added at the same path continues
+//! the same lineage (it is the same path to a reader of the tree).
+//!
+//! **People.** Identities are normalised by lowercased e-mail (after the `.mailmap` resolution
+//! the history engine applied); the display name is the one on the person's latest commit.
+//! Bots (see [`codevoyage_model::Identity::is_bot`]) are, by default, not credited as people:
+//! their commits still count as changes, but never make a bot an owner or an expert. People named
+//! in `Co-authored-by:` trailers are credited with the commit (revisions, deliveries) but the
+//! lines added are credited to the commit's author alone, since git records no split.
+//!
+//! **Time.** Every timestamp is the *author* time in seconds since the Unix epoch; the analysis
+//! time `now` is passed in, never read from the clock, so results are reproducible.
+
+use codevoyage_model::{ChangeKind, Commit, Identity};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Index of a file lineage in [`History::files`].
+pub type FileId = u32;
+/// Index of a person in [`History::people`].
+pub type PersonId = u32;
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// How a [`History`] is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryOptions {
+    /// Bots are not credited as people (owners, experts, authors). Default `true`.
+    pub ignore_bots: bool,
+    /// `Co-authored-by:` people are credited with the commit. Default `true`.
+    pub credit_co_authors: bool,
+}
+
+impl Default for HistoryOptions {
+    fn default() -> Self {
+        Self {
+            ignore_bots: true,
+            credit_co_authors: true,
+        }
+    }
+}
+
+/// A time window over the history: commits whose author time is in `[since, until)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+impl Window {
+    /// The whole history.
+    pub const ALL: Window = Window {
+        since: None,
+        until: None,
+    };
+
+    /// Commits at or after `since`.
+    pub fn since(since: i64) -> Self {
+        Window {
+            since: Some(since),
+            until: None,
+        }
+    }
+
+    /// The last `days` days before `now`.
+    pub fn last_days(now: i64, days: i64) -> Self {
+        Self::since(now.saturating_sub(days.saturating_mul(DAY)))
+    }
+
+    pub fn contains(&self, time: i64) -> bool {
+        self.since.is_none_or(|s| time >= s) && self.until.is_none_or(|u| time < u)
+    }
+}
+
+/// A person as the analytics see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// The lowercased e-mail that identifies them.
+    pub key: String,
+    /// The name on their latest commit.
+    pub name: String,
+    pub is_bot: bool,
+    /// Author time of their first and latest credited commit.
+    pub first_active: i64,
+    pub last_active: i64,
+}
+
+/// A file lineage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileInfo {
+    /// The latest name of the lineage (lossy UTF-8).
+    pub path: String,
+    /// False when the latest change deleted it (or a rename moved another file over it).
+    pub alive: bool,
+}
+
+/// One commit, compacted. Changes are `changes[change_start..next.change_start]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CommitRec {
+    pub time: i64,
+    /// `None` when the author is a bot and bots are ignored.
+    pub author: Option<PersonId>,
+    pub change_start: u32,
+    pub credit_start: u32,
+}
+
+/// One file touched by one commit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rev {
+    pub file: FileId,
+    pub added: u32,
+    pub removed: u32,
+}
+
+/// The compact history. See the module documentation.
+#[derive(Debug, Clone)]
+pub struct History {
+    now: i64,
+    files: Vec<FileInfo>,
+    people: Vec<Person>,
+    /// Oldest first, with a sentinel at the end holding the array ends.
+    commits: Vec<CommitRec>,
+    changes: Vec<Rev>,
+    /// People credited with each commit (author first, then co-authors), deduplicated.
+    credits: Vec<PersonId>,
+}
+
+impl History {
+    /// Builds a history from commits in `git log` order (newest first).
+    pub fn from_commits(commits: &[Commit], now: i64, opts: HistoryOptions) -> History {
+        let mut b = HistoryBuilder::new(opts);
+        for c in commits {
+            b.push(c);
+        }
+        b.finish(now)
+    }
+
+    /// The analysis time.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    pub fn files(&self) -> &[FileInfo] {
+        &self.files
+    }
+
+    pub fn people(&self) -> &[Person] {
+        &self.people
+    }
+
+    /// Number of commits (merges without changes included).
+    pub fn commit_count(&self) -> usize {
+        self.commits.len().saturating_sub(1)
+    }
+
+    pub fn file(&self, id: FileId) -> &FileInfo {
+        &self.files[id as usize]
+    }
+
+    pub fn person(&self, id: PersonId) -> &Person {
+        &self.people[id as usize]
+    }
+
+    /// Looks a person up by e-mail (case-insensitive).
+    pub fn person_by_email(&self, email: &str) -> Option<PersonId> {
+        let key = email.to_lowercase();
+        self.people
+            .iter()
+            .position(|p| p.key == key)
+            .map(|i| i as PersonId)
+    }
+
+    /// True when the person's latest commit is older than `days` days before `now`.
+    pub fn is_inactive(&self, id: PersonId, days: i64) -> bool {
+        self.person(id).last_active < self.now.saturating_sub(days.saturating_mul(DAY))
+    }
+
+    /// Iterates commits oldest first.
+    pub(crate) fn commits(&self) -> impl Iterator<Item = CommitView<'_>> + '_ {
+        self.commits.windows(2).map(move |w| CommitView {
+            time: w[0].time,
+            author: w[0].author,
+            changes: &self.changes[w[0].change_start as usize..w[1].change_start as usize],
+            credits: &self.credits[w[0].credit_start as usize..w[1].credit_start as usize],
+        })
+    }
+}
+
+/// One commit as the analytics read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CommitView<'a> {
+    pub time: i64,
+    /// Credited with the lines added.
+    pub author: Option<PersonId>,
+    pub changes: &'a [Rev],
+    /// Credited with the commit.
+    pub credits: &'a [PersonId],
+}
+
+/// A raw change, before renames are resolved: path ids index the raw path table.
+#[derive(Debug, Clone, Copy)]
+struct RawChange {
+    path: u32,
+    old: u32,
+    kind: ChangeKind,
+    added: u32,
+    removed: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Builds a [`History`] from commits pushed newest first, without holding the commits.
+#[derive(Debug, Default)]
+pub struct HistoryBuilder {
+    opts: HistoryOptions,
+    paths: Vec<Vec<u8>>,
+    path_ids: HashMap<Vec<u8>, u32>,
+    people: Vec<Person>,
+    person_ids: HashMap<String, PersonId>,
+    /// Newest first, as pushed.
+    commits: Vec<CommitRec>,
+    changes: Vec<RawChange>,
+    credits: Vec<PersonId>,
+}
+
+impl HistoryBuilder {
+    pub fn new(opts: HistoryOptions) -> Self {
+        Self {
+            opts,
+            ..Self::default()
+        }
+    }
+
+    fn path_id(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(&id) = self.path_ids.get(bytes) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(bytes.to_vec());
+        self.path_ids.insert(bytes.to_vec(), id);
+        id
+    }
+
+    fn person_id(&mut self, who: &Identity, time: i64) -> Option<PersonId> {
+        let is_bot = who.is_bot();
+        if is_bot && self.opts.ignore_bots {
+            return None;
+        }
+        let key = who.email.to_lowercase();
+        if let Some(&id) = self.person_ids.get(&key) {
+            let p = &mut self.people[id as usize];
+            if time > p.last_active {
+                p.last_active = time;
+                p.name.clone_from(&who.name);
+            }
+            p.first_active = p.first_active.min(time);
+            return Some(id);
+        }
+        let id = self.people.len() as PersonId;
+        self.people.push(Person {
+            key: key.clone(),
+            name: who.name.clone(),
+            is_bot,
+            first_active: time,
+            last_active: time,
+        });
+        self.person_ids.insert(key, id);
+        Some(id)
+    }
+
+    /// Adds the next (older) commit.
+    pub fn push(&mut self, commit: &Commit) {
+        let time = commit.author.time;
+        let author = self.person_id(&commit.author.identity, time);
+        let credit_start = self.credits.len() as u32;
+        if let Some(a) = author {
+            self.credits.push(a);
+        }
+        if self.opts.credit_co_authors {
+            for co in &commit.co_authors {
+                if let Some(id) = self.person_id(co, time)
+                    && !self.credits[credit_start as usize..].contains(&id)
+                {
+                    self.credits.push(id);
+                }
+            }
+        }
+        let change_start = self.changes.len() as u32;
+        for ch in &commit.changes {
+            let path = self.path_id(ch.path.as_bytes());
+            let old = match (&ch.old_path, ch.kind) {
+                (Some(old), ChangeKind::Renamed) => self.path_id(old.as_bytes()),
+                _ => NONE,
+            };
+            self.changes.push(RawChange {
+                path,
+                old,
+                kind: ch.kind,
+                added: if ch.binary { 0 } else { ch.added },
+                removed: if ch.binary { 0 } else { ch.removed },
+            });
+        }
+        self.commits.push(CommitRec {
+            time,
+            author,
+            change_start,
+            credit_start,
+        });
+    }
+
+    /// Resolves renames (oldest → newest) and returns the history as of `now`.
+    pub fn finish(self, now: i64) -> History {
+        let HistoryBuilder {
+            paths,
+            people,
+            commits,
+            changes: raw,
+            credits: raw_credits,
+            ..
+        } = self;
+        // Lineage of each raw path at the current point of the replay.
+        let mut lineage_of: Vec<u32> = vec![NONE; paths.len()];
+        // Current raw path and liveness of each lineage.
+        let mut lineage_path: Vec<u32> = Vec::new();
+        let mut alive: Vec<bool> = Vec::new();
+        let mut out_commits = Vec::with_capacity(commits.len() + 1);
+        let mut changes = Vec::with_capacity(raw.len());
+        let mut credits = Vec::with_capacity(raw_credits.len());
+        let n = commits.len();
+        for i in (0..n).rev() {
+            let c = commits[i];
+            let (c_end, k_end) = if i + 1 < n {
+                (
+                    commits[i + 1].change_start as usize,
+                    commits[i + 1].credit_start as usize,
+                )
+            } else {
+                (raw.len(), raw_credits.len())
+            };
+            let change_start = changes.len() as u32;
+            let credit_start = credits.len() as u32;
+            credits.extend_from_slice(&raw_credits[c.credit_start as usize..k_end]);
+            for ch in &raw[c.change_start as usize..c_end] {
+                let mut new_lineage = || {
+                    let id = lineage_path.len() as u32;
+                    lineage_path.push(ch.path);
+                    alive.push(true);
+                    id
+                };
+                let file = if ch.old != NONE {
+                    let moved = lineage_of[ch.old as usize];
+                    let file = if moved == NONE { new_lineage() } else { moved };
+                    if ch.old != ch.path {
+                        lineage_of[ch.old as usize] = NONE;
+                    }
+                    // A rename over an existing path ends that path's lineage.
+                    let displaced = lineage_of[ch.path as usize];
+                    if displaced != NONE && displaced != file {
+                        alive[displaced as usize] = false;
+                    }
+                    lineage_of[ch.path as usize] = file;
+                    lineage_path[file as usize] = ch.path;
+                    alive[file as usize] = true;
+                    file
+                } else {
+                    let existing = lineage_of[ch.path as usize];
+                    let file = if existing == NONE {
+                        let id = new_lineage();
+                        lineage_of[ch.path as usize] = id;
+                        id
+                    } else {
+                        existing
+                    };
+                    alive[file as usize] = ch.kind != ChangeKind::Deleted;
+                    file
+                };
+                changes.push(Rev {
+                    file,
+                    added: ch.added,
+                    removed: ch.removed,
+                });
+            }
+            out_commits.push(CommitRec {
+                time: c.time,
+                author: c.author,
+                change_start,
+                credit_start,
+            });
+        }
+        out_commits.push(CommitRec {
+            time: 0,
+            author: None,
+            change_start: changes.len() as u32,
+            credit_start: credits.len() as u32,
+        });
+        let files = lineage_path
+            .iter()
+            .zip(&alive)
+            .map(|(&p, &alive)| FileInfo {
+                path: String::from_utf8_lossy(&paths[p as usize]).into_owned(),
+                alive,
+            })
+            .collect();
+        History {
+            now,
+            files,
+            people,
+            commits: out_commits,
+            changes,
+            credits,
+        }
+    }
+}
+
+/// The folders containing `path`, outermost first, ending with the repository root `""`
+/// first: `a/b/c.py` → `["", "a", "a/b"]`.
+pub fn folders_of(path: &str) -> impl Iterator<Item = &str> + '_ {
+    std::iter::once("").chain(
+        path.char_indices()
+            .filter(|&(_, c)| c == '/')
+            .map(move |(i, _)| &path[..i]),
+    )
+}
+
+/// The folder directly containing `path` (`""` for the root).
+pub fn parent_folder(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
