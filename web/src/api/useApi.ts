@@ -25,7 +25,6 @@ export function useApi<T>(key: string, load: (signal: AbortSignal) => Promise<T>
     );
     return () => ctrl.abort();
     // `load` is keyed by `key`; callers pass inline closures.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return state.key === key ? state.value : { status: 'loading' };
 }

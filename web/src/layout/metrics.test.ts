@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildingHeights, defaultHeightOptions, heightMetric, normalize } from './metrics';
+import { buildingHeights, defaultHeightOptions, heightMetric, normalize, topFiles } from './metrics';
 import { file } from './testTrees';
 
 describe('normalize', () => {
@@ -50,5 +50,14 @@ describe('defaultHeightOptions', () => {
     expect(small.maxHeight).toBeCloseTo(220, 5);
     expect(big.maxHeight).toBeCloseTo(60, 5);
     expect(big.minHeight).toBeLessThan(big.maxHeight);
+  });
+});
+
+describe('topFiles', () => {
+  it('ranks by the metric, breaks ties by path and skips zeros', () => {
+    const files = [file('b', 10), file('a', 10), file('c', 0), file('d', 99)];
+    expect(topFiles(files, heightMetric('code'), 10)).toEqual([3, 1, 0]);
+    expect(topFiles(files, heightMetric('code'), 1)).toEqual([3]);
+    expect(topFiles([], heightMetric('code'), 5)).toEqual([]);
   });
 });

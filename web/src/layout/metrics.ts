@@ -94,3 +94,17 @@ export function defaultHeightOptions(citySize: number, fileCount = 1): HeightOpt
   const maxHeight = Math.min(citySize * 0.22, Math.max(citySize * 0.06, typicalSide * 5));
   return { scale: 'sqrt', maxHeight, minHeight: Math.min(citySize * 0.002, maxHeight * 0.05) };
 }
+
+/**
+ * Indices of the `n` files with the largest `metric` value, largest first; ties broken by path
+ * so the ranking is deterministic. Files whose value is 0 are left out.
+ */
+export function topFiles(files: readonly FileNode[], metric: MetricDef<string>, n: number): number[] {
+  const scored: { i: number; v: number; path: string }[] = [];
+  files.forEach((f, i) => {
+    const v = metric.value(f);
+    if (Number.isFinite(v) && v > 0) scored.push({ i, v, path: f.path });
+  });
+  scored.sort((a, b) => (a.v !== b.v ? b.v - a.v : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return scored.slice(0, Math.max(0, n)).map((s) => s.i);
+}

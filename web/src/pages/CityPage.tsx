@@ -11,6 +11,7 @@ import { DetailsPanel } from '../components/DetailsPanel';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Legend } from '../components/Legend';
 import { StatsStrip } from '../components/StatsStrip';
+import { TopFiles } from '../components/TopFiles';
 import { FolderTooltip, Tooltip } from '../components/Tooltip';
 import {
   buildingColors,
@@ -22,6 +23,7 @@ import {
   districtTotals,
   layoutCity,
   searchMask,
+  topFiles,
 } from '../layout';
 import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
@@ -73,6 +75,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   );
   const colors = useMemo(() => buildingColors(files, params.color), [files, params.color]);
   const highlight = useMemo(() => searchMask(files, params.q), [files, params.q]);
+  const ranking = useMemo(() => topFiles(files, heightMetric(params.height), 10), [files, params.height]);
   const matches = useMemo(() => (highlight ? highlight.reduce((n, v) => n + v, 0) : null), [highlight]);
   const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
   const [hover, setHover] = useState<HoverState | null>(null);
@@ -83,7 +86,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const onCameraChange = useCallback((cam: CameraState | null) => setParams({ cam }), [setParams]);
   const focusFolder = (building: number) => {
     const district = layout.buildings.district[building] ?? -1;
-    if (district >= 0) setFocus((f) => ({ district, seq: (f?.seq ?? 0) + 1 }));
+    if (district >= 0) setFocus((f) => ({ kind: 'district', index: district, seq: (f?.seq ?? 0) + 1 }));
   };
   const [query, setQuery] = useState(params.q);
 
@@ -94,7 +97,10 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     setHover((h) => (index === null ? (h?.kind === 'district' ? null : h) : { kind: 'district', index, x, y }));
   }, []);
   const totals = useMemo(() => districtTotals(layout), [layout]);
-  const onFocusDistrict = useCallback((district: number) => setFocus((f) => ({ district, seq: (f?.seq ?? 0) + 1 })), []);
+  const onFocusDistrict = useCallback(
+    (district: number) => setFocus((f) => ({ kind: 'district', index: district, seq: (f?.seq ?? 0) + 1 })),
+    [],
+  );
   const onSelect = useCallback(
     (index: number | null) => setParams({ file: index === null ? null : (files[index]?.path ?? null) }),
     [files, setParams],
@@ -236,6 +242,18 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             code={totals.code[hover.index] ?? 0}
             x={hover.x}
             y={hover.y}
+          />
+        )}
+        {!selectedFile && (
+          <TopFiles
+            files={files}
+            ranking={ranking}
+            metricLabel={heightMetric(params.height).label}
+            value={heightMetric(params.height).value}
+            onPick={(i) => {
+              onSelect(i);
+              setFocus((f) => ({ kind: 'building', index: i, seq: (f?.seq ?? 0) + 1 }));
+            }}
           />
         )}
         {selectedFile && selected !== null && (

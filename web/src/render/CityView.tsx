@@ -67,9 +67,10 @@ declare global {
   }
 }
 
-/** A request to frame one district; `seq` distinguishes repeated requests. */
+/** A request to frame one district or one building; `seq` distinguishes repeated requests. */
 export interface FocusRequest {
-  district: number;
+  kind: 'district' | 'building';
+  index: number;
   seq: number;
 }
 
@@ -119,12 +120,20 @@ function CameraRig({
     const d = layout.districts;
     let box: GroundBox = { x: 0, z: 0, width: layout.width, depth: layout.depth, top: layout.citySize * 0.05 };
     let azimuth = 35;
-    if (onlyFocusChanged && focus && focus.district >= 0 && focus.district < d.count) {
-      const i = focus.district;
+    const b = layout.buildings;
+    if (onlyFocusChanged && focus && focus.kind === 'building' && focus.index >= 0 && focus.index < b.count) {
+      const i = focus.index;
+      // The building and some of its neighbourhood, so it is seen in context.
+      const side = Math.max(b.width[i] ?? 0, b.depth[i] ?? 0, layout.citySize * 0.03) * 4;
+      box = { x: b.x[i] ?? 0, z: b.z[i] ?? 0, width: side, depth: side, top: (b.y[i] ?? 0) + (heights[i] ?? 0) };
+      const dx = camera.position.x - controls.target.x;
+      const dz = camera.position.z - controls.target.z;
+      if (Math.hypot(dx, dz) > 1e-6) azimuth = (Math.atan2(dx, dz) * 180) / Math.PI;
+    } else if (onlyFocusChanged && focus && focus.kind === 'district' && focus.index >= 0 && focus.index < d.count) {
+      const i = focus.index;
       const x = d.x[i] ?? 0, z = d.z[i] ?? 0, w = d.width[i] ?? 0, dd = d.depth[i] ?? 0;
       // The tallest building standing on the district decides how far back to stand.
       let top = (d.y[i] ?? 0) + (d.height[i] ?? 0);
-      const b = layout.buildings;
       for (let k = 0; k < b.count; k++) {
         const bx = b.x[k] ?? 0, bz = b.z[k] ?? 0;
         if (Math.abs(bx - x) <= w / 2 && Math.abs(bz - z) <= dd / 2) top = Math.max(top, (b.y[k] ?? 0) + (heights[k] ?? 0));
@@ -145,7 +154,6 @@ function CameraRig({
     if (resetRequested) onCameraChange?.(null);
     invalidate();
     // initialCamera only matters for the first framing; heights only for focus requests.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, resetSignal, focus, camera, controls, aspect, invalidate]);
   return null;
 }
