@@ -197,7 +197,13 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             This revision has no files to show.
           </div>
         ) : (
-          <div data-testid="city-canvas" className="absolute inset-0" style={{ cursor: hovered ? 'pointer' : 'grab' }}>
+          <div
+            data-testid="city-canvas"
+            role="img"
+            aria-label={`3D city of ${repo.name}: ${files.length} files as buildings in ${layout.districts.count} folders`}
+            className="absolute inset-0"
+            style={{ cursor: hovered ? 'pointer' : 'grab' }}
+          >
             <ErrorBoundary
               title="The 3D view could not start"
               hint="CodeVoyage needs WebGL. Enable hardware acceleration in the browser settings, or try another browser."
