@@ -9,6 +9,7 @@
 mod error;
 pub mod events;
 pub mod pipeline;
+pub mod queue;
 
 pub use error::JobError;
 pub use events::{Event, EventBus, EventKind, Stage};
