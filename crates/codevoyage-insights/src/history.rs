@@ -172,6 +172,15 @@ impl History {
         &self.people[id as usize]
     }
 
+    /// Sets which files exist from the tree at the end of the history (`HEAD`), which is
+    /// exact where the replay of a branching history can only guess. `exists` is asked for
+    /// each lineage's latest name.
+    pub fn mark_live(&mut self, exists: impl Fn(&str) -> bool) {
+        for f in &mut self.files {
+            f.alive = exists(&f.path);
+        }
+    }
+
     /// Looks a person up by e-mail (case-insensitive).
     pub fn person_by_email(&self, email: &str) -> Option<PersonId> {
         let key = email.to_lowercase();
@@ -331,6 +340,10 @@ impl HistoryBuilder {
         } = self;
         // Lineage of each raw path at the current point of the replay.
         let mut lineage_of: Vec<u32> = vec![NONE; paths.len()];
+        // Where each raw path's lineage went when it was renamed away. Histories are DAGs
+        // replayed in a line: a branch may still modify the old path after the rename landed
+        // on another branch, and that work belongs to the renamed file.
+        let mut moved_to: Vec<u32> = vec![NONE; paths.len()];
         // Current raw path and liveness of each lineage.
         let mut lineage_path: Vec<u32> = Vec::new();
         let mut alive: Vec<bool> = Vec::new();
@@ -363,7 +376,9 @@ impl HistoryBuilder {
                     let file = if moved == NONE { new_lineage() } else { moved };
                     if ch.old != ch.path {
                         lineage_of[ch.old as usize] = NONE;
+                        moved_to[ch.old as usize] = file;
                     }
+                    moved_to[ch.path as usize] = NONE;
                     // A rename over an existing path ends that path's lineage.
                     let displaced = lineage_of[ch.path as usize];
                     if displaced != NONE && displaced != file {
@@ -375,15 +390,22 @@ impl HistoryBuilder {
                     file
                 } else {
                     let existing = lineage_of[ch.path as usize];
-                    let file = if existing == NONE {
-                        let id = new_lineage();
-                        lineage_of[ch.path as usize] = id;
-                        id
+                    let moved = moved_to[ch.path as usize];
+                    if existing == NONE && moved != NONE && ch.kind != ChangeKind::Added {
+                        // A change to the old name on a branch that had not seen the rename.
+                        moved
                     } else {
-                        existing
-                    };
-                    alive[file as usize] = ch.kind != ChangeKind::Deleted;
-                    file
+                        let file = if existing == NONE {
+                            let id = new_lineage();
+                            lineage_of[ch.path as usize] = id;
+                            id
+                        } else {
+                            existing
+                        };
+                        moved_to[ch.path as usize] = NONE;
+                        alive[file as usize] = ch.kind != ChangeKind::Deleted;
+                        file
+                    }
                 };
                 changes.push(Rev {
                     file,
