@@ -95,7 +95,9 @@ pub(crate) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Stor
             name: migration.name,
             source,
         };
-        let mut tx = pool.begin().await.map_err(fail)?;
+        let mut tx = crate::store::begin_write(pool, backend)
+            .await
+            .map_err(fail)?;
         // Claim the version first: the insert takes the write lock (SQLite) or waits for a
         // concurrent migrator's transaction (PostgreSQL); if it inserted nothing, another
         // process applied this migration meanwhile and we have nothing to do.

@@ -314,6 +314,20 @@ fn sqlite_url(path: &Path) -> Option<String> {
 
 static DRIVERS: Once = Once::new();
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`, waiting up to `busy_timeout`): a deferred transaction that reads
+/// first and writes later fails at once with "database is locked" when another connection
+/// wrote in between, which no amount of waiting fixes.
+pub(crate) async fn begin_write(
+    pool: &AnyPool,
+    backend: Backend,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+}
+
 const REPOSITORY_COLUMNS: &str = "id, name, source, head, created_at, last_analyzed_at, is_shallow";
 const ANALYSIS_COLUMNS: &str = "id, repository_id, status, stage, done, total, error, revision, created_at, started_at, finished_at";
 
@@ -539,7 +553,7 @@ impl Store {
     /// Deletes a repository and every row that belongs to it. False when it did not exist.
     pub async fn delete_repository(&self, id: i64) -> Result<bool, StoreError> {
         const CONTEXT: &str = "deleting a repository";
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         // Explicit deletes, children first, rather than trusting ON DELETE CASCADE alone: the
         // result is the same with foreign keys off, and the big tables go in one statement each.
         for sql in [
@@ -732,7 +746,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "finishing an analysis";
         let at = now();
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         let changed = sqlx::query(
             "UPDATE analyses SET status = 'succeeded', finished_at = $1, revision = COALESCE($2, revision), \
              stage = NULL, error = NULL \
@@ -802,9 +816,15 @@ impl Store {
         if commits.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        // Rows go in key order: two transactions inserting overlapping commits (two analyses
+        // of one repository) then take their row locks in the same order and cannot
+        // deadlock on PostgreSQL.
+        let mut ordered: Vec<&Commit> = commits.iter().collect();
+        ordered.sort_by(|a, b| a.id.cmp(&b.id));
+        ordered.dedup_by(|a, b| a.id == b.id);
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         let mut inserted = 0;
-        for chunk in commits.chunks(BATCH_ROWS) {
+        for chunk in ordered.chunks(BATCH_ROWS) {
             let sql = insert_sql(
                 self.backend,
                 "INSERT INTO commits (repository_id, sha, author_name, author_email, author_time, author_offset, \
@@ -839,10 +859,11 @@ impl Store {
             }
             inserted += query.execute(&mut *tx).await.ctx(CONTEXT)?.rows_affected();
         }
-        let changes: Vec<(&str, &FileChange)> = commits
+        let mut changes: Vec<(&str, &FileChange)> = ordered
             .iter()
             .flat_map(|c| c.changes.iter().map(move |f| (c.id.as_str(), f)))
             .collect();
+        changes.sort_by(|a, b| (a.0, a.1.path.as_bytes()).cmp(&(b.0, b.1.path.as_bytes())));
         for chunk in changes.chunks(BATCH_ROWS) {
             let sql = insert_sql(
                 self.backend,
@@ -899,7 +920,7 @@ impl Store {
             first: i64,
             last: i64,
         }
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         // Lines are summed per commit first (a streaming scan of the file_changes primary key)
         // and only then joined to the commits: joining every change to its commit was 3×
         // slower on SQLite with 100,000 commits.
@@ -959,7 +980,12 @@ impl Store {
                  first_commit_at, last_commit_at, is_bot)",
                 9,
                 chunk.len(),
-                "",
+                // Two rebuilds of one repository at once: the second one's DELETE cannot see
+                // rows the first inserted after it started, so it must overwrite them.
+                "ON CONFLICT (repository_id, email) DO UPDATE SET name = excluded.name, \
+                 commits = excluded.commits, lines_added = excluded.lines_added, \
+                 lines_removed = excluded.lines_removed, first_commit_at = excluded.first_commit_at, \
+                 last_commit_at = excluded.last_commit_at, is_bot = excluded.is_bot",
             );
             // Only full batches are worth keeping prepared; a tail's size rarely repeats.
             let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
@@ -1088,7 +1114,7 @@ impl Store {
         insights: &[InsightRecord],
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "storing insights";
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         sqlx::query("DELETE FROM insights WHERE analysis_id = $1")
             .bind(analysis_id)
             .execute(&mut *tx)
@@ -1152,7 +1178,7 @@ impl Store {
         pairs: &[CouplingRecord],
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "storing coupling";
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         sqlx::query("DELETE FROM coupling WHERE analysis_id = $1")
             .bind(analysis_id)
             .execute(&mut *tx)
@@ -1256,7 +1282,7 @@ impl Store {
         files: &[FileRecord],
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "storing file metrics";
-        let mut tx = self.pool.begin().await.ctx(CONTEXT)?;
+        let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         for sql in [
             "DELETE FROM functions WHERE analysis_id = $1",
             "DELETE FROM files WHERE analysis_id = $1",

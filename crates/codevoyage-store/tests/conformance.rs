@@ -212,6 +212,8 @@ conformance!(
     text_with_nul_characters_is_stored,
     insights_and_coupling_round_trip,
     commits_and_functions_are_listed,
+    concurrent_writers_do_not_fail,
+    concurrent_inserts_of_the_same_commits_store_one_copy,
 );
 
 // ------------------------------------------------------------------------- fixtures
@@ -1262,6 +1264,118 @@ async fn commits_and_functions_are_listed(store: Store) {
             .expect("none")
             .is_empty()
     );
+}
+
+async fn concurrent_writers_do_not_fail(store: Store) {
+    // Analyses of different repositories write at the same time; on SQLite they share one
+    // write lock, and none may fail with "database is locked".
+    let mut tasks = Vec::new();
+    for r in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let repo = store
+                .upsert_repository(&format!("r{r}"), &format!("src{r}"))
+                .await
+                .expect("upsert")
+                .id;
+            for round in 0..10i64 {
+                let commits: Vec<Commit> = (0..200)
+                    .map(|i| {
+                        let n = round * 200 + i;
+                        commit(
+                            &format!("{r}-{n}"),
+                            ("Dev", "dev@example.com"),
+                            n,
+                            &[],
+                            vec![change(b"a.rs", 1, 0)],
+                        )
+                    })
+                    .collect();
+                store
+                    .insert_commits(repo, &commits)
+                    .await
+                    .expect("insert commits");
+                store
+                    .rebuild_contributors(repo)
+                    .await
+                    .expect("rebuild contributors");
+                let analysis = store.create_analysis(repo).await.expect("analysis");
+                store
+                    .replace_files(repo, analysis, &[file("a.rs", Some("Rust"), 3, 1)])
+                    .await
+                    .expect("files");
+                store
+                    .finish_analysis(analysis, repo, Some("rev"), false)
+                    .await
+                    .expect("finish");
+                store.list_repositories().await.expect("list");
+            }
+            repo
+        }));
+    }
+    for task in tasks {
+        let repo = task.await.expect("writer task");
+        assert_eq!(
+            store.count_rows("commits", repo).await.expect("count"),
+            2_000
+        );
+        assert_eq!(
+            store.contributors(repo).await.expect("contributors")[0].commits,
+            2_000
+        );
+    }
+}
+
+async fn concurrent_inserts_of_the_same_commits_store_one_copy(store: Store) {
+    // Two analyses of one repository store overlapping histories, in opposite orders.
+    let repo = store
+        .upsert_repository("r", "src")
+        .await
+        .expect("upsert")
+        .id;
+    let commits: Vec<Commit> = (0..3_000)
+        .map(|n| {
+            commit(
+                &format!("{n:06}"),
+                ("Dev", "dev@example.com"),
+                n,
+                &[],
+                vec![change(b"a.rs", 1, 0), change(b"b.rs", 1, 0)],
+            )
+        })
+        .collect();
+    let mut reversed = commits.clone();
+    reversed.reverse();
+    let mut tasks = Vec::new();
+    for batch in [commits, reversed] {
+        let store = store.clone();
+        // One call each: several statements in one transaction, the case that could deadlock.
+        tasks.push(tokio::spawn(async move {
+            store.insert_commits(repo, &batch).await.expect("insert")
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("task");
+    }
+    assert_eq!(total, 3_000, "each commit counted as new exactly once");
+    assert_eq!(
+        store.count_rows("commits", repo).await.expect("count"),
+        3_000
+    );
+    assert_eq!(store.count_file_changes(repo).await.expect("count"), 6_000);
+    // And both rebuild the contributors at the same time.
+    let (a, b, c) = tokio::join!(
+        store.rebuild_contributors(repo),
+        store.rebuild_contributors(repo),
+        store.rebuild_contributors(repo)
+    );
+    for result in [a, b, c] {
+        assert_eq!(result.expect("concurrent rebuild"), 1);
+    }
+    let people = store.contributors(repo).await.expect("contributors");
+    assert_eq!(people.len(), 1);
+    assert_eq!((people[0].commits, people[0].lines_added), (3_000, 6_000));
 }
 
 // ------------------------------------------------------------------------- backend-independent
