@@ -10,7 +10,9 @@ mod error;
 pub mod events;
 pub mod pipeline;
 pub mod queue;
+pub mod worker;
 
 pub use error::JobError;
 pub use events::{Event, EventBus, EventKind, Stage};
-pub use pipeline::{AnalysisSummary, AnalyzeRequest, analyze};
+pub use pipeline::{ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, register, run_job};
+pub use worker::{WorkerOptions, WorkerStats, run_worker};

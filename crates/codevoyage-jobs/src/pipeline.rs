@@ -58,53 +58,112 @@ pub struct AnalysisSummary {
     pub elapsed_ms: u64,
 }
 
-/// Runs the whole pipeline for one local repository.
+/// A queued analysis: what a worker needs to run it. The analysis row already exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AnalysisJob {
+    pub analysis_id: i64,
+    #[serde(default)]
+    pub rev: Option<String>,
+    #[serde(default)]
+    pub threads: usize,
+}
+
+/// The job kind workers dispatch on.
+pub const ANALYZE_JOB: &str = "analyze";
+
+/// Opens a local repository and resolves the revision, before anything is stored: bad input
+/// (missing path, not a repository, empty repository, bad revision) leaves no rows behind.
+async fn open_and_resolve(source: &std::path::Path, rev: Option<String>) -> Result<(PathBuf, Arc<Repository>, String), JobError> {
+    let path = std::fs::canonicalize(source).map_err(|_| JobError::PathNotFound(source.to_path_buf()))?;
+    let open_path = path.clone();
+    let repo = Arc::new(tokio::task::spawn_blocking(move || codevoyage_history::open(&open_path)).await??);
+    let resolve_repo = repo.clone();
+    let head = tokio::task::spawn_blocking(move || resolve_repo.resolve(rev.as_deref()))
+        .await??
+        .ok_or_else(|| JobError::EmptyRepository(path.clone()))?;
+    Ok((path, repo, head))
+}
+
+fn default_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "repository".into())
+}
+
+/// Registers a repository (by its canonical path) and a queued analysis of it, after checking
+/// that it can be analysed. Returns `(repository_id, analysis_id)`.
+pub async fn register(store: &Store, request: &AnalyzeRequest) -> Result<(i64, i64), JobError> {
+    let (path, _, _) = open_and_resolve(&request.source, request.rev.clone()).await?;
+    let name = request.name.clone().unwrap_or_else(|| default_name(&path));
+    let repository = store.upsert_repository(&name, &path.to_string_lossy()).await?;
+    let analysis_id = store.create_analysis(repository.id).await?;
+    Ok((repository.id, analysis_id))
+}
+
+/// Runs the whole pipeline for one local repository, registering it first.
 pub async fn analyze(
     store: &Store,
     bus: &EventBus,
     request: AnalyzeRequest,
     cancel: Arc<AtomicBool>,
 ) -> Result<AnalysisSummary, JobError> {
-    let started = Instant::now();
-    // Stage 1, fetch: for a local path, make sure it exists and is a repository with commits.
-    let path = std::fs::canonicalize(&request.source)
-        .map_err(|_| JobError::PathNotFound(request.source.clone()))?;
-    let open_path = path.clone();
-    let repo =
-        Arc::new(tokio::task::spawn_blocking(move || codevoyage_history::open(&open_path)).await??);
-    let rev = request.rev.clone();
-    let resolve_repo = repo.clone();
-    let head = tokio::task::spawn_blocking(move || resolve_repo.resolve(rev.as_deref()))
-        .await??
-        .ok_or_else(|| JobError::EmptyRepository(path.clone()))?;
-
-    let name = request.name.clone().unwrap_or_else(|| {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "repository".into())
-    });
-    let source = path.to_string_lossy().into_owned();
-    let repository = store.upsert_repository(&name, &source).await?;
+    let (path, repo, head) = open_and_resolve(&request.source, request.rev.clone()).await?;
+    let name = request.name.clone().unwrap_or_else(|| default_name(&path));
+    let repository = store.upsert_repository(&name, &path.to_string_lossy()).await?;
     let analysis_id = store.create_analysis(repository.id).await?;
-    let ctx = Ctx {
-        store,
-        bus,
-        analysis_id,
-        repository_id: repository.id,
-        cancel: cancel.clone(),
+    execute(store, bus, analysis_id, repository, repo, head, &request, cancel).await
+}
+
+/// Runs a queued analysis (a worker's entry point). Safe to run again after a crash: the
+/// stages' writes are idempotent, so a re-run leaves exactly the rows of one clean run.
+pub async fn run_job(store: &Store, bus: &EventBus, job: &AnalysisJob, cancel: Arc<AtomicBool>) -> Result<AnalysisSummary, JobError> {
+    let analysis = store
+        .analysis(job.analysis_id)
+        .await?
+        .ok_or_else(|| JobError::Internal(format!("analysis {} no longer exists", job.analysis_id)))?;
+    let repository = store
+        .repository(analysis.repository_id)
+        .await?
+        .ok_or_else(|| JobError::Internal(format!("repository {} no longer exists", analysis.repository_id)))?;
+    let request = AnalyzeRequest {
+        source: PathBuf::from(&repository.source),
+        name: Some(repository.name.clone()),
+        rev: job.rev.clone(),
+        threads: job.threads,
     };
+    let opened = open_and_resolve(&request.source, request.rev.clone()).await;
+    let (_, repo, head) = match opened {
+        Ok(o) => o,
+        Err(e) => {
+            let update = AnalysisUpdate { status: Some(AnalysisStatus::Failed), error: Some(e.to_string()), ..Default::default() };
+            store.update_analysis(job.analysis_id, &update).await?;
+            return Err(e);
+        }
+    };
+    execute(store, bus, job.analysis_id, repository, repo, head, &request, cancel).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn execute(
+    store: &Store,
+    bus: &EventBus,
+    analysis_id: i64,
+    repository: codevoyage_store::RepositoryRow,
+    repo: Arc<Repository>,
+    head: String,
+    request: &AnalyzeRequest,
+    cancel: Arc<AtomicBool>,
+) -> Result<AnalysisSummary, JobError> {
+    let started = Instant::now();
+    let name = repository.name.clone();
+    let source = repository.source.clone();
+    let ctx = Ctx { store, bus, analysis_id, repository_id: repository.id, cancel: cancel.clone() };
     store
         .update_analysis(
             analysis_id,
-            &AnalysisUpdate {
-                status: Some(AnalysisStatus::Running),
-                revision: Some(head.clone()),
-                ..Default::default()
-            },
+            &AnalysisUpdate { status: Some(AnalysisStatus::Running), revision: Some(head.clone()), ..Default::default() },
         )
         .await?;
 
-    let outcome = run_stages(&ctx, repo, &head, repository.head.clone(), &request).await;
+    let outcome = run_stages(&ctx, repo, &head, repository.head.clone(), request).await;
     match outcome {
         Ok(mut summary) => {
             summary.name = name;
@@ -116,18 +175,9 @@ pub async fn analyze(
         Err(e) => {
             let (status, kind) = match &e {
                 JobError::Cancelled => (AnalysisStatus::Cancelled, EventKind::Cancelled),
-                other => (
-                    AnalysisStatus::Failed,
-                    EventKind::Failed {
-                        error: other.to_string(),
-                    },
-                ),
+                other => (AnalysisStatus::Failed, EventKind::Failed { error: other.to_string() }),
             };
-            let update = AnalysisUpdate {
-                status: Some(status),
-                error: Some(e.to_string()),
-                ..Default::default()
-            };
+            let update = AnalysisUpdate { status: Some(status), error: Some(e.to_string()), ..Default::default() };
             if let Err(store_err) = store.update_analysis(analysis_id, &update).await {
                 tracing::error!(analysis_id, error = %store_err, "could not record the analysis failure");
             }

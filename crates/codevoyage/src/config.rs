@@ -29,6 +29,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// Redis URL for the distributed queue and shared cache, e.g. redis://127.0.0.1:6379
+    /// [default: none: in-process queue and memory cache] [env: CODEVOYAGE_REDIS_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_url: Option<String>,
     /// Log format: text or json [env: CODEVOYAGE_LOG_FORMAT]
     #[arg(long, global = true, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +54,9 @@ struct RawConfig {
     workers: usize,
     log_format: String,
     log: String,
+    queue_name: String,
+    queue_visibility_secs: u64,
+    queue_max_attempts: u32,
 }
 
 impl Default for RawConfig {
@@ -61,6 +69,9 @@ impl Default for RawConfig {
             workers: 0,
             log_format: "text".into(),
             log: "warn".into(),
+            queue_name: "codevoyage".into(),
+            queue_visibility_secs: 60,
+            queue_max_attempts: 5,
         }
     }
 }
@@ -83,6 +94,9 @@ pub struct Config {
     pub workers: usize,
     pub log_format: LogFormat,
     pub log_filter: String,
+    /// Key prefix of the distributed queue: deployments sharing a Redis keep apart by it.
+    pub queue_name: String,
+    pub queue: codevoyage_jobs::queue::QueueOptions,
 }
 
 impl fmt::Debug for Config {
@@ -189,6 +203,22 @@ impl Config {
             "json" => LogFormat::Json,
             other => bail!("log_format {other:?} is not one of: text, json"),
         };
+        if raw.queue_visibility_secs == 0 {
+            bail!(
+                "queue_visibility_secs must be at least 1 (seconds a silent worker keeps its job)"
+            );
+        }
+        if raw.queue_max_attempts == 0 {
+            bail!("queue_max_attempts must be at least 1");
+        }
+        if raw.queue_name.is_empty() || raw.queue_name.contains(char::is_whitespace) {
+            bail!("queue_name {:?} must be a non-empty word", raw.queue_name);
+        }
+        let queue = codevoyage_jobs::queue::QueueOptions {
+            max_attempts: raw.queue_max_attempts,
+            visibility_timeout: std::time::Duration::from_secs(raw.queue_visibility_secs),
+            ..Default::default()
+        };
         Ok(Config {
             data_dir,
             listen,
@@ -197,6 +227,8 @@ impl Config {
             workers: raw.workers,
             log_format,
             log_filter: raw.log,
+            queue_name: raw.queue_name,
+            queue,
         })
     }
 
@@ -214,6 +246,24 @@ impl Config {
 
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_none()
+    }
+}
+
+/// The distributed queue, when a Redis URL is configured.
+pub async fn open_redis_queue(
+    config: &Config,
+) -> anyhow::Result<Option<codevoyage_jobs::queue::Queue>> {
+    match &config.redis_url {
+        None => Ok(None),
+        Some(url) => Ok(Some(
+            codevoyage_jobs::queue::Queue::redis(
+                url,
+                &format!("{}:jobs", config.queue_name),
+                config.queue.clone(),
+            )
+            .await
+            .with_context(|| format!("cannot reach the job queue at {}", redact(url)))?,
+        )),
     }
 }
 

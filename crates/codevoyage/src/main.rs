@@ -36,7 +36,7 @@ enum Command {
     /// Start the web UI and the REST API (default http://127.0.0.1:7878).
     Serve(cmd::serve::ServeArgs),
     /// Run a worker that takes analysis jobs from the shared queue (scaled mode).
-    Worker(cmd::unavailable::Args),
+    Worker(cmd::worker::WorkerArgs),
     /// Analyse a local repository: history, code metrics, summary. Shows progress; stores the
     /// results in the data directory so `serve` can show the city.
     Analyze(cmd::analyze::AnalyzeArgs),
@@ -70,9 +70,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => cmd::migrate::run(&config, args),
         Command::Log(args) => cmd::log::run(args),
         Command::Metrics(args) => cmd::metrics::run(args),
-        Command::Worker(_) => {
-            cmd::unavailable::run("worker", "the distributed queue (scaled mode)")
-        }
+        Command::Worker(args) => cmd::worker::run(&config, args),
         Command::Export(_) => cmd::unavailable::run("export", "the static HTML export"),
         Command::User(_) => cmd::unavailable::run("user", "user administration"),
         Command::Apikey(_) => cmd::unavailable::run("apikey", "API key administration"),

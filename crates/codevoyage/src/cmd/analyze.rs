@@ -27,6 +27,13 @@ pub struct AnalyzeArgs {
     /// Analysis threads [default: all cores].
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Scaled mode: put the analysis on the distributed queue for `codevoyage worker`s
+    /// instead of running it here (needs --redis-url). Prints the analysis id.
+    #[arg(long)]
+    pub enqueue: bool,
+    /// With --enqueue: wait until a worker has finished the analysis, and report its outcome.
+    #[arg(long, requires = "enqueue")]
+    pub wait: bool,
 }
 
 pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
@@ -40,6 +47,9 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.enqueue {
+        return runtime.block_on(enqueue(config, args));
+    }
     runtime.block_on(async {
         let store = open_store(config).await?;
         let bus = EventBus::default();
@@ -76,6 +86,77 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Registers the analysis and hands it to the workers through the queue.
+async fn enqueue(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let Some(queue) = crate::config::open_redis_queue(config).await? else {
+        return Err(crate::exit::InputError(
+            "--enqueue needs the distributed queue: set --redis-url or CODEVOYAGE_REDIS_URL".into(),
+        )
+        .into());
+    };
+    let store = open_store(config).await?;
+    let request = AnalyzeRequest {
+        source: args.path.clone(),
+        name: args.name.clone(),
+        rev: args.rev.clone(),
+        threads: args.threads,
+    };
+    let (repository_id, analysis_id) = codevoyage_jobs::register(&store, &request).await?;
+    let job = codevoyage_jobs::AnalysisJob {
+        analysis_id,
+        rev: args.rev.clone(),
+        threads: args.threads,
+    };
+    let job_id = queue
+        .enqueue(codevoyage_jobs::queue::NewJob {
+            kind: codevoyage_jobs::ANALYZE_JOB.into(),
+            payload: serde_json::to_string(&job)?,
+            correlation_id: Some(format!("cli-{}", std::process::id())),
+        })
+        .await?;
+    let queued = serde_json::json!({"repository_id": repository_id, "analysis_id": analysis_id, "job_id": job_id, "status": "queued"});
+    if !args.wait {
+        if args.json {
+            println!("{queued}");
+        } else {
+            println!("queued analysis {analysis_id} of repository {repository_id} (job {job_id})");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Wait on the analysis row: it is the durable truth, whichever worker runs the job.
+    let mut last = String::new();
+    loop {
+        let row = store
+            .analysis(analysis_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("analysis {analysis_id} disappeared"))?;
+        let line = format!("{} {}", row.status, row.stage.as_deref().unwrap_or(""));
+        if line != last && !args.json {
+            eprintln!("analysis {analysis_id}: {line}");
+            last = line;
+        }
+        match row.status.as_str() {
+            "succeeded" => {
+                if args.json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"repository_id": repository_id, "analysis_id": analysis_id, "status": row.status})
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            "failed" | "cancelled" => {
+                let why = row.error.unwrap_or_else(|| row.status.clone());
+                return Err(anyhow::anyhow!(
+                    "analysis {analysis_id} {}: {why}",
+                    row.status
+                ));
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
+        }
+    }
 }
 
 fn thousands(n: u64) -> String {

@@ -6,3 +6,4 @@ pub mod metrics;
 pub mod migrate;
 pub mod serve;
 pub mod unavailable;
+pub mod worker;
