@@ -224,6 +224,19 @@ pub struct AnalysisRow {
     pub finished_at: Option<i64>,
 }
 
+impl std::fmt::Display for AnalysisStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AnalysisRow {
+    /// The status as an enum; `None` only for a value this version does not know.
+    pub fn parsed_status(&self) -> Option<AnalysisStatus> {
+        AnalysisStatus::parse(&self.status)
+    }
+}
+
 /// A partial update of an analysis; `None` fields are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnalysisUpdate {

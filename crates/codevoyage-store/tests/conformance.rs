@@ -913,6 +913,7 @@ async fn analysis_status_transitions(store: Store) {
         .expect("cancel");
     let row = store.analysis(id).await.expect("read").expect("exists");
     assert_eq!(row.status, "cancelled");
+    assert_eq!(row.parsed_status(), Some(AnalysisStatus::Cancelled));
     assert!(row.finished_at.is_some_and(|f| f >= started));
     // An ended analysis keeps its status; repeating it is harmless.
     let err = store
