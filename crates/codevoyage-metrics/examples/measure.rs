@@ -11,7 +11,12 @@ fn main() {
                 for f in &m.functions {
                     println!(
                         "  {}:{}-{} cc={} cog={} params={} nest={}",
-                        f.name, f.start_line, f.end_line, f.cyclomatic, f.cognitive, f.parameters,
+                        f.name,
+                        f.start_line,
+                        f.end_line,
+                        f.cyclomatic,
+                        f.cognitive,
+                        f.parameters,
                         f.max_nesting
                     );
                 }

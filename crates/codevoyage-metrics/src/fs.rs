@@ -9,9 +9,15 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
     #[error("invalid --exclude glob {glob:?}: {source}")]
-    Glob { glob: String, source: globset::Error },
+    Glob {
+        glob: String,
+        source: globset::Error,
+    },
     #[error("cannot read {path}: {source}")]
-    Walk { path: PathBuf, source: ignore::Error },
+    Walk {
+        path: PathBuf,
+        source: ignore::Error,
+    },
 }
 
 /// A file found by [`walk`].
@@ -26,10 +32,16 @@ pub struct FoundFile {
 pub fn exclude_set(globs: &[String]) -> Result<GlobSet, WalkError> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        let glob = Glob::new(g).map_err(|source| WalkError::Glob { glob: g.clone(), source })?;
+        let glob = Glob::new(g).map_err(|source| WalkError::Glob {
+            glob: g.clone(),
+            source,
+        })?;
         b.add(glob);
     }
-    b.build().map_err(|source| WalkError::Glob { glob: globs.join(","), source })
+    b.build().map_err(|source| WalkError::Glob {
+        glob: globs.join(","),
+        source,
+    })
 }
 
 /// Every regular file under `root` (or `root` itself when it is a file), sorted by path.
@@ -39,7 +51,10 @@ pub fn walk(root: &Path, exclude: &GlobSet) -> Result<Vec<FoundFile>, WalkError>
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        return Ok(vec![FoundFile { relative: name, absolute: root.to_path_buf() }]);
+        return Ok(vec![FoundFile {
+            relative: name,
+            absolute: root.to_path_buf(),
+        }]);
     }
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
@@ -48,7 +63,10 @@ pub fn walk(root: &Path, exclude: &GlobSet) -> Result<Vec<FoundFile>, WalkError>
         .filter_entry(|e| e.file_name() != ".git")
         .build();
     for entry in walker {
-        let entry = entry.map_err(|source| WalkError::Walk { path: root.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| WalkError::Walk {
+            path: root.to_path_buf(),
+            source,
+        })?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -61,7 +79,10 @@ pub fn walk(root: &Path, exclude: &GlobSet) -> Result<Vec<FoundFile>, WalkError>
         if exclude.is_match(&relative) {
             continue;
         }
-        out.push(FoundFile { relative, absolute: entry.path().to_path_buf() });
+        out.push(FoundFile {
+            relative,
+            absolute: entry.path().to_path_buf(),
+        });
     }
     out.sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(out)
@@ -81,7 +102,11 @@ pub struct MeasuredFile {
 fn measure_one(path: String, bytes: &[u8], opts: &crate::Options) -> MeasuredFile {
     let generated = crate::is_generated_or_vendored(&path, bytes);
     let metrics = crate::measure(&path, bytes, opts);
-    MeasuredFile { path, metrics, generated }
+    MeasuredFile {
+        path,
+        metrics,
+        generated,
+    }
 }
 
 /// Walks `root` (see [`walk`]) and measures every file on the rayon pool, in path order.
@@ -116,7 +141,10 @@ pub fn measure_blobs(
 ) -> Vec<MeasuredFile> {
     use rayon::prelude::*;
     use std::collections::HashMap;
-    let files: Vec<_> = files.into_iter().filter(|(p, _, _)| !exclude.is_match(p)).collect();
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|(p, _, _)| !exclude.is_match(p))
+        .collect();
     let mut first_of: HashMap<&str, usize> = HashMap::new();
     for (i, (_, key, _)) in files.iter().enumerate() {
         first_of.entry(key.as_str()).or_insert(i);
@@ -137,7 +165,8 @@ pub fn measure_blobs(
             let mut m = measured[&i].clone();
             // Same content, possibly another language by path: re-measure only then.
             if &m.path != path {
-                let lang_here = crate::detect_language(path, &files[i].2[..files[i].2.len().min(256)]);
+                let lang_here =
+                    crate::detect_language(path, &files[i].2[..files[i].2.len().min(256)]);
                 if lang_here.map(|l| l.name()) == m.metrics.language.as_deref() {
                     m.generated = crate::is_generated_or_vendored(path, &files[i].2);
                     m.path = path.clone();

@@ -108,7 +108,12 @@ static TOML: LexSyntax = lex(
     HASH,
     &[],
     false,
-    &[("\"", "\""), ("'", "'"), ("\"\"\"", "\"\"\""), ("'''", "'''")],
+    &[
+        ("\"", "\""),
+        ("'", "'"),
+        ("\"\"\"", "\"\"\""),
+        ("'''", "'''"),
+    ],
 );
 static MARKDOWN: LexSyntax = LexSyntax {
     important_extra: &["```"],
@@ -234,9 +239,7 @@ impl Language {
     pub(crate) fn lex(self) -> &'static LexSyntax {
         match self {
             Language::Python => &PYTHON,
-            Language::JavaScript | Language::Jsx | Language::TypeScript | Language::Tsx => {
-                &JS_LIKE
-            }
+            Language::JavaScript | Language::Jsx | Language::TypeScript | Language::Tsx => &JS_LIKE,
             Language::Java | Language::Go | Language::C | Language::CHeader => &C_LIKE,
             Language::CppHeader | Language::Scala => &C_LIKE,
             Language::Rust => &RUST,

@@ -124,8 +124,15 @@ pub fn is_generated_or_vendored(path: &str, bytes: &[u8]) -> Option<&'static str
     if dirs.iter().any(|d| {
         matches!(
             *d,
-            "vendor" | "vendors" | "node_modules" | "third_party" | "third-party" | "bower_components"
-                | "external" | "extern" | ".yarn"
+            "vendor"
+                | "vendors"
+                | "node_modules"
+                | "third_party"
+                | "third-party"
+                | "bower_components"
+                | "external"
+                | "extern"
+                | ".yarn"
         )
     }) {
         return Some("vendored");
@@ -136,8 +143,14 @@ pub fn is_generated_or_vendored(path: &str, bytes: &[u8]) -> Option<&'static str
     }
     if matches!(
         file,
-        "package-lock.json" | "yarn.lock" | "pnpm-lock.yaml" | "cargo.lock" | "poetry.lock"
-            | "composer.lock" | "gemfile.lock" | "go.sum"
+        "package-lock.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "cargo.lock"
+            | "poetry.lock"
+            | "composer.lock"
+            | "gemfile.lock"
+            | "go.sum"
     ) || file.ends_with(".pb.go")
         || file.ends_with("_pb2.py")
         || file.ends_with(".g.dart")

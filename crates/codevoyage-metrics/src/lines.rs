@@ -38,8 +38,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         return None;
     }
     let first = needle[0];
-    (0..=hay.len() - needle.len())
-        .find(|&i| hay[i] == first && hay[i..].starts_with(needle))
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i..].starts_with(needle))
 }
 
 /// Next line `[start, end)` of `bytes[pos..limit]`, the terminator included.
@@ -63,19 +62,42 @@ struct Counter {
     quote_is_doc_quote: bool,
     quote_is_verbatim: bool,
     stack: Vec<&'static str>,
+    /// Openers that force the careful path (tokei's "important syntax"), and a table of
+    /// their first bytes so that most lines are rejected in one pass.
+    important: Vec<&'static [u8]>,
+    first_bytes: [bool; 256],
 }
 
 enum Analysis {
     Normal,
     /// An embedded block was counted; continue stepping at this offset.
-    Child { end: usize },
+    Child {
+        end: usize,
+    },
 }
 
 impl Counter {
     fn new(lang: Language) -> Self {
+        let syn = lang.lex();
+        let important: Vec<&'static [u8]> = syn
+            .quotes
+            .iter()
+            .chain(syn.doc_quotes)
+            .chain(syn.multi_line_comments)
+            .map(|(open, _)| open.as_bytes())
+            .chain(syn.important_extra.iter().map(|s| s.as_bytes()))
+            .collect();
+        let mut first_bytes = [false; 256];
+        for p in &important {
+            if let Some(&b) = p.first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
         Counter {
+            important,
+            first_bytes,
             lang,
-            syn: lang.lex(),
+            syn,
             quote: None,
             quote_is_doc_quote: false,
             quote_is_verbatim: false,
@@ -84,13 +106,10 @@ impl Counter {
     }
 
     fn important(&self, line: &[u8]) -> bool {
-        let s = self.syn;
-        s.quotes.iter().any(|(q, _)| contains(line, q.as_bytes()))
-            || s.doc_quotes.iter().any(|(q, _)| contains(line, q.as_bytes()))
-            || s.multi_line_comments
-                .iter()
-                .any(|(q, _)| contains(line, q.as_bytes()))
-            || s.important_extra.iter().any(|q| contains(line, q.as_bytes()))
+        line.iter().enumerate().any(|(i, &b)| {
+            self.first_bytes[usize::from(b)]
+                && self.important.iter().any(|p| line[i..].starts_with(p))
+        })
     }
 
     fn plain(&self) -> bool {
@@ -155,7 +174,10 @@ impl Counter {
             if trim(window).is_empty() {
                 break;
             }
-            if let Some(n) = self.end_of_quote(window).or_else(|| self.end_of_multi(window)) {
+            if let Some(n) = self
+                .end_of_quote(window)
+                .or_else(|| self.end_of_multi(window))
+            {
                 skip = n - 1;
                 continue;
             } else if self.quote.is_some() {
@@ -166,7 +188,10 @@ impl Counter {
             {
                 return child;
             }
-            if let Some(n) = self.start_quote(window).or_else(|| self.start_multi(window)) {
+            if let Some(n) = self
+                .start_quote(window)
+                .or_else(|| self.start_multi(window))
+            {
                 skip = n - 1;
                 continue;
             }
@@ -227,9 +252,7 @@ impl Counter {
                 // starting within this line.
                 let fence_at = (start..end).find(|&i| {
                     text[i..].starts_with(b"```")
-                        && text
-                            .get(i + 3)
-                            .is_some_and(|&b| !is_ws(b))
+                        && text.get(i + 3).is_some_and(|&b| !is_ws(b))
                         && {
                             let mut j = i + 3;
                             while j < text.len() && !is_ws(text[j]) {
@@ -244,9 +267,9 @@ impl Counter {
                 }
                 let start_of_code = id_end + 1;
                 let identifier = &text[fence_at + 3..id_end];
-                let language = identifier.split(|&b| b == b',').find_map(|s| {
-                    std::str::from_utf8(s).ok().and_then(Language::from_name)
-                })?;
+                let language = identifier
+                    .split(|&b| b == b',')
+                    .find_map(|s| std::str::from_utf8(s).ok().and_then(Language::from_name))?;
                 let rest = &text[start_of_code.min(text.len())..];
                 let (end_of_code, end_of_block, balanced) = match find(rest, b"```") {
                     Some(f) => {
@@ -354,14 +377,14 @@ impl Counter {
         {
             return true;
         }
-        let whole_line_is_comment = self
-            .syn
-            .line_comments
-            .iter()
-            .any(|c| trimmed.starts_with(c.as_bytes()))
-            || self.syn.multi_line_comments.iter().any(|(s, e)| {
-                trimmed.starts_with(s.as_bytes()) && trimmed.ends_with(e.as_bytes())
-            });
+        let whole_line_is_comment =
+            self.syn
+                .line_comments
+                .iter()
+                .any(|c| trimmed.starts_with(c.as_bytes()))
+                || self.syn.multi_line_comments.iter().any(|(s, e)| {
+                    trimmed.starts_with(s.as_bytes()) && trimmed.ends_with(e.as_bytes())
+                });
         if whole_line_is_comment || started_in_comments {
             return true;
         }

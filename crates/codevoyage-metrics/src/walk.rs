@@ -3,9 +3,9 @@
 //! overflow the stack), a per-grammar flag table indexed by node kind id, and no
 //! allocation per node (only per function: its name and two reusable Halstead sets).
 
+use crate::lang::Language;
 use crate::spec::{QUIRK_PREPROC, QUIRK_RUST, Spec, grammar, grammar_slot};
 use crate::{CyclomaticProfile, Options};
-use crate::lang::Language;
 use codevoyage_model::{FunctionMetrics, Halstead};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -60,7 +60,9 @@ impl Table {
         let mut flags = vec![0u32; count + 1];
         for (id, slot) in flags.iter_mut().enumerate().take(count) {
             let Ok(id16) = u16::try_from(id) else { break };
-            let Some(name) = ts.node_kind_for_id(id16) else { continue };
+            let Some(name) = ts.node_kind_for_id(id16) else {
+                continue;
+            };
             let mut f = 0;
             if ts.node_kind_is_named(id16) {
                 let has = |list: &[&str]| list.contains(&name);
@@ -177,7 +179,11 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -239,7 +245,7 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
         let mut ticks = 0u32;
         let mut progress = |_: &tree_sitter::ParseState| {
             ticks = ticks.wrapping_add(1);
-            if ticks % 32 == 0 && Instant::now() > deadline {
+            if ticks.is_multiple_of(32) && Instant::now() > deadline {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -263,7 +269,10 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
             "parse budget of {} ms exceeded; functions not measured",
             opts.parse_budget.as_millis()
         ));
-        return Some(Measured { functions: Vec::new(), diagnostics });
+        return Some(Measured {
+            functions: Vec::new(),
+            diagnostics,
+        });
     };
     let root = tree.root_node();
     if root.has_error() {
@@ -273,7 +282,10 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
         ));
     }
     let functions = Walker::new(table, bytes, opts.cyclomatic).run(root.walk());
-    Some(Measured { functions, diagnostics })
+    Some(Measured {
+        functions,
+        diagnostics,
+    })
 }
 
 fn first_error_line(root: Node<'_>) -> usize {
@@ -329,10 +341,34 @@ impl<'a> Walker<'a> {
     }
 
     fn run(mut self, mut cursor: TreeCursor<'_>) -> Vec<FunctionMetrics> {
+        // Our own ancestor stack and, per depth, the previous sibling's kind and the number
+        // of match arms seen: tree-sitter's `parent()` and `prev_sibling()` search from the
+        // root, which made the walk quadratic in depth.
+        let mut anc: Vec<Node<'_>> = Vec::new();
+        let mut prev: Vec<u16> = vec![0];
+        let mut arms: Vec<u16> = vec![0];
         'outer: loop {
             let node = cursor.node();
-            self.enter(node);
+            let depth = anc.len();
+            if node.kind_id() == self.t.match_arm {
+                arms[depth] = arms[depth].saturating_add(1);
+            }
+            let ctx = Ctx {
+                parent: anc.last().copied(),
+                prev_kind: prev[depth],
+                arms_before_parent: if depth > 0 { arms[depth - 1] } else { 0 },
+            };
+            self.enter(node, &ctx, &anc);
+            prev[depth] = node.kind_id();
             if cursor.goto_first_child() {
+                anc.push(node);
+                if prev.len() <= depth + 1 {
+                    prev.push(0);
+                    arms.push(0);
+                } else {
+                    prev[depth + 1] = 0;
+                    arms[depth + 1] = 0;
+                }
                 continue;
             }
             loop {
@@ -343,13 +379,14 @@ impl<'a> Walker<'a> {
                 if !cursor.goto_parent() {
                     break 'outer;
                 }
+                anc.pop();
             }
         }
         self.out.sort_by_key(|f| (f.start_line, f.end_line));
         self.out
     }
 
-    fn enter(&mut self, node: Node<'_>) {
+    fn enter(&mut self, node: Node<'_>, ctx: &Ctx<'_>, anc: &[Node<'_>]) {
         let f = self.t.get(node.kind_id());
         if f & CLASS != 0 {
             let name = node
@@ -359,7 +396,7 @@ impl<'a> Walker<'a> {
                 .unwrap_or_default();
             self.classes.push((node.id(), name));
         }
-        if f & FUNC != 0 || (f & SIGNATURE != 0 && self.is_listed_signature(node)) {
+        if f & FUNC != 0 || (f & SIGNATURE != 0 && is_listed_signature(node, ctx.parent)) {
             self.push_frame(node);
             return;
         }
@@ -373,7 +410,7 @@ impl<'a> Walker<'a> {
             let frame = self.frames.last_mut().expect("checked above");
             frame.total_operators += 1;
             frame.operators.insert(node.kind_id());
-            let counts = f & (CC | MCC | LOGIC) != 0 && self.token_counts(node, f);
+            let counts = f & (CC | MCC | LOGIC) != 0 && self.token_counts(node, f, ctx, anc);
             if counts {
                 let frame = self.frames.last_mut().expect("checked above");
                 if f & CC != 0 {
@@ -385,20 +422,22 @@ impl<'a> Walker<'a> {
             }
             if f & ELSE != 0
                 && self.t.quirks & QUIRK_RUST != 0
-                && node.parent().is_some_and(|p| p.kind_id() == self.t.let_declaration)
+                && ctx
+                    .parent
+                    .is_some_and(|p| p.kind_id() == self.t.let_declaration)
             {
                 let frame = self.frames.last_mut().expect("checked above");
                 frame.cc += 1;
                 frame.mccabe += 1;
             }
             if f & ELSE != 0
-                && !node
-                    .parent()
-                    .is_some_and(|p| self.t.get(p.kind_id()) & STRUCT != 0)
+                && ctx
+                    .parent
+                    .is_none_or(|p| self.t.get(p.kind_id()) & STRUCT == 0)
             {
                 add += 1;
             }
-            if f & LOGIC != 0 && counts && self.starts_logical_run(node) {
+            if f & LOGIC != 0 && counts && starts_logical_run(node, ctx.parent) {
                 add += 1;
             }
         } else if node.child_count() == 0 || f & COMMENT != 0 {
@@ -411,8 +450,8 @@ impl<'a> Walker<'a> {
                     if symbolic {
                         frame.mccabe += 1;
                     }
-                    let prev_same = node.parent().and_then(|p| p.child(0)).is_some_and(|l| {
-                        l.kind_id() == node.parent().map_or(0, |p| p.kind_id())
+                    let prev_same = ctx.parent.and_then(|p| p.child(0)).is_some_and(|l| {
+                        l.kind_id() == ctx.parent.map_or(0, |p| p.kind_id())
                             && l.child(1).is_some_and(|o| self.text(o) == text)
                     });
                     if symbolic && !prev_same {
@@ -440,9 +479,7 @@ impl<'a> Walker<'a> {
                 add += 1;
             }
             if f & IF != 0 {
-                let after_else = node
-                    .prev_sibling()
-                    .is_some_and(|p| self.t.get(p.kind_id()) & ELSE != 0);
+                let after_else = self.t.get(ctx.prev_kind) & ELSE != 0;
                 if !after_else {
                     add += 1 + nesting;
                     push_nest = true;
@@ -476,17 +513,10 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Overload signatures count as functions at top level and in class bodies, not in
-    /// interfaces or object types (as lizard lists them).
-    fn is_listed_signature(&self, node: Node<'_>) -> bool {
-        node.kind() == "function_signature"
-            || node.parent().is_some_and(|p| p.kind() == "class_body")
-    }
-
     /// Whether a decision token counts where it stands: restricted tokens only under their
     /// parents, C preprocessor conditions never, Rust's first match arm never.
-    fn token_counts(&self, node: Node<'_>, f: u32) -> bool {
-        let parent = node.parent();
+    fn token_counts(&self, node: Node<'_>, f: u32, ctx: &Ctx<'_>, anc: &[Node<'_>]) -> bool {
+        let parent = ctx.parent;
         if f & RESTRICTED != 0 {
             let kind = node.kind_id();
             let Some(parent) = parent else { return false };
@@ -501,9 +531,7 @@ impl<'a> Walker<'a> {
             }
         }
         if self.t.quirks & QUIRK_PREPROC != 0 && !node.kind().starts_with('#') {
-            let mut anc = parent;
-            for _ in 0..12 {
-                let Some(a) = anc else { break };
+            for a in anc.iter().rev().take(12) {
                 if self.t.get(a.kind_id()) & PREPROC_COND != 0 {
                     if a.child_by_field_name("condition")
                         .is_some_and(|c| c.byte_range().contains(&node.start_byte()))
@@ -512,43 +540,20 @@ impl<'a> Walker<'a> {
                     }
                     break;
                 }
-                anc = a.parent();
             }
         }
         if self.t.quirks & QUIRK_RUST != 0 && node.kind() == "=>" {
-            let Some(arm) = parent.filter(|p| p.kind_id() == self.t.match_arm) else {
-                return false;
-            };
-            let mut prev = arm.prev_named_sibling();
-            while let Some(p) = prev {
-                if p.kind_id() == self.t.match_arm {
-                    return true;
-                }
-                prev = p.prev_named_sibling();
-            }
-            return false;
-        }
-        true
-    }
-
-    /// A logical operator adds one unless it continues a run of the same operator
-    /// (`a && b && c` parses as `(a && b) && c`: only the outer `&&` counts).
-    fn starts_logical_run(&self, op: Node<'_>) -> bool {
-        let Some(parent) = op.parent() else { return true };
-        // The operand on the left, when it is the same operator, continues the run.
-        let Some(left) = parent.child(0) else { return true };
-        if left.kind_id() == parent.kind_id()
-            && (0..left.child_count() as u32)
-                .filter_map(|i| left.child(i))
-                .any(|c| !c.is_named() && c.kind_id() == op.kind_id())
-        {
-            return false;
+            // Counts from the second arm of a match on (lizard counts `=>` after the first).
+            return parent.is_some_and(|p| p.kind_id() == self.t.match_arm)
+                && ctx.arms_before_parent > 1;
         }
         true
     }
 
     fn check_recursion(&mut self, call: Node<'_>) {
-        let Some(frame) = self.frames.last() else { return };
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
         if frame.recursed {
             return;
         }
@@ -568,10 +573,17 @@ impl<'a> Walker<'a> {
         // `foo(...)`, `self.foo(...)`, `this.foo(...)`; not `other.foo(...)` (as lizard:
         // a call on another object is not recursion).
         let text = self.text(callee);
-        let own = [&b"self."[..], b"this.", b"this->", b"Self::", b"cls.", b"$this->"]
-            .iter()
-            .find_map(|p| text.strip_prefix(*p))
-            .unwrap_or(text);
+        let own = [
+            &b"self."[..],
+            b"this.",
+            b"this->",
+            b"Self::",
+            b"cls.",
+            b"$this->",
+        ]
+        .iter()
+        .find_map(|p| text.strip_prefix(*p))
+        .unwrap_or(text);
         if fnv(own) == frame.short_hash {
             let frame = self.frames.last_mut().expect("checked above");
             frame.recursed = true;
@@ -609,7 +621,8 @@ impl<'a> Walker<'a> {
         let (operators, operands) = self.pool.pop().unwrap_or_default();
         let frame = Frame {
             node_id: node.id(),
-            short_hash: fnv(short),
+            // `file::read` recurses by calling `read`.
+            short_hash: fnv(short.rsplit(|&b| b == b':').next().unwrap_or(short)),
             name,
             start_line: start_line(node) as u32,
             end_line: (node.end_position().row + 1) as u32,
@@ -629,13 +642,19 @@ impl<'a> Walker<'a> {
     }
 
     fn pop_frame(&mut self) {
-        let Some(mut frame) = self.frames.pop() else { return };
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
         let n1 = frame.operators.len() as u32;
         let n2 = frame.operands.len() as u32;
         let (big_n1, big_n2) = (frame.total_operators, frame.total_operands);
         let vocabulary = f64::from(n1 + n2);
         let length = f64::from(big_n1 + big_n2);
-        let volume = if vocabulary > 0.0 { length * vocabulary.log2() } else { 0.0 };
+        let volume = if vocabulary > 0.0 {
+            length * vocabulary.log2()
+        } else {
+            0.0
+        };
         let difficulty = if n2 > 0 {
             f64::from(n1) / 2.0 * f64::from(big_n2) / f64::from(n2)
         } else {
@@ -669,6 +688,34 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Where a node stands: its parent, its previous sibling's kind, and (for Rust) how many
+/// match arms its parent's list had up to and including the parent.
+struct Ctx<'t> {
+    parent: Option<Node<'t>>,
+    prev_kind: u16,
+    arms_before_parent: u16,
+}
+
+/// Overload signatures count as functions at top level and in class bodies, not in
+/// interfaces or object types (as lizard lists them).
+fn is_listed_signature(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    node.kind() == "function_signature" || parent.is_some_and(|p| p.kind() == "class_body")
+}
+
+/// A logical operator adds one unless it continues a run of the same operator
+/// (`a && b && c` parses as `(a && b) && c`: only the outer `&&` counts).
+fn starts_logical_run(op: Node<'_>, parent: Option<Node<'_>>) -> bool {
+    let Some(parent) = parent else { return true };
+    // The operand on the left, when it is the same operator, continues the run.
+    let Some(left) = parent.child(0) else {
+        return true;
+    };
+    !(left.kind_id() == parent.kind_id()
+        && (0..left.child_count())
+            .filter_map(|i| left.child(i))
+            .any(|c| !c.is_named() && c.kind_id() == op.kind_id()))
+}
+
 /// Line of the function's name when it has one (lizard reports functions there: after
 /// decorators, annotations and a return type on a line of its own), else its first line.
 fn start_line(node: Node<'_>) -> usize {
@@ -693,7 +740,10 @@ fn declarator_name(node: Node<'_>) -> Option<Node<'_>> {
 /// The function's own name, or what it is assigned to, or `(anonymous)`.
 fn function_name<'s>(node: Node<'_>, src: &'s [u8]) -> &'s [u8] {
     let text = |n: Node<'_>| src.get(n.byte_range()).unwrap_or(&[]);
-    if let Some(n) = node.child_by_field_name("name").or_else(|| declarator_name(node)) {
+    if let Some(n) = node
+        .child_by_field_name("name")
+        .or_else(|| declarator_name(node))
+    {
         return text(n);
     }
     if let Some(parent) = node.parent() {
@@ -724,7 +774,9 @@ fn function_name<'s>(node: Node<'_>, src: &'s [u8]) -> &'s [u8] {
 fn count_parameters(node: Node<'_>, t: &Table) -> u32 {
     let list = node
         .child_by_field_name("parameters")
-        .or_else(|| declarator_name(node).and_then(|n| n.parent()?.child_by_field_name("parameters")))
+        .or_else(|| {
+            declarator_name(node).and_then(|n| n.parent()?.child_by_field_name("parameters"))
+        })
         .or_else(|| {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)

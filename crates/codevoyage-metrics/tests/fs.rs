@@ -15,7 +15,10 @@ fn walk_honours_gitignore_and_excludes_and_marks_vendored() {
     };
     write(".gitignore", "build/\n*.log\n");
     write("src/app.py", "def f(a):\n    return a and 1\n");
-    write("src/util/helpers.js", "function g(x) { return x ? 1 : 2; }\n");
+    write(
+        "src/util/helpers.js",
+        "function g(x) { return x ? 1 : 2; }\n",
+    );
     write("build/out.py", "def ignored(): pass\n");
     write("debug.log", "noise\n");
     write("vendor/lib.js", "function v() {}\n");
@@ -23,7 +26,15 @@ fn walk_honours_gitignore_and_excludes_and_marks_vendored() {
     let exclude = exclude_set(&["docs/**".to_string()]).expect("glob");
     let files = measure_dir(root, &exclude, &Options::default()).expect("walk");
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, vec![".gitignore", "src/app.py", "src/util/helpers.js", "vendor/lib.js"]);
+    assert_eq!(
+        paths,
+        vec![
+            ".gitignore",
+            "src/app.py",
+            "src/util/helpers.js",
+            "vendor/lib.js"
+        ]
+    );
     let app = &files[1];
     assert_eq!(app.metrics.language.as_deref(), Some("Python"));
     assert_eq!(app.metrics.functions[0].cyclomatic, 2);
@@ -48,13 +59,23 @@ fn blobs_with_the_same_id_are_measured_once_per_language() {
         ("a.py".to_string(), "blob1".to_string(), code.clone()),
         ("b/c.py".to_string(), "blob1".to_string(), code.clone()),
         ("notes.txt".to_string(), "blob1".to_string(), code),
-        ("x.min.js".to_string(), "blob2".to_string(), b"var a=1;".to_vec()),
+        (
+            "x.min.js".to_string(),
+            "blob2".to_string(),
+            b"var a=1;".to_vec(),
+        ),
     ];
     let exclude = exclude_set(&[]).expect("empty");
     let out = measure_blobs(files, &exclude, &Options::default());
     let summary: Vec<(&str, Option<&str>, usize)> = out
         .iter()
-        .map(|m| (m.path.as_str(), m.metrics.language.as_deref(), m.metrics.functions.len()))
+        .map(|m| {
+            (
+                m.path.as_str(),
+                m.metrics.language.as_deref(),
+                m.metrics.functions.len(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,

@@ -27,7 +27,11 @@ fn line_rules_match_tokei() {
         ("a.js", "var s = `\n// inside template\n`;\n", (3, 0, 0)),
         // Python doc strings count as code (tokei's default), even their blank lines;
         // `#` lines are comments.
-        ("a.py", "def f():\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    # c\n    return 1\n", (6, 1, 0)),
+        (
+            "a.py",
+            "def f():\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    # c\n    return 1\n",
+            (6, 1, 0),
+        ),
         // Rust block comments nest.
         ("a.rs", "/* a /* b */ still */\nfn f() {}\n", (1, 1, 0)),
         ("a.rs", "/* a /* b */\n still */\nfn f() {}\n", (1, 2, 0)),
@@ -50,7 +54,11 @@ fn line_rules_match_tokei() {
         ("a.sql", "-- c\nSELECT 1;\n", (1, 1, 0)),
         // Markdown prose is comments; a fenced block of a known language is counted as
         // that language, its fences as comments.
-        ("a.md", "# Title\n\ntext\n```python\nx = 1\n# c\n```\n", (1, 5, 1)),
+        (
+            "a.md",
+            "# Title\n\ntext\n```python\nx = 1\n# c\n```\n",
+            (1, 5, 1),
+        ),
         // Shell: quotes hide `#`.
         ("a.sh", "echo \"#no\" # yes\n# c\n", (1, 1, 0)),
     ];
@@ -70,7 +78,16 @@ fn functions(path: &str, src: &str) -> Vec<(String, u32, u32, u32, u32, u32)> {
     measure(path, src.as_bytes(), &Options::default())
         .functions
         .into_iter()
-        .map(|f| (f.name, f.start_line, f.end_line, f.cyclomatic, f.cognitive, f.parameters))
+        .map(|f| {
+            (
+                f.name,
+                f.start_line,
+                f.end_line,
+                f.cyclomatic,
+                f.cognitive,
+                f.parameters,
+            )
+        })
         .collect()
 }
 
@@ -126,16 +143,28 @@ fn rust_rules_match_lizard() {
 #[test]
 fn go_java_function_shapes() {
     let go = "package main\nfunc f(a int) int {\n\tif a > 0 && a < 3 { return 1 }\n\tswitch a { case 1: return 2; default: return 3 }\n\tgo func() { for {} }()\n\tselect { case <-c: }\n\treturn 0\n}\nfunc (s *S) M() {}\n";
-    let got: Vec<(String, u32, u32)> =
-        functions("a.go", go).into_iter().map(|f| (f.0, f.1, f.3)).collect();
+    let got: Vec<(String, u32, u32)> = functions("a.go", go)
+        .into_iter()
+        .map(|f| (f.0, f.1, f.3))
+        .collect();
     assert_eq!(
         got,
-        vec![("f".into(), 2, 5), ("f.(anonymous)".into(), 5, 2), ("M".into(), 9, 1)]
+        vec![
+            ("f".into(), 2, 5),
+            ("f.(anonymous)".into(), 5, 2),
+            ("M".into(), 9, 1)
+        ]
     );
     let java = "class A {\n  A(int x) { this.x = x; }\n  int f(int a) {\n    Runnable r = () -> { if (a > 0) {} };\n    switch (a) { case 1 -> { return 1; } default -> {} }\n    try { } catch (E e) { } finally {}\n    return a > 0 ? 1 : 2;\n  }\n  class B { void g() { for (;;) {} } }\n}\n";
-    let got: Vec<(String, u32)> = functions("A.java", java).into_iter().map(|f| (f.0, f.3)).collect();
+    let got: Vec<(String, u32)> = functions("A.java", java)
+        .into_iter()
+        .map(|f| (f.0, f.3))
+        .collect();
     // Lambdas belong to their method (as lizard); inner-class methods are qualified.
-    assert_eq!(got, vec![("A.A".into(), 1), ("A.f".into(), 5), ("A.B.g".into(), 2)]);
+    assert_eq!(
+        got,
+        vec![("A.A".into(), 1), ("A.f".into(), 5), ("A.B.g".into(), 2)]
+    );
 }
 
 #[test]
@@ -160,7 +189,11 @@ fn other_languages_find_functions_and_decisions() {
         assert!(m.diagnostics.is_empty(), "{file}: {:?}", m.diagnostics);
         assert_eq!(m.functions.len(), 1, "{file}");
         let f = &m.functions[0];
-        assert_eq!((f.name.as_str(), f.cyclomatic, f.parameters), (name, cc, params), "{file}");
+        assert_eq!(
+            (f.name.as_str(), f.cyclomatic, f.parameters),
+            (name, cc, params),
+            "{file}"
+        );
         assert!(f.halstead.volume > 0.0, "{file}");
     }
 }
@@ -203,7 +236,10 @@ fn halstead_and_maintainability() {
 fn mccabe_profile_drops_lizard_extras() {
     let src = "def f(a):\n    try:\n        pass\n    finally:\n        pass\n";
     let lizard = measure("a.py", src.as_bytes(), &Options::default());
-    let opts = Options { cyclomatic: CyclomaticProfile::McCabe, ..Options::default() };
+    let opts = Options {
+        cyclomatic: CyclomaticProfile::McCabe,
+        ..Options::default()
+    };
     let mccabe = measure("a.py", src.as_bytes(), &opts);
     assert_eq!(lizard.functions[0].cyclomatic, 2);
     assert_eq!(mccabe.functions[0].cyclomatic, 1);

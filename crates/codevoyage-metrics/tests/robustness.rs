@@ -61,21 +61,36 @@ fn binary_content_is_flagged_and_skipped() {
 #[test]
 fn oversized_file_gets_lines_only_and_a_diagnostic() {
     let src = "def f(a):\n    if a:\n        return 1\n".repeat(100);
-    let opts = Options { max_bytes: 1000, ..Options::default() };
+    let opts = Options {
+        max_bytes: 1000,
+        ..Options::default()
+    };
     let m = measure("a.py", src.as_bytes(), &opts);
     assert!(m.functions.is_empty());
     assert_eq!(m.lines.code, 300);
-    assert!(m.diagnostics.iter().any(|d| d.contains("limit")), "{:?}", m.diagnostics);
+    assert!(
+        m.diagnostics.iter().any(|d| d.contains("limit")),
+        "{:?}",
+        m.diagnostics
+    );
 }
 
 #[test]
 fn parse_budget_stops_the_parser_with_a_diagnostic() {
     // A large file and a zero budget: the progress callback cancels the parse.
     let src = "function f(a) { if (a) { return a && b || c; } }\n".repeat(20_000);
-    let opts = Options { parse_budget: Duration::ZERO, max_bytes: u64::MAX, ..Options::default() };
+    let opts = Options {
+        parse_budget: Duration::ZERO,
+        max_bytes: u64::MAX,
+        ..Options::default()
+    };
     let m = measure("a.js", src.as_bytes(), &opts);
     assert!(m.functions.is_empty());
-    assert!(m.diagnostics.iter().any(|d| d.contains("budget")), "{:?}", m.diagnostics);
+    assert!(
+        m.diagnostics.iter().any(|d| d.contains("budget")),
+        "{:?}",
+        m.diagnostics
+    );
     assert_eq!(m.lines.code, 20_000);
     // The same thread's parser still works afterwards.
     let m = measure("a.js", b"function g() { return 1; }\n", &Options::default());
@@ -104,7 +119,11 @@ fn invalid_utf8_and_syntax_errors_give_partial_results() {
     let mut src = b"def good(a):\n    return a and a\n\ndef bad(:\n    \xff\xfe pass\n".to_vec();
     src.extend_from_slice(b"def also_good(b):\n    if b:\n        return 1\n");
     let m = measure("a.py", &src, &Options::default());
-    assert!(m.diagnostics.iter().any(|d| d.contains("syntax")), "{:?}", m.diagnostics);
+    assert!(
+        m.diagnostics.iter().any(|d| d.contains("syntax")),
+        "{:?}",
+        m.diagnostics
+    );
     let names: Vec<&str> = m.functions.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"good"), "{names:?}");
     assert!(names.contains(&"also_good"), "{names:?}");

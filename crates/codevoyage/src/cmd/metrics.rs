@@ -57,16 +57,20 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
     };
     let exclude = exclude_set(&args.exclude)?;
     if !args.path.exists() {
-        anyhow::bail!("{} does not exist: give a directory, a file or a repository", args.path.display());
+        anyhow::bail!(
+            "{} does not exist: give a directory, a file or a repository",
+            args.path.display()
+        );
     }
     let files = match &args.rev {
         None => measure_dir(&args.path, &exclude, &opts)?,
         Some(rev) => {
-            let repo = codevoyage_history::open(&args.path)
-                .with_context(|| format!("opening the git repository at {}", args.path.display()))?;
-            let commit = repo
-                .resolve(Some(rev))?
-                .with_context(|| format!("the repository at {} has no commits", args.path.display()))?;
+            let repo = codevoyage_history::open(&args.path).with_context(|| {
+                format!("opening the git repository at {}", args.path.display())
+            })?;
+            let commit = repo.resolve(Some(rev))?.with_context(|| {
+                format!("the repository at {} has no commits", args.path.display())
+            })?;
             let interrupt = std::sync::atomic::AtomicBool::new(false);
             let mut blobs = Vec::new();
             repo.files_at(&commit, &interrupt, &mut |file| {
@@ -124,7 +128,9 @@ fn write_table(out: &mut impl Write, files: &[MeasuredFile]) -> std::io::Result<
         if m.binary {
             path.push_str(" [binary]");
         }
-        let mi = m.maintainability_index.map_or("-".to_string(), |v| format!("{v:.1}"));
+        let mi = m
+            .maintainability_index
+            .map_or("-".to_string(), |v| format!("{v:.1}"));
         writeln!(
             out,
             "{:<48} {:<12} {:>7} {:>7} {:>6} {:>5} {:>6} {:>6} {:>6}",
