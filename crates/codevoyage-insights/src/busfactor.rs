@@ -122,12 +122,15 @@ pub struct BusFactorReport {
     pub options: KnowledgeOptions,
 }
 
+/// One file's authors: (person, DOA, normalised DOA), strongest first.
+type AuthorList = Vec<(PersonId, f64, f64)>;
+
 /// The DOA authors of live files, computed once and shared by the analyses here.
 struct Authorship {
     /// Live file ids, by path.
     files: Vec<FileId>,
     /// Parallel to `files`: (person, doa, normalised) of each author, strongest first.
-    authors: Vec<Vec<(PersonId, f64, f64)>>,
+    authors: Vec<AuthorList>,
     /// Parallel to `files`: all-time contributions.
     contributions: Vec<Vec<Contribution>>,
 }
@@ -162,7 +165,7 @@ fn authorship_of(h: &History) -> Authorship {
             })
             .collect();
         let max = degrees.iter().map(|d| d.1).fold(f64::MIN, f64::max);
-        let mut list: Vec<(PersonId, f64, f64)> = degrees
+        let mut list: AuthorList = degrees
             .into_iter()
             .map(|(p, d)| (p, d, d / max))
             .filter(|&(_, d, n)| n > DOA_NORMALISED_THRESHOLD && d >= DOA_BASE)
@@ -203,7 +206,7 @@ pub fn authorship(h: &History) -> Vec<FileAuthorship> {
 
 /// The greedy truck-factor procedure over files given by their author lists.
 /// Returns the people removed, in order.
-fn greedy(h: &History, file_authors: &[&[(PersonId, f64, f64)]]) -> (Vec<PersonId>, u32) {
+fn greedy(h: &History, file_authors: &[&AuthorList]) -> (Vec<PersonId>, u32) {
     let total = file_authors.len();
     let mut remaining: Vec<u32> = file_authors.iter().map(|a| a.len() as u32).collect();
     let mut orphans = remaining.iter().filter(|&&n| n == 0).count();
@@ -241,7 +244,7 @@ fn greedy(h: &History, file_authors: &[&[(PersonId, f64, f64)]]) -> (Vec<PersonI
 fn truck_factor_of(
     h: &History,
     path: &str,
-    file_authors: &[&[(PersonId, f64, f64)]],
+    file_authors: &[&AuthorList],
 ) -> TruckFactor {
     let (removed, authors) = greedy(h, file_authors);
     TruckFactor {
@@ -256,7 +259,7 @@ fn truck_factor_of(
 /// Truck factor per repository and folder, knowledge islands and knowledge loss.
 pub fn bus_factor(h: &History, opts: &KnowledgeOptions) -> BusFactorReport {
     let a = authorship_of(h);
-    let mut by_folder: BTreeMap<&str, Vec<&[(PersonId, f64, f64)]>> = BTreeMap::new();
+    let mut by_folder: BTreeMap<&str, Vec<&AuthorList>> = BTreeMap::new();
     for (i, &f) in a.files.iter().enumerate() {
         for d in folders_of(&h.file(f).path) {
             by_folder.entry(d).or_default().push(&a.authors[i]);

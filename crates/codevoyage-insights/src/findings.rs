@@ -199,12 +199,19 @@ pub fn findings(input: &FindingsInput<'_>) -> Vec<Finding> {
             severity,
             score: 1.0 / f64::from(tf.max(1)),
             title: format!("Truck factor is {tf}"),
-            explanation: format!(
-                "If {} left, more than half of the {} files would have nobody left who knows them well (degree of authorship, Avelino et al. 2016). {} people author at least one file.",
-                names(&repo.top_authors),
-                repo.files,
-                repo.authors
-            ),
+            explanation: if tf == 0 {
+                format!(
+                    "More than half of the {} files have no clear author by degree of authorship (Avelino et al. 2016): changes are spread so thin that nobody knows them well. {} people author at least one file.",
+                    repo.files, repo.authors
+                )
+            } else {
+                format!(
+                    "If {} left, more than half of the {} files would have nobody left who knows them well (degree of authorship, Avelino et al. 2016). {} people author at least one file.",
+                    names(&repo.top_authors),
+                    repo.files,
+                    repo.authors
+                )
+            },
             evidence: Evidence {
                 numbers: numbers([
                     ("truck_factor", f64::from(tf)),

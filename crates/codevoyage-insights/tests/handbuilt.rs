@@ -459,3 +459,59 @@ fn empty_history_gives_empty_results_without_panicking() {
     assert!(a.findings.is_empty());
     assert!(summary_text(&a.findings).starts_with("No findings"));
 }
+
+#[test]
+fn a_branch_changing_the_old_name_after_the_rename_stays_with_the_file() {
+    // In date order: the rename lands on main, then a commit from a branch that forked before
+    // it still modifies the old name (merges carry no changes, so git log shows it like this).
+    let h = history(
+        vec![
+            commit("Ann", T0, vec![add("old.py", 10)]),
+            commit("Ann", T0 + 1, vec![rename("old.py", "new.py", 0, 0)]),
+            commit("Bob", T0 + 2, vec![modify("old.py", 4, 1)]),
+            // A genuinely new file at the old name starts a new lineage.
+            commit("Cid", T0 + 3, vec![add("old.py", 2)]),
+        ],
+        T0 + DAY,
+    );
+    let churn = file_churn(&h, Window::ALL);
+    let by: Vec<(&str, u64, u64, bool)> = churn
+        .iter()
+        .map(|f| (f.path.as_str(), f.revisions, f.added, f.alive))
+        .collect();
+    assert_eq!(by, [("new.py", 3, 14, true), ("old.py", 1, 2, true)]);
+    // The HEAD tree settles which files exist.
+    let mut h = h;
+    h.mark_live(|p| p == "new.py");
+    assert!(!file_churn(&h, Window::ALL)[1].alive);
+}
+
+#[test]
+fn a_truck_factor_of_zero_is_explained() {
+    // One file created by Ann, then changed 80 times by 40 other people (2 each):
+    // DOA_Ann = 3.293 + 1.098 + 0.164·1 − 0.321·ln(1 + 80) = 3.144 < 3.293;
+    // DOA_Pi  = 3.293 + 0.164·2 − 0.321·ln(1 + 79) = 2.214 < 3.293.
+    // Nobody is an author, so more than half the files are orphaned from the start: TF = 0.
+    let mut commits = vec![commit("Ann", T0, vec![add("f", 10)])];
+    for i in 0..80 {
+        commits.push(commit(
+            &format!("P{}", i % 40),
+            T0 + 1 + i,
+            vec![modify("f", 1, 0)],
+        ));
+    }
+    let h = history(commits, T0 + DAY);
+    let a = analyze(&h, &|_| None, &AnalysisOptions::default());
+    assert_eq!(a.bus_factor.repository.truck_factor, 0);
+    assert_eq!(a.bus_factor.repository.authors, 0);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::LowTruckFactor)
+        .expect("truck factor finding");
+    assert!(
+        f.explanation.contains("no clear author"),
+        "{}",
+        f.explanation
+    );
+}
