@@ -15,7 +15,7 @@ fn path_for(i: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     /// Arbitrary bytes (mostly code-like punctuation and keywords) in every language.
     #[test]
@@ -37,8 +37,10 @@ proptest! {
         let bytes: Vec<u8> = chunks.concat();
         let m = measure(&path_for(lang), &bytes, &Options::default());
         let lines = bytes.split(|&b| b == b'\n').count() as u64;
-        if !m.binary {
-            // Never more classified lines than physical lines.
+        // Never more classified lines than physical lines, except in Markdown, where
+        // tokei (and so we) resume counting right after a closing fence, mid-line:
+        // "```rust\n```rust\n///" is 4 lines there.
+        if !m.binary && m.language.as_deref() != Some("Markdown") {
             prop_assert!(m.lines.total() <= lines);
         }
         for f in &m.functions {
