@@ -241,11 +241,7 @@ fn greedy(h: &History, file_authors: &[&AuthorList]) -> (Vec<PersonId>, u32) {
     (removed, authors)
 }
 
-fn truck_factor_of(
-    h: &History,
-    path: &str,
-    file_authors: &[&AuthorList],
-) -> TruckFactor {
+fn truck_factor_of(h: &History, path: &str, file_authors: &[&AuthorList]) -> TruckFactor {
     let (removed, authors) = greedy(h, file_authors);
     TruckFactor {
         path: path.to_string(),

@@ -102,6 +102,10 @@ fn names(people: &[PersonRef]) -> String {
     }
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn numbers<const N: usize>(pairs: [(&str, f64); N]) -> BTreeMap<String, f64> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -282,15 +286,15 @@ pub fn findings(input: &FindingsInput<'_>) -> Vec<Finding> {
             },
             score: share.min(1.0),
             title: format!(
-                "{} files were mainly written by {}, inactive for {} days",
-                files.len(),
+                "{} mainly written by {}, inactive for {} days",
+                plural(files.len(), "file was", "files were"),
                 person.name,
                 days
             ),
             explanation: format!(
-                "{} wrote most of the lines of {} live files (for example `{}`) and has not committed for {} days; what they knew about this code may be gone.",
+                "{} wrote most of the lines of {} (for example `{}`) and has not committed for {} days; what they knew about this code may be gone.",
                 person.name,
-                files.len(),
+                plural(files.len(), "live file", "live files"),
                 files[0],
                 days
             ),
@@ -327,12 +331,16 @@ pub fn findings(input: &FindingsInput<'_>) -> Vec<Finding> {
                 Severity::Info
             },
             score: share.min(1.0),
-            title: format!("{} alone knows {} files", person.name, files.len()),
+            title: format!(
+                "{} alone knows {}",
+                person.name,
+                plural(files.len(), "file", "files")
+            ),
             explanation: format!(
-                "{} wrote at least {} of the lines of {} live files (for example `{}`); nobody else has worked on them.",
+                "{} wrote at least {} of the lines of {} (for example `{}`); nobody else has worked on them.",
                 person.name,
                 pct(bus.options.island_share),
-                files.len(),
+                plural(files.len(), "live file", "live files"),
                 files[0]
             ),
             evidence: Evidence {

@@ -9,7 +9,13 @@
 //! oldest → newest, and a `Renamed` change moves the lineage of `old_path` to `path`. Every
 //! lineage is reported under its latest name, so `src/a.py` renamed to `lib/a.py` has one
 //! history, reported as `lib/a.py`. A file deleted and later re-added at the same path continues
-//! the same lineage (it is the same path to a reader of the tree).
+//! the same lineage (it is the same path to a reader of the tree). Producers that diff without
+//! rename detection (the history engine uses `--no-renames` semantics) report a move as a
+//! deletion plus an addition; with [`HistoryOptions::infer_renames`] (the default) a pure move
+//! within one commit — same file name, as many lines added as removed — is read as a rename,
+//! carrying no lines (moving code is not writing it). Edited moves stay a deletion and an
+//! addition. Changes a branch made to the old name after the rename landed elsewhere (a
+//! history is a graph replayed in a line) are attributed to the renamed file.
 //!
 //! **People.** Identities are normalised by lowercased e-mail (after the `.mailmap` resolution
 //! the history engine applied); the display name is the one on the person's latest commit.
@@ -21,7 +27,7 @@
 //! **Time.** Every timestamp is the *author* time in seconds since the Unix epoch; the analysis
 //! time `now` is passed in, never read from the clock, so results are reproducible.
 
-use codevoyage_model::{ChangeKind, Commit, Identity};
+use codevoyage_model::{ChangeKind, Commit, FileChange, Identity};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -40,6 +46,11 @@ pub struct HistoryOptions {
     pub ignore_bots: bool,
     /// `Co-authored-by:` people are credited with the commit. Default `true`.
     pub credit_co_authors: bool,
+    /// Treat a deletion and an addition in one commit as a rename when they are a pure move:
+    /// the same file name and as many lines added as removed (or both binary), matched one to
+    /// one. Producers that diff with `--no-renames` (as the history engine does) report moves
+    /// this way. Default `true`.
+    pub infer_renames: bool,
 }
 
 impl Default for HistoryOptions {
@@ -47,6 +58,7 @@ impl Default for HistoryOptions {
         Self {
             ignore_bots: true,
             credit_co_authors: true,
+            infer_renames: true,
         }
     }
 }
@@ -306,7 +318,27 @@ impl HistoryBuilder {
             }
         }
         let change_start = self.changes.len() as u32;
-        for ch in &commit.changes {
+        let moves = if self.opts.infer_renames {
+            pure_moves(&commit.changes)
+        } else {
+            Vec::new()
+        };
+        for (i, ch) in commit.changes.iter().enumerate() {
+            if moves.iter().any(|&(_, deleted)| deleted == i) {
+                continue;
+            }
+            if let Some(&(_, deleted)) = moves.iter().find(|&&(added, _)| added == i) {
+                let path = self.path_id(ch.path.as_bytes());
+                let old = self.path_id(commit.changes[deleted].path.as_bytes());
+                self.changes.push(RawChange {
+                    path,
+                    old,
+                    kind: ChangeKind::Renamed,
+                    added: 0,
+                    removed: 0,
+                });
+                continue;
+            }
             let path = self.path_id(ch.path.as_bytes());
             let old = match (&ch.old_path, ch.kind) {
                 (Some(old), ChangeKind::Renamed) => self.path_id(old.as_bytes()),
@@ -443,6 +475,39 @@ impl HistoryBuilder {
             credits,
         }
     }
+}
+
+/// Pairs (added index, deleted index) of a commit's changes that are pure moves: same file
+/// name, as many lines added as removed (or both binary), each matched at most once and only
+/// when the match is unambiguous.
+fn pure_moves(changes: &[FileChange]) -> Vec<(usize, usize)> {
+    let key = |c: &FileChange, lines: u32| (c.path.file_name().to_vec(), c.binary, lines);
+    let mut deleted: HashMap<(Vec<u8>, bool, u32), Vec<usize>> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        if c.kind == ChangeKind::Deleted && (c.binary || c.removed > 0) {
+            deleted.entry(key(c, c.removed)).or_default().push(i);
+        }
+    }
+    if deleted.is_empty() {
+        return Vec::new();
+    }
+    let mut added: HashMap<(Vec<u8>, bool, u32), Vec<usize>> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        if c.kind == ChangeKind::Added {
+            added.entry(key(c, c.added)).or_default().push(i);
+        }
+    }
+    let mut out: Vec<(usize, usize)> = deleted
+        .iter()
+        .filter_map(
+            |(k, d)| match (added.get(k).map(Vec::as_slice), d.as_slice()) {
+                (Some(&[a]), &[d]) => Some((a, d)),
+                _ => None,
+            },
+        )
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// The folders containing `path`, outermost first, ending with the repository root `""`
