@@ -218,6 +218,10 @@ pub(crate) fn line_diff(old: &[u8], new: &[u8]) -> (u32, u32) {
     if old == new {
         return (0, 0);
     }
+    // No trimming of shared leading and trailing lines here: git's xdiff (and imara-diff)
+    // count every line's occurrences over the whole file to decide which lines to discard
+    // before Myers, so trimming first changes the heuristic outcome (measured: 5 flask commits
+    // then differ from git by a few lines).
     let input = InternedInput::new(old, new);
     let diff = Diff::compute(Algorithm::Myers, &input);
     (diff.count_additions(), diff.count_removals())

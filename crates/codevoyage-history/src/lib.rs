@@ -127,6 +127,34 @@ impl Repository {
         repo
     }
 
+    /// A handle for a diffing worker: a larger object cache (blobs of one commit are the old
+    /// side of the next commit's diff) and a memory-capped delta-base cache, like git's
+    /// `core.deltaBaseCacheLimit`, so delta chains are not re-inflated for every blob.
+    pub(crate) fn worker_local(&self) -> gix::Repository {
+        let mb = |name: &str, default: usize| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(default)
+                * 1024
+                * 1024
+        };
+        let (object_cache, pack_cache) = (
+            mb("CODEVOYAGE_OBJECT_CACHE_MB", 32),
+            mb("CODEVOYAGE_PACK_CACHE_MB", 64),
+        );
+        let mut repo = self.inner.to_thread_local();
+        repo.object_cache_size(object_cache);
+        if pack_cache > 0 {
+            repo.objects.set_pack_cache(move || {
+                Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                    pack_cache,
+                ))
+            });
+        }
+        repo
+    }
+
     /// Abbreviates commit ids as git's `%h` does (at least 7 hex digits, more in big
     /// repositories, and long enough to be unique).
     pub fn abbreviator(&self) -> Abbreviator {

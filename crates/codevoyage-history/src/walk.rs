@@ -123,7 +123,7 @@ pub(crate) fn run(
             let res_tx = res_tx.clone();
             let (stop, shallow, mailmap) = (&stop, &shallow, mailmap.as_ref());
             scope.spawn(move || {
-                let local = repo.local();
+                let local = repo.worker_local();
                 let mut worker = Worker {
                     differ: Differ::new(opts.line_counts),
                     commit_buf: Vec::new(),
