@@ -6,7 +6,8 @@
 //! first, as the history engine emits them, so the `Commit` values are never all held at once.
 //!
 //! The generator is deterministic (xorshift, fixed seed): paths are picked with a skew (a few
-//! hot files), each commit touches 1–5 files of one folder (so coupling exists), one commit in
+//! hot files), each commit touches 1–5 files of one folder, usually including the base file's pair partner
+//! (so coupling exists), one commit in
 //! 2,000 is a bulk change of 40–200 files (skipped by coupling), one change in 1,000 is a rename,
 //! and 300 people commit, half of whom stopped a year before the end.
 
@@ -76,6 +77,9 @@ fn main() {
         for j in 0..n {
             let p = if j == 0 {
                 base
+            } else if j == 1 && n <= 5 && rng.below(10) < 8 {
+                // Files come in pairs (2k, 2k + 1) that usually change together.
+                (base ^ 1).min(paths - 1)
             } else if n > 5 {
                 rng.below(paths)
             } else {

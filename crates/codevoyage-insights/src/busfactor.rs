@@ -20,7 +20,8 @@
 //! **Knowledge island**: a live file where one *active* person (a commit within the last
 //! `inactive_after_days`) added at least `island_share` (95 %) of all lines ever added.
 //! **Knowledge loss**: a live file whose main author by lines added has been inactive for longer
-//! than `inactive_after_days` (90 by default). **Off-boarding**: given people who leave, the files
+//! than `inactive_after_days` (90 by default); a folder's `share_lost` is the lines added to its
+//! lost files over the lines added to all its live files. **Off-boarding**: given people who leave, the files
 //! whose every DOA author leaves, and the folders whose every expert leaves.
 
 use crate::history::{DAY, FileId, History, PersonId, Window, folders_of};
@@ -109,6 +110,20 @@ pub struct KnowledgeLoss {
     pub days_inactive: i64,
 }
 
+/// A folder's share of code whose main author is inactive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FolderLoss {
+    pub path: String,
+    /// Live files below the folder with lines added.
+    pub files: u32,
+    pub files_lost: u32,
+    /// Lines added to those files, and to the ones whose main author is inactive.
+    pub lines: u64,
+    pub lines_lost: u64,
+    /// `lines_lost / lines`.
+    pub share_lost: f64,
+}
+
 /// Bus factor and knowledge results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BusFactorReport {
@@ -119,6 +134,8 @@ pub struct BusFactorReport {
     pub islands: Vec<KnowledgeIsland>,
     /// Biggest first (lines added), then path.
     pub loss: Vec<KnowledgeLoss>,
+    /// Folders with any loss, by path (the repository is `""`).
+    pub folder_loss: Vec<FolderLoss>,
     pub options: KnowledgeOptions,
 }
 
@@ -281,6 +298,8 @@ pub fn bus_factor(h: &History, opts: &KnowledgeOptions) -> BusFactorReport {
     let cutoff = h
         .now()
         .saturating_sub(opts.inactive_after_days.saturating_mul(DAY));
+    // Per folder: files, files lost, lines, lines lost.
+    let mut folder_acc: BTreeMap<&str, (u32, u32, u64, u64)> = BTreeMap::new();
     for (i, &f) in a.files.iter().enumerate() {
         let cs = &a.contributions[i];
         let total: u64 = cs.iter().map(|c| c.added).sum();
@@ -297,14 +316,22 @@ pub fn bus_factor(h: &History, opts: &KnowledgeOptions) -> BusFactorReport {
         let share = main.added as f64 / total as f64;
         let last = h.person(main.person).last_active;
         let path = h.file(f).path.clone();
-        if last < cutoff {
+        let is_lost = last < cutoff;
+        for d in folders_of(&h.file(f).path) {
+            let e = folder_acc.entry(d).or_default();
+            e.0 += 1;
+            e.1 += u32::from(is_lost);
+            e.2 += total;
+            e.3 += if is_lost { total } else { 0 };
+        }
+        if is_lost {
             loss.push(KnowledgeLoss {
                 path,
                 main_author: PersonRef::of(h, main.person),
                 share,
                 lines_added: total,
                 last_active: last,
-                days_inactive: (h.now() - last) / DAY,
+                days_inactive: h.now().saturating_sub(last) / DAY,
             });
         } else if share >= opts.island_share {
             islands.push(KnowledgeIsland {
@@ -325,11 +352,24 @@ pub fn bus_factor(h: &History, opts: &KnowledgeOptions) -> BusFactorReport {
             .cmp(&x.lines_added)
             .then_with(|| x.path.cmp(&y.path))
     });
+    let folder_loss = folder_acc
+        .into_iter()
+        .filter(|(_, e)| e.1 > 0)
+        .map(|(d, (files, files_lost, lines, lines_lost))| FolderLoss {
+            path: d.to_string(),
+            files,
+            files_lost,
+            lines,
+            lines_lost,
+            share_lost: lines_lost as f64 / lines.max(1) as f64,
+        })
+        .collect();
     BusFactorReport {
         repository,
         folders,
         islands,
         loss,
+        folder_loss,
         options: *opts,
     }
 }

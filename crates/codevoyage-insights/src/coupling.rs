@@ -167,7 +167,7 @@ fn change_sets(h: &History, opts: &CouplingOptions, mut f: impl FnMut(&[FileId])
             let commits: Vec<_> = h.commits().collect();
             let mut group: Option<(PersonId, i64)> = None;
             for (author, time, i) in order {
-                let joins = matches!((group, author), (Some((ga, gt)), Some(a)) if ga == a && time - gt <= within);
+                let joins = matches!((group, author), (Some((ga, gt)), Some(a)) if ga == a && time.saturating_sub(gt) <= within);
                 if !joins {
                     emit(&mut buf, &mut f);
                     group = author.map(|a| (a, time));

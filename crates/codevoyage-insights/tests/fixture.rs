@@ -68,6 +68,15 @@ fn team_fixture_gives_the_answers_known_by_construction() {
     assert_eq!(bus.loss[0].path, "legacy/billing.py");
     assert_eq!(bus.loss[0].main_author.email, "alice@example.com");
     assert_eq!(bus.loss[0].days_inactive, 536);
+    // Lines added to live files: routes 7, client 6, billing 16, util 6 = 35; lost: 16.
+    let root = &bus.folder_loss[0];
+    assert_eq!(root.path, "");
+    assert_eq!(
+        (root.files, root.files_lost, root.lines, root.lines_lost),
+        (4, 1, 35, 16)
+    );
+    let legacy = &bus.folder_loss[1];
+    assert_eq!((legacy.path.as_str(), legacy.share_lost), ("legacy", 1.0));
     // Truck factor: 4 files; authors: Bob (routes, client), Alice (billing), and lib/util.py
     // has Bob (FA, DL 2, AC 2: 3.293 + 1.098 + 0.328 − 0.321·ln 3 = 4.366) and Carol
     // (DL 2, AC 2: 3.621 − 0.353 = 3.268 < 3.293: not an author).

@@ -515,3 +515,65 @@ fn a_truck_factor_of_zero_is_explained() {
         f.explanation
     );
 }
+
+#[test]
+fn only_unambiguous_pure_moves_are_inferred_as_renames() {
+    let h = history(
+        vec![
+            commit(
+                "Ann",
+                T0,
+                vec![
+                    add("a/x.py", 5),
+                    add("b/x.py", 5),
+                    add("c/y.py", 7),
+                    add("d/z.py", 3),
+                ],
+            ),
+            commit(
+                "Ann",
+                T0 + 1,
+                vec![
+                    // Two deleted x.py of 5 lines and one added: ambiguous, not a move.
+                    delete("a/x.py", 5),
+                    delete("b/x.py", 5),
+                    add("e/x.py", 5),
+                    // y.py moved untouched: a move, carrying no lines.
+                    delete("c/y.py", 7),
+                    add("f/y.py", 7),
+                    // z.py moved and edited (3 removed, 4 added): not a pure move.
+                    delete("d/z.py", 3),
+                    add("g/z.py", 4),
+                ],
+            ),
+        ],
+        T0 + DAY,
+    );
+    let churn = file_churn(&h, Window::ALL);
+    let by: Vec<(&str, u64, u64, bool)> = churn
+        .iter()
+        .map(|f| (f.path.as_str(), f.revisions, f.added, f.alive))
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("a/x.py", 2, 5, false),
+            ("b/x.py", 2, 5, false),
+            ("d/z.py", 2, 3, false),
+            ("e/x.py", 1, 5, true),
+            ("f/y.py", 2, 7, true),
+            ("g/z.py", 1, 4, true),
+        ]
+    );
+    // Turning inference off keeps the deletion and the addition.
+    let commits = vec![
+        commit("Ann", T0 + 1, vec![delete("c/y.py", 7), add("f/y.py", 7)]),
+        commit("Ann", T0, vec![add("c/y.py", 7)]),
+    ];
+    let opts = HistoryOptions {
+        infer_renames: false,
+        ..HistoryOptions::default()
+    };
+    let h = History::from_commits(&commits, T0 + DAY, opts);
+    assert_eq!(file_churn(&h, Window::ALL).len(), 2);
+}
