@@ -5,13 +5,13 @@
 //! in) and, for hotspots, of the complexity the metrics engine measured. Each module states its
 //! formula in its documentation:
 //!
-//! - [`churn`]: change frequency and churn per file and folder over a [`Window`];
-//! - [`hotspots`]: revisions × complexity, with folder roll-ups;
-//! - [`coupling`]: temporal coupling (shared commits, degree, confidence, sum of coupling);
-//! - [`ownership`]: main author, ownership share and fragmentation;
-//! - [`busfactor`]: truck factor (Avelino et al. 2016), knowledge islands and loss, off-boarding;
-//! - [`age`]: months since the last change and since creation;
-//! - [`findings`]: the ranked findings and the terminal summary.
+//! - [`churn`](mod@churn): change frequency and churn per file and folder over a [`Window`];
+//! - [`hotspots`](mod@hotspots): revisions × complexity, with folder roll-ups;
+//! - [`coupling`](mod@coupling): temporal coupling (shared commits, degree, confidence, sum of coupling);
+//! - [`ownership`](mod@ownership): main author, ownership share and fragmentation;
+//! - [`busfactor`](mod@busfactor): truck factor (Avelino et al. 2016), knowledge islands and loss, off-boarding;
+//! - [`age`](mod@age): months since the last change and since creation;
+//! - [`findings`](mod@findings): the ranked findings and the terminal summary.
 //!
 //! [`analyze`] runs them all with default options.
 
