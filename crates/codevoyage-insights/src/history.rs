@@ -176,11 +176,11 @@ impl History {
         self.commits.len().saturating_sub(1)
     }
 
-    pub fn file(&self, id: FileId) -> &FileInfo {
+    pub(crate) fn file(&self, id: FileId) -> &FileInfo {
         &self.files[id as usize]
     }
 
-    pub fn person(&self, id: PersonId) -> &Person {
+    pub(crate) fn person(&self, id: PersonId) -> &Person {
         &self.people[id as usize]
     }
 
@@ -202,9 +202,11 @@ impl History {
             .map(|i| i as PersonId)
     }
 
-    /// True when the person's latest commit is older than `days` days before `now`.
-    pub fn is_inactive(&self, id: PersonId, days: i64) -> bool {
-        self.person(id).last_active < self.now.saturating_sub(days.saturating_mul(DAY))
+    /// True when the person with this e-mail committed within the history but not in the last
+    /// `days` days before `now`; `None` when nobody has that e-mail.
+    pub fn is_inactive(&self, email: &str, days: i64) -> Option<bool> {
+        let id = self.person_by_email(email)?;
+        Some(self.person(id).last_active < self.now.saturating_sub(days.saturating_mul(DAY)))
     }
 
     /// Iterates commits oldest first.

@@ -40,6 +40,9 @@ fn a_file_edited_only_by_a_departed_author_is_knowledge_loss() {
     assert_eq!(l.lines_added, 130); // 100 + 20 + 10
     assert!(close(l.share, 1.0));
     assert_eq!(l.days_inactive, 390);
+    assert_eq!(h.is_inactive("ALICE@example.com", 90), Some(true));
+    assert_eq!(h.is_inactive("bob@example.com", 90), Some(false));
+    assert_eq!(h.is_inactive("zed@example.com", 90), None);
     // Bob is active (day 399) and wrote all 55 lines of app.py: an island, not a loss.
     assert_eq!(bus.islands.len(), 1);
     assert_eq!(bus.islands[0].path, "app.py");
