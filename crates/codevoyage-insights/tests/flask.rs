@@ -67,7 +67,10 @@ fn flask_history_gives_sane_insights() {
         h.files().len()
     );
     let opts = AnalysisOptions::default();
+    let started = std::time::Instant::now();
     let a = analyze(&h, &|p| complexity.get(p).copied(), &opts);
+    // Printed for information only; timings are never asserted.
+    println!("analyze took {:?} (debug build)", started.elapsed());
 
     // Every live Python file at HEAD with history has its current name in the churn list.
     let live: Vec<&str> = a
