@@ -94,7 +94,7 @@ fi
 start=$(now)
 /usr/bin/time -f "%U %S" -o "$bench_dir/ours.cpu" bash -c "$(declare -f run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
 ours=$(echo "$(now) - $start" | bc -l)
-ours_cpu=$(awk '{print $1 + $2}' "$bench_dir/ours.cpu")
+ours_cpu=$(tail -n 1 "$bench_dir/ours.cpu" | awk '{print $1 + $2}')
 echo "ours: $ours s wall, $ours_cpu s CPU"
 
 start=$(now)
@@ -102,7 +102,7 @@ start=$(now)
 /usr/bin/time -f "%U %S" -o "$bench_dir/lizard.cpu" \
   lizard -t "$threads" "$corpus" > "$bench_dir/lizard.txt" 2> "$bench_dir/lizard.err" || true
 theirs=$(echo "$(now) - $start" | bc -l)
-theirs_cpu=$(awk '{print $1 + $2}' "$bench_dir/lizard.cpu")
+theirs_cpu=$(tail -n 1 "$bench_dir/lizard.cpu" | awk '{print $1 + $2}')
 if grep -q Traceback "$bench_dir/lizard.err"; then
   echo "lizard crashed (see $bench_dir/lizard.err); its figure would be meaningless" >&2
   exit 1
