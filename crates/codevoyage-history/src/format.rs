@@ -75,7 +75,8 @@ pub fn code_maat_with(
 
 /// Writes one commit as a JSON object on one line.
 pub fn jsonl(out: &mut dyn Write, commit: &Commit) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, commit).map_err(io::Error::other)?;
+    // `io::Error::from` keeps the kind of an underlying write error (a closed pipe stays BrokenPipe).
+    serde_json::to_writer(&mut *out, commit).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -217,5 +218,32 @@ mod tests {
         jsonl(&mut out, &commits[0]).expect("write");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v["changes"][0]["added"], 2);
+    }
+
+    /// A reader that went away (`| head`): every write fails with a broken pipe.
+    struct ClosedPipe;
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::BrokenPipe))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn closed_pipes_are_reported_as_broken_pipes_in_every_format() {
+        let c = sample(vec![]);
+        let kinds = [
+            numstat(&mut ClosedPipe, &c).expect_err("numstat").kind(),
+            code_maat(&mut ClosedPipe, &c, "abc", true)
+                .expect_err("code-maat")
+                .kind(),
+            jsonl(&mut ClosedPipe, &c).expect_err("jsonl").kind(),
+        ];
+        assert!(
+            kinds.iter().all(|k| *k == io::ErrorKind::BrokenPipe),
+            "{kinds:?}"
+        );
     }
 }
