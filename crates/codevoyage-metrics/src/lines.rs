@@ -66,6 +66,8 @@ struct Counter {
     /// their first bytes so that most lines are rejected in one pass.
     important: Vec<&'static [u8]>,
     first_bytes: [bool; 256],
+    /// Offset of the text's last non-whitespace byte.
+    last_non_ws: Option<usize>,
 }
 
 enum Analysis {
@@ -94,6 +96,7 @@ impl Counter {
             }
         }
         Counter {
+            last_non_ws: None,
             important,
             first_bytes,
             lang,
@@ -117,6 +120,7 @@ impl Counter {
     }
 
     fn count(&mut self, text: &[u8], stats: &mut LineCounts) {
+        self.last_non_ws = text.iter().rposition(|&b| !is_ws(b));
         let mut pos = 0;
         let limit = text.len();
         while let Some((start, end)) = next_line(text, &mut pos, limit) {
@@ -171,7 +175,9 @@ impl Counter {
                 continue;
             }
             let window = &text[i..];
-            if trim(window).is_empty() {
+            // tokei stops when the rest of the *file* is whitespace; `last_non_ws` answers
+            // that in O(1) (trimming the rest at every byte was quadratic).
+            if self.last_non_ws.is_none_or(|last| i > last) {
                 break;
             }
             if let Some(n) = self
@@ -230,7 +236,7 @@ impl Counter {
                 let mut end_of_block = text.len();
                 let mut pos = start;
                 while let Some((s, e)) = next_line(text, &mut pos, text.len()) {
-                    if trim(&text[s..]).starts_with(syntax) {
+                    if trim_start(&text[s..]).starts_with(syntax) {
                         let line = trim_start(&text[s..e]);
                         markdown.extend_from_slice(&line[3.min(line.len())..]);
                         end_of_block = e;

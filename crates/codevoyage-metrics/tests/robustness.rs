@@ -158,3 +158,19 @@ fn measure_is_usable_from_many_threads() {
         assert_eq!(h.join().expect("thread"), 100);
     }
 }
+
+#[test]
+fn long_whitespace_runs_are_counted_in_linear_time() {
+    // A string holding a long run of spaces, then a file ending in whitespace: the line
+    // counter once re-trimmed the rest of the file at every byte (quadratic).
+    let src = format!(
+        "x = \"{}\"\ny = 1\n{}",
+        " ".repeat(400_000),
+        " \n".repeat(200_000)
+    );
+    let m = measure("a.py", src.as_bytes(), &Options::default());
+    assert_eq!(
+        (m.lines.code, m.lines.comment, m.lines.blank),
+        (2, 0, 200_000)
+    );
+}
