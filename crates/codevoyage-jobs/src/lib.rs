@@ -14,5 +14,7 @@ pub mod worker;
 
 pub use error::JobError;
 pub use events::{Event, EventBus, EventKind, Stage};
-pub use pipeline::{ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, register, run_job};
+pub use pipeline::{
+    ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, register, run_job,
+};
 pub use worker::{WorkerOptions, WorkerStats, run_worker};

@@ -8,11 +8,14 @@
 use crate::error::JobError;
 use crate::events::{BusProgress, Event, EventBus, EventKind, Stage};
 use codevoyage_history::{Repository, WalkOptions};
-use codevoyage_insights::{FileActivity, Hotspot};
+use codevoyage_insights::{AnalysisOptions, Finding, HistoryBuilder, HistoryOptions, Hotspot};
 use codevoyage_model::{Commit, Progress};
-use codevoyage_store::{AnalysisStatus, AnalysisUpdate, FileRecord, LanguageShare, Store};
+use codevoyage_store::{
+    AnalysisStatus, AnalysisUpdate, CouplingRecord, FileRecord, InsightRecord, LanguageShare, Store,
+};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,6 +58,12 @@ pub struct AnalysisSummary {
     pub languages: Vec<LanguageShare>,
     pub hotspots: Vec<Hotspot>,
     pub hotspot_formula: &'static str,
+    /// Avelino et al.'s truck factor of the whole repository.
+    pub truck_factor: u32,
+    /// File pairs above the temporal-coupling thresholds.
+    pub coupled_pairs: u64,
+    /// Ranked findings in plain language.
+    pub findings: Vec<Finding>,
     pub elapsed_ms: u64,
 }
 
@@ -73,10 +82,15 @@ pub const ANALYZE_JOB: &str = "analyze";
 
 /// Opens a local repository and resolves the revision, before anything is stored: bad input
 /// (missing path, not a repository, empty repository, bad revision) leaves no rows behind.
-async fn open_and_resolve(source: &std::path::Path, rev: Option<String>) -> Result<(PathBuf, Arc<Repository>, String), JobError> {
-    let path = std::fs::canonicalize(source).map_err(|_| JobError::PathNotFound(source.to_path_buf()))?;
+async fn open_and_resolve(
+    source: &std::path::Path,
+    rev: Option<String>,
+) -> Result<(PathBuf, Arc<Repository>, String), JobError> {
+    let path =
+        std::fs::canonicalize(source).map_err(|_| JobError::PathNotFound(source.to_path_buf()))?;
     let open_path = path.clone();
-    let repo = Arc::new(tokio::task::spawn_blocking(move || codevoyage_history::open(&open_path)).await??);
+    let repo =
+        Arc::new(tokio::task::spawn_blocking(move || codevoyage_history::open(&open_path)).await??);
     let resolve_repo = repo.clone();
     let head = tokio::task::spawn_blocking(move || resolve_repo.resolve(rev.as_deref()))
         .await??
@@ -85,7 +99,9 @@ async fn open_and_resolve(source: &std::path::Path, rev: Option<String>) -> Resu
 }
 
 fn default_name(path: &std::path::Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "repository".into())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "repository".into())
 }
 
 /// Registers a repository (by its canonical path) and a queued analysis of it, after checking
@@ -93,7 +109,9 @@ fn default_name(path: &std::path::Path) -> String {
 pub async fn register(store: &Store, request: &AnalyzeRequest) -> Result<(i64, i64), JobError> {
     let (path, _, _) = open_and_resolve(&request.source, request.rev.clone()).await?;
     let name = request.name.clone().unwrap_or_else(|| default_name(&path));
-    let repository = store.upsert_repository(&name, &path.to_string_lossy()).await?;
+    let repository = store
+        .upsert_repository(&name, &path.to_string_lossy())
+        .await?;
     let analysis_id = store.create_analysis(repository.id).await?;
     Ok((repository.id, analysis_id))
 }
@@ -107,22 +125,43 @@ pub async fn analyze(
 ) -> Result<AnalysisSummary, JobError> {
     let (path, repo, head) = open_and_resolve(&request.source, request.rev.clone()).await?;
     let name = request.name.clone().unwrap_or_else(|| default_name(&path));
-    let repository = store.upsert_repository(&name, &path.to_string_lossy()).await?;
+    let repository = store
+        .upsert_repository(&name, &path.to_string_lossy())
+        .await?;
     let analysis_id = store.create_analysis(repository.id).await?;
-    execute(store, bus, analysis_id, repository, repo, head, &request, cancel).await
+    execute(
+        store,
+        bus,
+        analysis_id,
+        repository,
+        repo,
+        head,
+        &request,
+        cancel,
+    )
+    .await
 }
 
 /// Runs a queued analysis (a worker's entry point). Safe to run again after a crash: the
 /// stages' writes are idempotent, so a re-run leaves exactly the rows of one clean run.
-pub async fn run_job(store: &Store, bus: &EventBus, job: &AnalysisJob, cancel: Arc<AtomicBool>) -> Result<AnalysisSummary, JobError> {
-    let analysis = store
-        .analysis(job.analysis_id)
-        .await?
-        .ok_or_else(|| JobError::Internal(format!("analysis {} no longer exists", job.analysis_id)))?;
+pub async fn run_job(
+    store: &Store,
+    bus: &EventBus,
+    job: &AnalysisJob,
+    cancel: Arc<AtomicBool>,
+) -> Result<AnalysisSummary, JobError> {
+    let analysis = store.analysis(job.analysis_id).await?.ok_or_else(|| {
+        JobError::Internal(format!("analysis {} no longer exists", job.analysis_id))
+    })?;
     let repository = store
         .repository(analysis.repository_id)
         .await?
-        .ok_or_else(|| JobError::Internal(format!("repository {} no longer exists", analysis.repository_id)))?;
+        .ok_or_else(|| {
+            JobError::Internal(format!(
+                "repository {} no longer exists",
+                analysis.repository_id
+            ))
+        })?;
     let request = AnalyzeRequest {
         source: PathBuf::from(&repository.source),
         name: Some(repository.name.clone()),
@@ -133,12 +172,26 @@ pub async fn run_job(store: &Store, bus: &EventBus, job: &AnalysisJob, cancel: A
     let (_, repo, head) = match opened {
         Ok(o) => o,
         Err(e) => {
-            let update = AnalysisUpdate { status: Some(AnalysisStatus::Failed), error: Some(e.to_string()), ..Default::default() };
+            let update = AnalysisUpdate {
+                status: Some(AnalysisStatus::Failed),
+                error: Some(e.to_string()),
+                ..Default::default()
+            };
             store.update_analysis(job.analysis_id, &update).await?;
             return Err(e);
         }
     };
-    execute(store, bus, job.analysis_id, repository, repo, head, &request, cancel).await
+    execute(
+        store,
+        bus,
+        job.analysis_id,
+        repository,
+        repo,
+        head,
+        &request,
+        cancel,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -155,11 +208,21 @@ async fn execute(
     let started = Instant::now();
     let name = repository.name.clone();
     let source = repository.source.clone();
-    let ctx = Ctx { store, bus, analysis_id, repository_id: repository.id, cancel: cancel.clone() };
+    let ctx = Ctx {
+        store,
+        bus,
+        analysis_id,
+        repository_id: repository.id,
+        cancel: cancel.clone(),
+    };
     store
         .update_analysis(
             analysis_id,
-            &AnalysisUpdate { status: Some(AnalysisStatus::Running), revision: Some(head.clone()), ..Default::default() },
+            &AnalysisUpdate {
+                status: Some(AnalysisStatus::Running),
+                revision: Some(head.clone()),
+                ..Default::default()
+            },
         )
         .await?;
 
@@ -175,9 +238,18 @@ async fn execute(
         Err(e) => {
             let (status, kind) = match &e {
                 JobError::Cancelled => (AnalysisStatus::Cancelled, EventKind::Cancelled),
-                other => (AnalysisStatus::Failed, EventKind::Failed { error: other.to_string() }),
+                other => (
+                    AnalysisStatus::Failed,
+                    EventKind::Failed {
+                        error: other.to_string(),
+                    },
+                ),
             };
-            let update = AnalysisUpdate { status: Some(status), error: Some(e.to_string()), ..Default::default() };
+            let update = AnalysisUpdate {
+                status: Some(status),
+                error: Some(e.to_string()),
+                ..Default::default()
+            };
             if let Err(store_err) = store.update_analysis(analysis_id, &update).await {
                 tracing::error!(analysis_id, error = %store_err, "could not record the analysis failure");
             }
@@ -254,30 +326,15 @@ async fn run_stages(
         history_stage(ctx, repo.clone(), head, previous_head, request.threads).await?;
     let mut files = metrics_stage(ctx, repo.clone(), head).await?;
 
-    // Insights: for now the hotspot ranking; the full insights engine plugs in here.
-    let insights = ctx.enter(Stage::Insights).await?;
-    let revisions = ctx.store.revisions_by_path(ctx.repository_id).await?;
-    for f in &mut files {
-        f.revisions = revisions.get(&f.path).copied().unwrap_or(0);
-    }
-    let activity: Vec<FileActivity<'_>> = files
-        .iter()
-        .map(|f| FileActivity {
-            path: &f.path,
-            revisions: f.revisions,
-            cyclomatic: u64::from(f.metrics.cyclomatic),
-        })
-        .collect();
-    let hotspots = codevoyage_insights::hotspots(&activity, 10);
-    insights.set_total(1);
-    insights.inc(1);
-    insights.finish();
+    let insights = insights_stage(ctx, &mut files).await?;
 
     let compile = ctx.enter(Stage::Compile).await?;
-    compile.set_total(3);
+    compile.set_total(4);
     ctx.store
         .replace_files(ctx.repository_id, ctx.analysis_id, &files)
         .await?;
+    compile.inc(1);
+    store_insights(ctx, &insights).await?;
     compile.inc(1);
     let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
     compile.inc(1);
@@ -314,10 +371,101 @@ async fn run_stages(
         contributors,
         files: files.len() as u64,
         languages,
-        hotspots,
+        hotspots: insights.hotspots.iter().take(10).cloned().collect(),
         hotspot_formula: codevoyage_insights::HOTSPOT_FORMULA,
+        truck_factor: insights.bus_factor.repository.truck_factor,
+        coupled_pairs: insights.coupling.pairs.len() as u64,
+        findings: insights.findings,
         elapsed_ms: 0,
     })
+}
+
+/// Replays the stored history (all of it, not only what this run walked) through the
+/// insights engine, and sets each file's revisions from it (renames followed).
+async fn insights_stage(
+    ctx: &Ctx<'_>,
+    files: &mut [FileRecord],
+) -> Result<codevoyage_insights::Analysis, JobError> {
+    let progress = ctx.enter(Stage::Insights).await?;
+    let mut builder = HistoryBuilder::new(HistoryOptions::default());
+    let replay_progress = progress.clone();
+    // Inactivity ("has not committed for N days") is measured up to the newest commit, not the
+    // wall clock: the analysis of a given history is then reproducible, and an old clone does
+    // not make every author look gone.
+    let mut newest = i64::MIN;
+    ctx.store
+        .for_each_commit(ctx.repository_id, &mut |commit| {
+            newest = newest.max(commit.committer.time);
+            builder.push(&commit);
+            replay_progress.inc(1);
+        })
+        .await?;
+    ctx.check_cancel()?;
+    let live: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let complexity: HashMap<String, u64> = files
+        .iter()
+        .map(|f| (f.path.clone(), u64::from(f.metrics.cyclomatic)))
+        .collect();
+    let now = if newest == i64::MIN { 0 } else { newest };
+    let analysis = tokio::task::spawn_blocking(move || {
+        let mut history = builder.finish(now);
+        history.mark_live(|p| live.contains(p));
+        codevoyage_insights::analyze(
+            &history,
+            &|p| complexity.get(p).copied(),
+            &AnalysisOptions::default(),
+        )
+    })
+    .await?;
+    let revisions: HashMap<&str, u64> = analysis
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.revisions))
+        .collect();
+    for f in files.iter_mut() {
+        f.revisions = revisions.get(f.path.as_str()).copied().unwrap_or(0);
+    }
+    progress.finish();
+    Ok(analysis)
+}
+
+/// Writes the findings and coupling pairs of this analysis (replacing any earlier attempt's).
+async fn store_insights(
+    ctx: &Ctx<'_>,
+    analysis: &codevoyage_insights::Analysis,
+) -> Result<(), JobError> {
+    let records: Vec<InsightRecord> = analysis
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| InsightRecord {
+            rank: i as i64 + 1,
+            kind: serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            severity: f.severity.as_str().to_string(),
+            title: f.title.clone(),
+            body: format!("{}\n\nSuggested action: {}", f.explanation, f.action),
+            evidence: serde_json::to_value(&f.evidence).unwrap_or_default(),
+        })
+        .collect();
+    ctx.store
+        .replace_insights(ctx.analysis_id, &records)
+        .await?;
+    let pairs: Vec<CouplingRecord> = analysis
+        .coupling
+        .pairs
+        .iter()
+        .map(|p| CouplingRecord {
+            path_a: p.a.clone(),
+            path_b: p.b.clone(),
+            shared: u64::from(p.shared),
+            degree: p.degree,
+        })
+        .collect();
+    ctx.store.replace_coupling(ctx.analysis_id, &pairs).await?;
+    Ok(())
 }
 
 /// Walks the commits not yet stored and streams them into the store in batches.

@@ -27,7 +27,10 @@ pub struct WorkerOptions {
 
 impl WorkerOptions {
     pub fn new(consumer: impl Into<String>) -> Self {
-        Self { consumer: consumer.into(), poll: Duration::from_secs(1) }
+        Self {
+            consumer: consumer.into(),
+            poll: Duration::from_secs(1),
+        }
     }
 }
 
@@ -67,15 +70,34 @@ pub async fn run_worker(
 
 /// Runs one delivery inside a span carrying the job id and the request's correlation id;
 /// true when it succeeded.
-async fn handle(queue: &Queue, store: &Store, bus: &EventBus, options: &WorkerOptions, delivery: Delivery) -> Result<bool, QueueError> {
+async fn handle(
+    queue: &Queue,
+    store: &Store,
+    bus: &EventBus,
+    options: &WorkerOptions,
+    delivery: Delivery,
+) -> Result<bool, QueueError> {
     let correlation = delivery.job.correlation_id.clone().unwrap_or_default();
     let span = tracing::info_span!("job", job = %delivery.job.id, correlation_id = %correlation, attempt = delivery.job.attempt);
-    handle_in_span(queue, store, bus, options, delivery).instrument(span).await
+    handle_in_span(queue, store, bus, options, delivery)
+        .instrument(span)
+        .await
 }
 
-async fn handle_in_span(queue: &Queue, store: &Store, bus: &EventBus, options: &WorkerOptions, delivery: Delivery) -> Result<bool, QueueError> {
+async fn handle_in_span(
+    queue: &Queue,
+    store: &Store,
+    bus: &EventBus,
+    options: &WorkerOptions,
+    delivery: Delivery,
+) -> Result<bool, QueueError> {
     if delivery.job.kind != ANALYZE_JOB {
-        queue.fail(&delivery, &format!("unknown job kind {:?}", delivery.job.kind)).await?;
+        queue
+            .fail(
+                &delivery,
+                &format!("unknown job kind {:?}", delivery.job.kind),
+            )
+            .await?;
         return Ok(false);
     }
     let job: AnalysisJob = match serde_json::from_str(&delivery.job.payload) {
@@ -85,7 +107,9 @@ async fn handle_in_span(queue: &Queue, store: &Store, bus: &EventBus, options: &
             tracing::error!(error = %e, "unreadable job payload");
             let mut last = delivery.clone();
             last.job.attempt = queue.options().max_attempts;
-            queue.fail(&last, &format!("unreadable payload: {e}")).await?;
+            queue
+                .fail(&last, &format!("unreadable payload: {e}"))
+                .await?;
             return Ok(false);
         }
     };
@@ -93,7 +117,8 @@ async fn handle_in_span(queue: &Queue, store: &Store, bus: &EventBus, options: &
 
     // Heart-beat at a third of the visibility timeout while the job runs.
     let beat_every = queue.options().visibility_timeout / 3;
-    let (beat_queue, beat_delivery, consumer) = (queue.clone(), delivery.clone(), options.consumer.clone());
+    let (beat_queue, beat_delivery, consumer) =
+        (queue.clone(), delivery.clone(), options.consumer.clone());
     let heartbeat = tokio::spawn(async move {
         let mut tick = tokio::time::interval(beat_every.max(Duration::from_millis(50)));
         tick.tick().await;
@@ -111,7 +136,12 @@ async fn handle_in_span(queue: &Queue, store: &Store, bus: &EventBus, options: &
 
     match result {
         Ok(summary) => {
-            tracing::info!(analysis_id = job.analysis_id, commits = summary.commits_total, files = summary.files, "analysis succeeded");
+            tracing::info!(
+                analysis_id = job.analysis_id,
+                commits = summary.commits_total,
+                files = summary.files,
+                "analysis succeeded"
+            );
             queue.ack(&delivery).await?;
             Ok(true)
         }
@@ -126,12 +156,18 @@ async fn handle_in_span(queue: &Queue, store: &Store, bus: &EventBus, options: &
             match queue.fail(&delivery, &message).await? {
                 RetryOutcome::Retried { attempt, delay } => {
                     tracing::warn!(error = %message, next_attempt = attempt, ?delay, "analysis failed; will retry");
-                    let update = AnalysisUpdate { status: Some(AnalysisStatus::Queued), error: Some(message), ..Default::default() };
+                    let update = AnalysisUpdate {
+                        status: Some(AnalysisStatus::Queued),
+                        error: Some(message),
+                        ..Default::default()
+                    };
                     if let Err(store_err) = store.update_analysis(job.analysis_id, &update).await {
                         tracing::error!(error = %store_err, "could not mark the analysis for retry");
                     }
                 }
-                RetryOutcome::DeadLettered => tracing::error!(error = %message, "analysis failed after its last attempt"),
+                RetryOutcome::DeadLettered => {
+                    tracing::error!(error = %message, "analysis failed after its last attempt")
+                }
             }
             Ok(false)
         }

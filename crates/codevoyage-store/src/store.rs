@@ -1119,6 +1119,59 @@ impl Store {
             .ctx(CONTEXT)
     }
 
+    /// Streams every stored commit of a repository with its file changes, newest first (by
+    /// committer time, then id), to `on_commit`. Memory stays at one commit at a time, so the
+    /// insights stage can replay a million-commit history from the database.
+    pub async fn for_each_commit(
+        &self,
+        repository_id: i64,
+        on_commit: &mut (dyn FnMut(Commit) + Send),
+    ) -> Result<u64, StoreError> {
+        use futures_util::TryStreamExt;
+        const CONTEXT: &str = "reading the stored history";
+        let mut rows = sqlx::query(
+            "SELECT c.sha, c.author_name, c.author_email, c.author_time, c.author_offset, c.committer_name, \
+             c.committer_email, c.committer_time, c.committer_offset, c.summary, c.parents, c.co_authors, \
+             f.path_bytes, f.old_path, f.kind, f.added, f.removed, f.is_binary \
+             FROM commits c LEFT JOIN file_changes f ON f.repository_id = c.repository_id AND f.commit_sha = c.sha \
+             WHERE c.repository_id = $1 ORDER BY c.committer_time DESC, c.sha DESC, f.path_bytes",
+        )
+        .bind(repository_id)
+        .fetch(&self.pool);
+        let mut current: Option<Commit> = None;
+        let mut count = 0u64;
+        while let Some(row) = rows.try_next().await.ctx(CONTEXT)? {
+            let sha: String = row.try_get("sha").ctx(CONTEXT)?;
+            if current.as_ref().is_none_or(|c| c.id != sha) {
+                if let Some(done) = current.take() {
+                    count += 1;
+                    on_commit(done);
+                }
+                current = Some(commit_from_row(&row, sha).ctx(CONTEXT)?);
+            }
+            let path: Option<Vec<u8>> = row.try_get("path_bytes").ctx(CONTEXT)?;
+            if let (Some(path), Some(commit)) = (path, current.as_mut()) {
+                let kind: String = row.try_get("kind").ctx(CONTEXT)?;
+                let old_path: Option<String> = row.try_get("old_path").ctx(CONTEXT)?;
+                commit.changes.push(FileChange {
+                    path: codevoyage_model::RepoPath::new(path),
+                    old_path: old_path.map(codevoyage_model::RepoPath::from),
+                    kind: codevoyage_model::ChangeKind::parse(&kind)
+                        .unwrap_or(codevoyage_model::ChangeKind::Modified),
+                    added: u32::try_from(row.try_get::<i64, _>("added").ctx(CONTEXT)?).unwrap_or(0),
+                    removed: u32::try_from(row.try_get::<i64, _>("removed").ctx(CONTEXT)?)
+                        .unwrap_or(0),
+                    binary: row.try_get::<i64, _>("is_binary").ctx(CONTEXT)? != 0,
+                });
+            }
+        }
+        if let Some(done) = current.take() {
+            count += 1;
+            on_commit(done);
+        }
+        Ok(count)
+    }
+
     /// Replaces the insights of an analysis (ranks must be unique; a repeated rank keeps
     /// the first).
     pub async fn replace_insights(
@@ -1531,4 +1584,30 @@ mod tests {
         assert_eq!(AnalysisStatus::parse("done"), None);
         assert_eq!(text("a\0b"), "a\u{fffd}b");
     }
+}
+
+/// The commit part of a `for_each_commit` row (its changes are added row by row).
+fn commit_from_row(row: &AnyRow, id: String) -> Result<Commit, sqlx::Error> {
+    let signature = |who: &str| -> Result<codevoyage_model::Signature, sqlx::Error> {
+        Ok(codevoyage_model::Signature {
+            identity: Identity {
+                name: row.try_get(format!("{who}_name").as_str())?,
+                email: row.try_get(format!("{who}_email").as_str())?,
+            },
+            time: row.try_get(format!("{who}_time").as_str())?,
+            offset_minutes: i32::try_from(row.try_get::<i64, _>(format!("{who}_offset").as_str())?)
+                .unwrap_or(0),
+        })
+    };
+    let parents: String = row.try_get("parents")?;
+    let co_authors: String = row.try_get("co_authors")?;
+    Ok(Commit {
+        id,
+        parents: parents.split_whitespace().map(str::to_string).collect(),
+        author: signature("author")?,
+        committer: signature("committer")?,
+        summary: row.try_get("summary")?,
+        co_authors: serde_json::from_str(&co_authors).unwrap_or_default(),
+        changes: Vec::new(),
+    })
 }

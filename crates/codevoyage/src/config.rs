@@ -136,6 +136,9 @@ const ENV_KEYS: &[&str] = &[
     "workers",
     "log_format",
     "log",
+    "queue_name",
+    "queue_visibility_secs",
+    "queue_max_attempts",
 ];
 
 impl Config {
@@ -333,6 +336,25 @@ mod tests {
                 .map(|e| format!("{e:#}"))
                 .unwrap_or_default();
             assert!(err.contains("ADDRESS:PORT"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn queue_settings_come_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CODEVOYAGE_QUEUE_NAME", "team-a");
+            jail.set_env("CODEVOYAGE_QUEUE_VISIBILITY_SECS", "7");
+            jail.set_env("CODEVOYAGE_QUEUE_MAX_ATTEMPTS", "2");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.queue_name, "team-a");
+            assert_eq!(
+                c.queue.visibility_timeout,
+                std::time::Duration::from_secs(7)
+            );
+            assert_eq!(c.queue.max_attempts, 2);
+            jail.set_env("CODEVOYAGE_QUEUE_MAX_ATTEMPTS", "0");
+            assert!(Config::load(&GlobalArgs::default()).is_err());
             Ok(())
         });
     }

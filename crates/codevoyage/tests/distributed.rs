@@ -208,7 +208,8 @@ async fn a_worker_killed_mid_analysis_is_replaced_without_duplicate_rows() {
         return;
     };
     let store = dep.store().await;
-    let mut doomed = dep.worker("doomed");
+    // Held in `Workers` so it is stopped even when an assertion below fails.
+    let mut doomed = Workers(vec![dep.worker("doomed")]);
     let out = dep.run(&[
         "analyze",
         repo.path().to_str().expect("utf-8"),
@@ -241,8 +242,9 @@ async fn a_worker_killed_mid_analysis_is_replaced_without_duplicate_rows() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    doomed.kill().expect("SIGKILL the worker");
-    doomed.wait().expect("reap");
+    let mut victim = doomed.0.pop().expect("the doomed worker");
+    victim.kill().expect("SIGKILL the worker");
+    victim.wait().expect("reap");
     let at_kill = store
         .analysis(analysis_id)
         .await

@@ -210,8 +210,13 @@ fn print_summary(s: &AnalysisSummary, config: &Config) {
             thousands(total_code)
         );
     }
+    println!(
+        "  truck factor  {}  (Avelino et al.: people whose departure orphans most files)",
+        s.truck_factor
+    );
+    println!("  coupled pairs {}", thousands(s.coupled_pairs));
     if !s.hotspots.is_empty() {
-        println!("  hotspots      (revisions × complexity)");
+        println!("  hotspots      (revisions × cyclomatic complexity)");
         for (i, h) in s.hotspots.iter().take(5).enumerate() {
             println!(
                 "    {:>2}. {}  {} × {} = {}",
@@ -220,6 +225,20 @@ fn print_summary(s: &AnalysisSummary, config: &Config) {
                 h.revisions,
                 h.complexity,
                 thousands(h.score)
+            );
+        }
+    }
+    if !s.findings.is_empty() {
+        println!();
+        let shown = s.findings.len().min(5);
+        print!(
+            "{}",
+            codevoyage_insights::summary_text(&s.findings[..shown])
+        );
+        if s.findings.len() > shown {
+            println!(
+                "… and {} more findings (all of them with --json)",
+                s.findings.len() - shown
             );
         }
     }
