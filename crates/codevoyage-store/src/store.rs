@@ -1535,6 +1535,32 @@ impl Store {
     }
 }
 
+/// The commit part of a `for_each_commit` row (its changes are added row by row).
+fn commit_from_row(row: &AnyRow, id: String) -> Result<Commit, sqlx::Error> {
+    let signature = |who: &str| -> Result<codevoyage_model::Signature, sqlx::Error> {
+        Ok(codevoyage_model::Signature {
+            identity: Identity {
+                name: row.try_get(format!("{who}_name").as_str())?,
+                email: row.try_get(format!("{who}_email").as_str())?,
+            },
+            time: row.try_get(format!("{who}_time").as_str())?,
+            offset_minutes: i32::try_from(row.try_get::<i64, _>(format!("{who}_offset").as_str())?)
+                .unwrap_or(0),
+        })
+    };
+    let parents: String = row.try_get("parents")?;
+    let co_authors: String = row.try_get("co_authors")?;
+    Ok(Commit {
+        id,
+        parents: parents.split_whitespace().map(str::to_string).collect(),
+        author: signature("author")?,
+        committer: signature("committer")?,
+        summary: row.try_get("summary")?,
+        co_authors: serde_json::from_str(&co_authors).unwrap_or_default(),
+        changes: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1584,30 +1610,4 @@ mod tests {
         assert_eq!(AnalysisStatus::parse("done"), None);
         assert_eq!(text("a\0b"), "a\u{fffd}b");
     }
-}
-
-/// The commit part of a `for_each_commit` row (its changes are added row by row).
-fn commit_from_row(row: &AnyRow, id: String) -> Result<Commit, sqlx::Error> {
-    let signature = |who: &str| -> Result<codevoyage_model::Signature, sqlx::Error> {
-        Ok(codevoyage_model::Signature {
-            identity: Identity {
-                name: row.try_get(format!("{who}_name").as_str())?,
-                email: row.try_get(format!("{who}_email").as_str())?,
-            },
-            time: row.try_get(format!("{who}_time").as_str())?,
-            offset_minutes: i32::try_from(row.try_get::<i64, _>(format!("{who}_offset").as_str())?)
-                .unwrap_or(0),
-        })
-    };
-    let parents: String = row.try_get("parents")?;
-    let co_authors: String = row.try_get("co_authors")?;
-    Ok(Commit {
-        id,
-        parents: parents.split_whitespace().map(str::to_string).collect(),
-        author: signature("author")?,
-        committer: signature("committer")?,
-        summary: row.try_get("summary")?,
-        co_authors: serde_json::from_str(&co_authors).unwrap_or_default(),
-        changes: Vec::new(),
-    })
 }

@@ -295,6 +295,8 @@ pub fn init_logging(config: &Config) {
 }
 
 #[cfg(test)]
+// figment's Jail API returns its large error type from every closure; boxing is not ours to choose.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

@@ -147,7 +147,7 @@ impl LocalQueue {
             }
             Err(dead) => {
                 tracing::warn!(job = %dead.job.id, error = %dead.error, "job dead-lettered after its last attempt");
-                state.dead.push(dead);
+                state.dead.push(*dead);
                 RetryOutcome::DeadLettered
             }
         }

@@ -251,16 +251,16 @@ pub(crate) fn next_step(
     options: &QueueOptions,
     delivery: &Delivery,
     error: &str,
-) -> Result<Job, DeadLetter> {
+) -> Result<Job, Box<DeadLetter>> {
     // A redelivery after a crash also used up an attempt: a job that kills its worker every
     // time must not circulate forever.
     let used = delivery.job.attempt + delivery.deliveries.saturating_sub(1);
     if used >= options.max_attempts {
-        return Err(DeadLetter {
+        return Err(Box::new(DeadLetter {
             job: delivery.job.clone(),
             error: error.to_string(),
             failed_at_ms: now_ms(),
-        });
+        }));
     }
     let mut job = delivery.job.clone();
     job.attempt = used + 1;
