@@ -125,6 +125,7 @@ pub(crate) fn run(
             scope.spawn(move || {
                 let local = repo.worker_local();
                 let mut worker = Worker {
+                    graph: local.commit_graph_if_enabled().ok().flatten(),
                     differ: Differ::new(opts.line_counts),
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
@@ -187,6 +188,8 @@ pub(crate) fn run(
 }
 
 struct Worker {
+    /// Parent trees come from the commit-graph when it has them: no parent commit to inflate.
+    graph: Option<gix::commitgraph::Graph>,
     differ: Differ,
     commit_buf: Vec<u8>,
     parent_buf: Vec<u8>,
@@ -256,6 +259,9 @@ impl Worker {
         repo: &gix::Repository,
         parent: ObjectId,
     ) -> Result<ObjectId, HistoryError> {
+        if let Some(commit) = self.graph.as_ref().and_then(|g| g.commit_by_id(parent)) {
+            return Ok(commit.root_tree_id().to_owned());
+        }
         Ok(repo
             .objects
             .find_commit(&parent, &mut self.parent_buf)
