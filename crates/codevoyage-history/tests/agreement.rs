@@ -155,3 +155,14 @@ fn commits_with_100k_changed_files_match_git() {
     assert_eq!(commits, vec![10_000, 100_000, 100_000]);
     assert_identical(fx.path(), None);
 }
+
+#[test]
+fn commit_graph_walks_match_git() {
+    for name in ["basic", "edge"] {
+        let fx = codevoyage_testkit::fixture(name);
+        codevoyage_testkit::git_output(fx.path(), &["commit-graph", "write", "--reachable"]);
+        assert!(fx.path().join(".git/objects/info/commit-graph").exists());
+        assert_identical(fx.path(), None);
+        assert_identical(fx.path(), Some("HEAD~4..HEAD"));
+    }
+}
