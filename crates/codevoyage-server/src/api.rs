@@ -16,6 +16,26 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/repositories", get(list_repositories))
         .route("/api/v1/repositories/{id}", get(get_repository))
         .route("/api/v1/repositories/{id}/tree", get(get_tree))
+        .route(
+            "/api/v1/repositories/{id}/insights",
+            get(crate::views::insights),
+        )
+        .route(
+            "/api/v1/repositories/{id}/hotspots",
+            get(crate::views::hotspots),
+        )
+        .route(
+            "/api/v1/repositories/{id}/coupling",
+            get(crate::views::coupling),
+        )
+        .route(
+            "/api/v1/repositories/{id}/contributors",
+            get(crate::views::contributors),
+        )
+        .route(
+            "/api/v1/repositories/{id}/activity",
+            get(crate::views::activity),
+        )
 }
 
 #[derive(Serialize)]
@@ -80,7 +100,7 @@ async fn list_repositories(
     Ok(Json(Page { items }))
 }
 
-fn parse_id(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
         ApiError::BadRequest(format!("repository id {raw:?} is not a positive integer"))
     })

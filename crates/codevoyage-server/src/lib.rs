@@ -10,6 +10,7 @@ mod api;
 mod error;
 mod time;
 mod ui;
+mod views;
 
 pub use error::ApiError;
 

@@ -1119,6 +1119,26 @@ impl Store {
             .ctx(CONTEXT)
     }
 
+    /// Author time and lower-cased author email of every stored commit, oldest first: the
+    /// input of activity timelines.
+    pub async fn commit_times(&self, repository_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        const CONTEXT: &str = "reading commit times";
+        let rows = sqlx::query("SELECT author_time, author_email FROM commits WHERE repository_id = $1 ORDER BY author_time")
+            .bind(repository_id)
+            .fetch_all(&self.pool)
+            .await
+            .ctx(CONTEXT)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("author_time")?,
+                    r.try_get::<String, _>("author_email")?.to_lowercase(),
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .ctx(CONTEXT)
+    }
+
     /// Streams every stored commit of a repository with its file changes, newest first (by
     /// committer time, then id), to `on_commit`. Memory stays at one commit at a time, so the
     /// insights stage can replay a million-commit history from the database.

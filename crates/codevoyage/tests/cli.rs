@@ -251,6 +251,56 @@ fn serve_returns_the_analysed_tree_over_http_and_stops_gracefully() {
         "the Latin-1 file name is shown lossily"
     );
 
+    let (status, contributors) = server.get(&format!("/api/v1/repositories/{id}/contributors"));
+    assert_eq!(status, 200);
+    let people = contributors["items"].as_array().expect("items");
+    assert_eq!(people.len(), 3, "mailmap-merged: alice, bob, carol");
+    let commits: u64 = people.iter().filter_map(|p| p["commits"].as_u64()).sum();
+    assert_eq!(
+        commits,
+        summary["commits_total"].as_u64().expect("total"),
+        "every commit, merges included, has one author"
+    );
+
+    let (status, hotspots) = server.get(&format!("/api/v1/repositories/{id}/hotspots?limit=2"));
+    assert_eq!(status, 200);
+    let top = &hotspots["items"][0];
+    assert_eq!(
+        top["path"], "src/app/main.py",
+        "the most changed complex file"
+    );
+    assert_eq!(
+        top["score"].as_u64(),
+        Some(
+            top["revisions"].as_u64().expect("revisions")
+                * top["complexity"].as_u64().expect("complexity")
+        )
+    );
+    assert!(
+        hotspots["formula"]
+            .as_str()
+            .expect("formula")
+            .contains("revisions")
+    );
+
+    let (status, activity) = server.get(&format!("/api/v1/repositories/{id}/activity"));
+    assert_eq!(status, 200);
+    let months: Vec<&str> = activity["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["month"].as_str())
+        .collect();
+    assert_eq!(months, ["2021-01", "2021-02", "2021-03"]);
+
+    for view in ["insights", "coupling"] {
+        let (status, body) = server.get(&format!("/api/v1/repositories/{id}/{view}"));
+        assert_eq!(status, 200, "{view}");
+        assert!(body["items"].is_array(), "{view}: {body}");
+    }
+    let (status, err) = server.get(&format!("/api/v1/repositories/{id}/hotspots?limit=0"));
+    assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")));
+
     let (status, err) = server.get("/api/v1/repositories/4242/tree");
     assert_eq!(status, 404);
     assert_eq!(err["code"], "not_found");
