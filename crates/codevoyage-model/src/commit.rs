@@ -116,15 +116,27 @@ mod tests {
 
     #[test]
     fn recognises_bots() {
-        let bot = Identity { name: "dependabot[bot]".into(), email: "49699333+dependabot[bot]@users.noreply.github.com".into() };
-        let human = Identity { name: "Ada".into(), email: "ada@example.com".into() };
+        let bot = Identity {
+            name: "dependabot[bot]".into(),
+            email: "49699333+dependabot[bot]@users.noreply.github.com".into(),
+        };
+        let human = Identity {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+        };
         assert!(bot.is_bot());
         assert!(!human.is_bot());
     }
 
     #[test]
     fn change_kind_round_trips() {
-        for k in [ChangeKind::Added, ChangeKind::Modified, ChangeKind::Deleted, ChangeKind::Renamed, ChangeKind::TypeChanged] {
+        for k in [
+            ChangeKind::Added,
+            ChangeKind::Modified,
+            ChangeKind::Deleted,
+            ChangeKind::Renamed,
+            ChangeKind::TypeChanged,
+        ] {
             assert_eq!(ChangeKind::parse(k.as_str()), Some(k));
         }
     }

@@ -105,7 +105,12 @@ pub fn shared_bundle(name: &str) -> Option<Fixture> {
     cmd.arg("clone").arg("--quiet").arg(&bundle).arg(&path);
     isolated(&mut cmd, dir.path());
     let out = cmd.output().expect("run git clone");
-    assert!(out.status.success(), "cloning {} failed: {}", bundle.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cloning {} failed: {}",
+        bundle.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(Fixture { dir, path })
 }
 
@@ -116,7 +121,11 @@ pub fn git_output(repo: &Path, args: &[&str]) -> Vec<u8> {
     cmd.args(args).current_dir(repo);
     isolated(&mut cmd, home.path());
     let out = cmd.output().expect("run git");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -130,7 +139,10 @@ mod tests {
         let b = fixture("basic");
         let head_a = a.git(&["rev-parse", "HEAD"]);
         let head_b = b.git(&["rev-parse", "HEAD"]);
-        assert_eq!(head_a, head_b, "pinned dates and authors give identical commits");
+        assert_eq!(
+            head_a, head_b,
+            "pinned dates and authors give identical commits"
+        );
         let count = String::from_utf8(a.git(&["rev-list", "--count", "HEAD"])).expect("utf8");
         assert!(count.trim().parse::<u32>().expect("number") >= 8);
     }
