@@ -130,7 +130,9 @@ function syntheticTree() {
         files.push({
           kind: 'file', name: `file${k}${ext}`, path: child(`file${k}${ext}`), language,
           lines: { code, comment: Math.floor(code * rand() * 0.3), blank: Math.floor(code * 0.12) },
-          bytes: code * 34, revisions: Math.floor(rand() * rand() * 120) + 1, cyclomatic: 0, binary: false,
+          bytes: code * 34, revisions: Math.floor(rand() * rand() * 120) + 1,
+          cyclomatic: ['Python', 'TypeScript', 'Rust', 'Shell'].includes(language) ? Math.max(1, Math.floor(code / (4 + rand() * 12))) : 0,
+          binary: false,
         });
         remaining--;
       }
@@ -177,6 +179,82 @@ if (!empty) {
   });
 }
 
+// Analysis views derived deterministically from the tree, in the shapes the real server uses.
+function allFiles(tree) {
+  const out = [];
+  const visit = (n) => (n.kind === 'dir' ? n.children.forEach(visit) : out.push(n));
+  visit(tree);
+  return out;
+}
+
+function hotspotsOf(tree) {
+  return allFiles(tree)
+    .filter((f) => f.revisions > 0 && f.cyclomatic > 0)
+    .map((f) => ({ path: f.path, revisions: f.revisions, complexity: f.cyclomatic, score: f.revisions * f.cyclomatic }))
+    .sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+}
+
+function couplingOf(tree) {
+  // Busy files in the same folder are said to change together.
+  const byDir = new Map();
+  for (const f of allFiles(tree)) {
+    const d = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '';
+    byDir.set(d, [...(byDir.get(d) ?? []), f]);
+  }
+  const pairs = [];
+  for (const files of byDir.values()) {
+    const busy = [...files].sort((a, b) => b.revisions - a.revisions).slice(0, 5);
+    for (let i = 0; i < busy.length; i++)
+      for (let j = i + 1; j < busy.length; j++) {
+        const shared = Math.min(busy[i].revisions, busy[j].revisions) >> 1;
+        if (shared < 2) continue;
+        pairs.push({ path_a: busy[i].path, path_b: busy[j].path, shared, degree: Math.round((100 * shared) / Math.max(busy[i].revisions, busy[j].revisions)) / 100 });
+      }
+  }
+  return pairs.sort((a, b) => b.degree - a.degree || b.shared - a.shared);
+}
+
+const PEOPLE = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Margaret Hamilton', 'Ken Thompson', 'dependabot[bot]'];
+
+function contributorsOf(meta) {
+  const total = Math.max(1, meta.total_commits);
+  return PEOPLE.map((name, i) => {
+    const commits = Math.max(1, Math.round(total / 2 ** (i + 1)));
+    return {
+      id: i + 1, name, email: `${name.split(' ')[0].toLowerCase()}@example.com`, commits,
+      lines_added: commits * 41, lines_removed: commits * 17,
+      first_commit_at: `${2019 + (i % 3)}-0${1 + (i % 9)}-04T08:00:00Z`, last_commit_at: `2024-0${1 + (i % 9)}-01T10:00:00Z`,
+      is_bot: name.endsWith('[bot]'),
+    };
+  }).sort((a, b) => b.commits - a.commits);
+}
+
+function activityOf() {
+  const items = [];
+  for (let k = 0; k < 48; k++) {
+    const y = 2021 + Math.floor(k / 12), m = (k % 12) + 1;
+    const commits = Math.round(20 + 15 * Math.sin(k / 4) + (k % 7) * 3);
+    items.push({ month: `${y}-${String(m).padStart(2, '0')}`, commits: k === 30 ? 0 : commits, authors: k === 30 ? 0 : 1 + (commits % 6) });
+  }
+  return items;
+}
+
+function insightsOf(tree) {
+  const hot = hotspotsOf(tree).slice(0, 3);
+  const items = hot.map((h, i) => ({
+    rank: i + 1, kind: 'hotspot', severity: i === 0 ? 'critical' : 'warning',
+    title: `\`${h.path}\` is hotspot #${i + 1}`,
+    body: `\`${h.path}\` changed ${h.revisions} times and has a cyclomatic complexity of ${h.complexity}.\n\nSuggested action: Review it first and split its most complex functions.`,
+    evidence: { numbers: { revisions: h.revisions, complexity: h.complexity, score: h.score, main_author_share: 0.62 }, files: [h.path], people: [{ name: PEOPLE[i], email: 'someone@example.com' }] },
+  }));
+  items.push({
+    rank: items.length + 1, kind: 'low_truck_factor', severity: 'info',
+    title: 'Two people wrote most of the code', body: 'Half of the files were written mainly by two people.\n\nSuggested action: Pair on the busiest folders.',
+    evidence: { numbers: { truck_factor: 2 }, people: [{ name: PEOPLE[0] }, { name: PEOPLE[1] }] },
+  });
+  return items;
+}
+
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 
 function json(res, status, body) {
@@ -190,6 +268,20 @@ const server = createServer((req, res) => {
   if (path.startsWith('/api/')) {
     if (fail) return json(res, 500, { code: 'internal', message: 'The mock server was started with --fail.' });
     if (path === '/api/v1/repositories') return json(res, 200, { items: repos.map((r) => r.meta) });
+    const view = /^\/api\/v1\/repositories\/(\d+)\/(insights|hotspots|coupling|contributors|activity)$/.exec(path);
+    if (view) {
+      const r = repos.find((x) => x.meta.id === Number(view[1]));
+      if (!r) return json(res, 404, { code: 'not_found', message: `No repository with id ${view[1]}.` });
+      const limit = Number(url.searchParams.get('limit') ?? '500');
+      if (!Number.isInteger(limit) || limit < 1) return json(res, 400, { code: 'bad_request', message: 'limit must be at least 1' });
+      switch (view[2]) {
+        case 'insights': return json(res, 200, { analysis_id: 1, items: insightsOf(r.tree) });
+        case 'hotspots': return json(res, 200, { analysis_id: 1, formula: 'score = revisions × complexity', items: hotspotsOf(r.tree).slice(0, limit) });
+        case 'coupling': return json(res, 200, { analysis_id: 1, items: couplingOf(r.tree).slice(0, limit) });
+        case 'contributors': return json(res, 200, { items: contributorsOf(r.meta) });
+        default: return json(res, 200, { items: activityOf() });
+      }
+    }
     const m = /^\/api\/v1\/repositories\/(\d+)(\/tree)?$/.exec(path);
     const repo = m ? repos.find((r) => r.meta.id === Number(m[1])) : undefined;
     if (m && !repo) return json(res, 404, { code: 'not_found', message: `No repository with id ${m[1]}. Run \`codevoyage analyze PATH\` first.` });

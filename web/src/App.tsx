@@ -6,6 +6,7 @@ import { ErrorBox, Spinner } from './components/Feedback';
 
 // The city page pulls in three.js; load it only when a city is opened.
 const CityPage = lazy(() => import('./pages/CityPage'));
+const ChartsPage = lazy(() => import('./pages/ChartsPage'));
 
 export function App() {
   const { pathname } = useLocation();
@@ -28,6 +29,11 @@ export function App() {
         {route.name === 'city' && (
           <Suspense fallback={<Spinner label="Loading the 3D engine…" />}>
             <CityPage id={route.id} />
+          </Suspense>
+        )}
+        {route.name === 'charts' && (
+          <Suspense fallback={<Spinner label="Loading the charts…" />}>
+            <ChartsPage id={route.id} />
           </Suspense>
         )}
         {route.name === 'not-found' && (

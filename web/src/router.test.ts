@@ -7,8 +7,11 @@ describe('matchRoute', () => {
     expect(matchRoute('/repositories/')).toEqual({ name: 'repositories' });
     expect(matchRoute('/repositories/12')).toEqual({ name: 'city', id: 12 });
     expect(matchRoute('/repositories/12/')).toEqual({ name: 'city', id: 12 });
+    expect(matchRoute('/repositories/12/charts')).toEqual({ name: 'charts', id: 12 });
+    expect(matchRoute('/repositories/12/charts/')).toEqual({ name: 'charts', id: 12 });
   });
   it('reports unknown paths', () => {
     expect(matchRoute('/repositories/abc')).toEqual({ name: 'not-found', path: '/repositories/abc' });
+    expect(matchRoute('/repositories/1/chart')).toEqual({ name: 'not-found', path: '/repositories/1/chart' });
   });
 });

@@ -32,7 +32,11 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
-export type Route = { name: 'repositories' } | { name: 'city'; id: number } | { name: 'not-found'; path: string };
+export type Route =
+  | { name: 'repositories' }
+  | { name: 'city'; id: number }
+  | { name: 'charts'; id: number }
+  | { name: 'not-found'; path: string };
 
 /** Maps a path to a route. */
 export function matchRoute(pathname: string): Route {
@@ -40,6 +44,8 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '/repositories') return { name: 'repositories' };
   const m = /^\/repositories\/(\d+)$/.exec(path);
   if (m) return { name: 'city', id: Number(m[1]) };
+  const c = /^\/repositories\/(\d+)\/charts$/.exec(path);
+  if (c) return { name: 'charts', id: Number(c[1]) };
   return { name: 'not-found', path };
 }
 

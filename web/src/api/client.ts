@@ -3,7 +3,17 @@
  * `message` is fit to show a person: the server's own message when it sent one, otherwise a
  * sentence saying what went wrong (server unreachable, unexpected answer) and what to try.
  */
-import type { ApiErrorBody, Repository, RepositoryList, RepositoryTree } from './types';
+import type {
+  ActivityList,
+  ApiErrorBody,
+  ContributorList,
+  CouplingList,
+  HotspotList,
+  InsightList,
+  Repository,
+  RepositoryList,
+  RepositoryTree,
+} from './types';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -70,4 +80,12 @@ export const api = {
   repositories: (signal?: AbortSignal) => getJson<RepositoryList>('/api/v1/repositories', signal),
   repository: (id: number, signal?: AbortSignal) => getJson<Repository>(`/api/v1/repositories/${id}`, signal),
   tree: (id: number, signal?: AbortSignal) => getJson<RepositoryTree>(`/api/v1/repositories/${id}/tree`, signal),
+  insights: (id: number, signal?: AbortSignal) => getJson<InsightList>(`/api/v1/repositories/${id}/insights`, signal),
+  hotspots: (id: number, limit: number, signal?: AbortSignal) =>
+    getJson<HotspotList>(`/api/v1/repositories/${id}/hotspots?limit=${limit}`, signal),
+  coupling: (id: number, limit: number, signal?: AbortSignal) =>
+    getJson<CouplingList>(`/api/v1/repositories/${id}/coupling?limit=${limit}`, signal),
+  contributors: (id: number, signal?: AbortSignal) =>
+    getJson<ContributorList>(`/api/v1/repositories/${id}/contributors`, signal),
+  activity: (id: number, signal?: AbortSignal) => getJson<ActivityList>(`/api/v1/repositories/${id}/activity`, signal),
 };

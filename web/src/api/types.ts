@@ -63,3 +63,85 @@ export interface ApiErrorBody {
   code: string;
   message: string;
 }
+
+/** A person named in a finding's evidence. */
+export interface EvidencePerson {
+  name: string;
+  email?: string;
+}
+
+/** The data behind a finding; every field may be missing, extra fields are allowed. */
+export interface InsightEvidence {
+  numbers?: Record<string, number>;
+  files?: string[];
+  people?: EvidencePerson[];
+  [key: string]: unknown;
+}
+
+export interface Insight {
+  rank: number;
+  kind: string;
+  /** "info" | "warning" | "critical" (older servers: "low" | "medium" | "high"). */
+  severity: string;
+  title: string;
+  /** Explanation, then a blank line and "Suggested action: …". */
+  body: string;
+  evidence: InsightEvidence | null;
+}
+
+export interface InsightList {
+  analysis_id: number;
+  items: Insight[];
+}
+
+export interface Hotspot {
+  path: string;
+  revisions: number;
+  complexity: number;
+  score: number;
+}
+
+export interface HotspotList {
+  formula: string;
+  items: Hotspot[];
+}
+
+export interface Coupling {
+  path_a: string;
+  path_b: string;
+  shared: number;
+  /** 0..1 */
+  degree: number;
+}
+
+export interface CouplingList {
+  analysis_id: number;
+  items: Coupling[];
+}
+
+export interface Contributor {
+  id: number;
+  name: string;
+  email: string;
+  commits: number;
+  lines_added: number;
+  lines_removed: number;
+  first_commit_at: string;
+  last_commit_at: string;
+  is_bot: boolean;
+}
+
+export interface ContributorList {
+  items: Contributor[];
+}
+
+export interface ActivityMonth {
+  /** "YYYY-MM" */
+  month: string;
+  commits: number;
+  authors: number;
+}
+
+export interface ActivityList {
+  items: ActivityMonth[];
+}

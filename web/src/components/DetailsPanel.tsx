@@ -2,16 +2,26 @@
 import { useState } from 'react';
 import type { FileNode } from '../api/types';
 import { formatBytes, formatExact } from '../format';
+import type { CoupledFile } from '../layout/arcs';
+import { hotspotScore } from '../layout/metrics';
 
 export function DetailsPanel({
   file,
   onClose,
   onFocusFolder,
+  coupled,
+  couplingError,
+  onPickFile,
 }: {
   file: FileNode;
   onClose: () => void;
   /** Zooms the camera to the file's folder. */
   onFocusFolder?: () => void;
+  /** Files that change together with this one, strongest first; null while unknown. */
+  coupled?: readonly CoupledFile[] | null;
+  couplingError?: string | null;
+  /** Selects and flies to another file. */
+  onPickFile?: (path: string) => void;
 }) {
   const total = file.lines.code + file.lines.comment + file.lines.blank;
   const rows: [string, string][] = [
@@ -23,13 +33,16 @@ export function DetailsPanel({
     ['Size', formatBytes(file.bytes)],
     ['Revisions', formatExact(file.revisions)],
   ];
-  if (file.cyclomatic > 0) rows.push(['Cyclomatic complexity', formatExact(file.cyclomatic)]);
+  if (file.cyclomatic > 0) {
+    rows.push(['Cyclomatic complexity', formatExact(file.cyclomatic)]);
+    rows.push(['Hotspot score', formatExact(hotspotScore(file))]);
+  }
   const bar = (n: number) => (total > 0 ? `${(100 * n) / total}%` : '0%');
   const slash = file.path.lastIndexOf('/');
   return (
     <aside
       data-testid="details-panel"
-      className="absolute right-3 top-3 w-80 rounded-lg border border-slate-700 bg-slate-900/95 p-4 text-sm shadow-2xl backdrop-blur"
+      className="absolute right-3 top-3 max-h-[calc(100%-1.5rem)] w-80 overflow-y-auto rounded-lg border border-slate-700 bg-slate-900/95 p-4 text-sm shadow-2xl backdrop-blur"
     >
       <div className="flex items-start justify-between gap-2">
         <div className="min-w-0">
@@ -53,6 +66,7 @@ export function DetailsPanel({
           </div>
         ))}
       </dl>
+      <CoupledList coupled={coupled ?? null} error={couplingError ?? null} onPickFile={onPickFile} />
       <div className="mt-3 break-all font-mono text-[11px] text-slate-600" data-testid="details-path">
         {file.path}
       </div>
@@ -69,6 +83,62 @@ export function DetailsPanel({
         <CopyLink />
       </div>
     </aside>
+  );
+}
+
+/** Files changed in the same commits as the selected one, with the coupling degree. */
+function CoupledList({
+  coupled,
+  error,
+  onPickFile,
+}: {
+  coupled: readonly CoupledFile[] | null;
+  error: string | null;
+  onPickFile?: (path: string) => void;
+}) {
+  const [all, setAll] = useState(false);
+  if (error) return <div className="mt-3 text-xs text-slate-500">Coupling not available: {error}</div>;
+  if (!coupled) return null;
+  const shown = all ? coupled : coupled.slice(0, 8);
+  return (
+    <div data-testid="coupled-files" className="mt-3 border-t border-slate-800 pt-2">
+      <div className="mb-1 flex items-baseline justify-between text-xs">
+        <span className="font-semibold text-slate-300">Changes together with</span>
+        <span className="text-slate-500">degree · shared commits</span>
+      </div>
+      {coupled.length === 0 ? (
+        <div className="text-xs text-slate-500">No file changes together with this one often enough to count.</div>
+      ) : (
+        <ul className="space-y-0.5">
+          {shown.map((c) => (
+            <li key={c.path}>
+              <button
+                data-testid="coupled-file"
+                disabled={c.index < 0 || !onPickFile}
+                onClick={() => onPickFile?.(c.path)}
+                title={c.index < 0 ? `${c.path} (not in the current city)` : `Fly to ${c.path}`}
+                className="flex w-full items-center gap-2 rounded px-1 text-left text-xs hover:bg-slate-800 disabled:hover:bg-transparent"
+              >
+                <span className="min-w-0 flex-1 truncate font-mono text-slate-300" dir="rtl">
+                  &lrm;{c.path}
+                </span>
+                <span className="h-1.5 w-10 shrink-0 overflow-hidden rounded-full bg-slate-800" aria-hidden>
+                  <span className="block h-full" style={{ width: `${Math.round(c.degree * 100)}%`, background: '#ff8a3d' }} />
+                </span>
+                <span className="w-16 shrink-0 text-right tabular-nums text-slate-400">
+                  {Math.round(c.degree * 100)}% · {c.shared}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {coupled.length > shown.length && (
+        <button onClick={() => setAll(true)} className="mt-1 text-xs text-sky-400 hover:underline">
+          Show all {coupled.length}
+        </button>
+      )}
+    </div>
   );
 }
 

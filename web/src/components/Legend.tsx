@@ -1,16 +1,22 @@
 /** Explains the city's mapping: footprint, height and colour. */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { formatCount } from '../format';
 import type { Legend as LegendData } from '../layout/colors';
 
 export function Legend({
   legend,
   heightLabel,
+  heightFormula,
   activeKey,
   onPick,
+  extra,
 }: {
   legend: LegendData;
   heightLabel: string;
+  /** How the height metric is computed, when it is derived. */
+  heightFormula?: string;
+  /** Extra legend lines (e.g. what the coupling arcs mean). */
+  extra?: ReactNode;
   /** Legend key currently highlighted, if any. */
   activeKey?: string | null;
   /** Called with a language key when its entry is clicked (not offered for "Other"). */
@@ -30,6 +36,7 @@ export function Legend({
             </div>
             <div>
               <span className="text-slate-300">Height</span> {heightLabel.toLowerCase()}, square-root scale
+              {heightFormula && <div className="pl-2 font-mono text-[10px] text-slate-500">{heightFormula}</div>}
             </div>
             <div>
               <span className="text-slate-300">Platforms</span> folders, raised per nesting level
@@ -60,6 +67,11 @@ export function Legend({
               </ul>
             ) : (
               <div>
+                {legend.formula && (
+                  <div data-testid="legend-formula" className="mb-1 font-mono text-[10px] text-slate-400">
+                    {legend.formula}
+                  </div>
+                )}
                 <div className="h-3 rounded-sm" style={{ background: `linear-gradient(to right, ${legend.stops.join(', ')})` }} />
                 <div className="mt-1 flex justify-between tabular-nums text-slate-400">
                   <span>{formatCount(legend.min)}</span>
@@ -71,6 +83,7 @@ export function Legend({
               </div>
             )}
           </div>
+          {extra}
         </div>
       )}
     </div>

@@ -65,3 +65,16 @@ describe('colours', () => {
     expect(rgbToHex(sampleRamp(Number.NaN))).toBe(SEQUENTIAL_RAMP[0]);
   });
 });
+
+describe('hotspot colours', () => {
+  it('puts the formula in the legend and the hottest file at the top of the ramp', () => {
+    const files = [file('a', 1, { revisions: 2, cyclomatic: 1 }), file('b', 1, { revisions: 50, cyclomatic: 40 })];
+    const { rgb, legend } = buildingColors(files, 'hotspot');
+    expect(legend.kind).toBe('sequential');
+    if (legend.kind === 'sequential') {
+      expect(legend.formula).toBe('score = revisions × cyclomatic complexity');
+      expect(legend.max).toBe(2000);
+    }
+    expect(rgbToHex([rgb[3] ?? 0, rgb[4] ?? 0, rgb[5] ?? 0])).toBe(SEQUENTIAL_RAMP[SEQUENTIAL_RAMP.length - 1]);
+  });
+});

@@ -5,7 +5,7 @@
  * and a legend describing the mapping.
  */
 import type { FileNode } from '../api/types';
-import { normalize, type MetricDef } from './metrics';
+import { HOTSPOT_METRIC, normalize, type MetricDef } from './metrics';
 
 /** Okabe–Ito, ordered so the most common languages get the most distinct colours. */
 export const CATEGORICAL_PALETTE: readonly string[] = [
@@ -28,10 +28,11 @@ export const SEQUENTIAL_RAMP: readonly string[] = [
   '#34b679', '#5cc863', '#8ed645', '#c8e020', '#fde725',
 ];
 
-export type ColorMetricId = 'language' | 'revisions' | 'cyclomatic' | 'code' | 'comment-ratio';
+export type ColorMetricId = 'language' | 'hotspot' | 'revisions' | 'cyclomatic' | 'code' | 'comment-ratio';
 
 export const COLOR_METRICS: readonly MetricDef<ColorMetricId>[] = [
   { id: 'language', label: 'Language', unit: '', value: () => 0 },
+  HOTSPOT_METRIC,
   { id: 'revisions', label: 'Revisions (churn)', unit: 'commits', value: (f) => f.revisions },
   { id: 'cyclomatic', label: 'Cyclomatic complexity', unit: '', value: (f) => f.cyclomatic },
   { id: 'code', label: 'Lines of code', unit: 'lines', value: (f) => f.lines.code },
@@ -92,7 +93,17 @@ export interface LegendEntry {
 
 export type Legend =
   | { kind: 'categorical'; title: string; entries: LegendEntry[] }
-  | { kind: 'sequential'; title: string; unit: string; min: number; max: number; scale: 'log'; stops: string[] };
+  | {
+      kind: 'sequential';
+      title: string;
+      unit: string;
+      min: number;
+      max: number;
+      scale: 'log';
+      stops: string[];
+      /** How a derived metric is computed (e.g. the hotspot score). */
+      formula?: string;
+    };
 
 export interface ColorResult {
   /** RGB triplets, three floats per building. */
@@ -201,6 +212,7 @@ export function buildingColors(files: readonly FileNode[], id: ColorMetricId): C
       max,
       scale: 'log',
       stops: [...SEQUENTIAL_RAMP],
+      ...(metric.formula ? { formula: metric.formula } : {}),
     },
   };
 }

@@ -61,3 +61,13 @@ describe('topFiles', () => {
     expect(topFiles([], heightMetric('code'), 5)).toEqual([]);
   });
 });
+
+describe('hotspot score', () => {
+  it('is revisions times cyclomatic, zero for bad input', async () => {
+    const { hotspotScore, heightMetric } = await import('./metrics');
+    expect(hotspotScore({ revisions: 479, cyclomatic: 87 })).toBe(41673);
+    expect(hotspotScore({ revisions: Number.NaN, cyclomatic: 3 })).toBe(0);
+    expect(hotspotScore({ revisions: -2, cyclomatic: 3 })).toBe(0);
+    expect(heightMetric('hotspot').formula).toContain('revisions × cyclomatic');
+  });
+});

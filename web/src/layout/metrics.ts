@@ -4,7 +4,7 @@
  */
 import type { FileNode } from '../api/types';
 
-export type HeightMetricId = 'code' | 'lines' | 'comment' | 'revisions' | 'cyclomatic' | 'bytes';
+export type HeightMetricId = 'code' | 'lines' | 'comment' | 'revisions' | 'cyclomatic' | 'hotspot' | 'bytes';
 
 export interface MetricDef<Id extends string> {
   id: Id;
@@ -12,7 +12,31 @@ export interface MetricDef<Id extends string> {
   /** Short unit shown in legends and tooltips. */
   unit: string;
   value: (file: FileNode) => number;
+  /** How the value is computed, for the legend (derived metrics only). */
+  formula?: string;
 }
+
+/** The hotspot formula, said the same way in the legend and the charts. */
+export const HOTSPOT_FORMULA = 'score = revisions × cyclomatic complexity';
+
+/**
+ * Hotspot score: how often a file changes times how complex it is. Files that are both
+ * complex and busy are where defects and slow changes concentrate. Non-finite or negative
+ * inputs count as zero, so bad data never produces NaN heights.
+ */
+export function hotspotScore(file: Pick<FileNode, 'revisions' | 'cyclomatic'>): number {
+  const r = Number.isFinite(file.revisions) && file.revisions > 0 ? file.revisions : 0;
+  const c = Number.isFinite(file.cyclomatic) && file.cyclomatic > 0 ? file.cyclomatic : 0;
+  return r * c;
+}
+
+export const HOTSPOT_METRIC: MetricDef<'hotspot'> = {
+  id: 'hotspot',
+  label: 'Hotspot score',
+  unit: '',
+  value: hotspotScore,
+  formula: HOTSPOT_FORMULA,
+};
 
 export const HEIGHT_METRICS: readonly MetricDef<HeightMetricId>[] = [
   { id: 'code', label: 'Lines of code', unit: 'lines', value: (f) => f.lines.code },
@@ -25,6 +49,7 @@ export const HEIGHT_METRICS: readonly MetricDef<HeightMetricId>[] = [
   { id: 'comment', label: 'Comment lines', unit: 'lines', value: (f) => f.lines.comment },
   { id: 'revisions', label: 'Revisions (churn)', unit: 'commits', value: (f) => f.revisions },
   { id: 'cyclomatic', label: 'Cyclomatic complexity', unit: '', value: (f) => f.cyclomatic },
+  HOTSPOT_METRIC,
   { id: 'bytes', label: 'Size in bytes', unit: 'bytes', value: (f) => f.bytes },
 ];
 

@@ -13,6 +13,8 @@ import { Legend } from '../components/Legend';
 import { StatsStrip } from '../components/StatsStrip';
 import { TopFiles } from '../components/TopFiles';
 import { FolderTooltip, Tooltip } from '../components/Tooltip';
+import { FindingsPanel } from '../components/FindingsPanel';
+import { coupledWith } from '../layout/arcs';
 import {
   buildingColors,
   buildingHeights,
@@ -80,7 +82,12 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
   const [hover, setHover] = useState<HoverState | null>(null);
   const [resetSignal, setResetSignal] = useState(0);
-  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  // A deep link naming a file (from the charts or a finding) without a camera flies to it.
+  const [focus, setFocus] = useState<FocusRequest | null>(() => {
+    if (params.cam || params.file === null) return null;
+    const i = layout.indexByPath.get(params.file);
+    return i === undefined ? null : { kind: 'building', index: i, seq: 1 };
+  });
   // Read once: later camera moves write the URL but must not move the camera again.
   const [initialCamera] = useState(params.cam);
   const onCameraChange = useCallback((cam: CameraState | null) => setParams({ cam }), [setParams]);
@@ -141,6 +148,26 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const hoveredDistrict = hover?.kind === 'district' ? layout.districts.dirs[hover.index] : undefined;
   const selectedFile = selected !== null ? files[selected] : undefined;
 
+  // Findings and coupling load beside the city; the city never waits for them.
+  const insights = useApi(`insights:${repo.id}`, async (signal) => (await api.insights(repo.id, signal)).items);
+  const coupling = useApi(`coupling:${repo.id}`, async (signal) => (await api.coupling(repo.id, 2000, signal)).items);
+  const coupled = useMemo(
+    () =>
+      selectedFile && coupling.status === 'ok' ? coupledWith(selectedFile.path, coupling.data, layout.indexByPath) : null,
+    [selectedFile, coupling, layout.indexByPath],
+  );
+  const arcPartners = useMemo(() => (coupled ? coupled.filter((c) => c.index >= 0).slice(0, 40) : null), [coupled]);
+  const flyToPath = useCallback(
+    (path: string) => {
+      const i = layout.indexByPath.get(path);
+      if (i === undefined) return;
+      onSelect(i);
+      setFocus((f) => ({ kind: 'building', index: i, seq: (f?.seq ?? 0) + 1 }));
+    },
+    [layout.indexByPath, onSelect],
+  );
+  const isInCity = useCallback((path: string) => layout.indexByPath.has(path), [layout.indexByPath]);
+
   return (
     <div className="flex h-full flex-col">
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-800 bg-slate-900/60 px-4 py-2">
@@ -184,14 +211,33 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           )}
         </form>
         <button
+          data-testid="preset-hotspots"
+          title="Height and colour by hotspot score (revisions × cyclomatic complexity)"
+          onClick={() => setParams({ height: 'hotspot', color: 'hotspot' })}
+          className={`rounded-md border px-2 py-1 text-sm hover:bg-slate-800 ${
+            params.height === 'hotspot' && params.color === 'hotspot' ? 'border-amber-500/70 text-amber-200' : 'border-slate-700 text-slate-300'
+          }`}
+        >
+          Hotspots
+        </button>
+        <Link
+          href={`/repositories/${repo.id}/charts`}
+          data-testid="open-charts"
           className="ml-auto rounded-md border border-slate-700 px-2 py-1 text-sm text-slate-300 hover:bg-slate-800"
+        >
+          Charts
+        </Link>
+        <button
+          className="rounded-md border border-slate-700 px-2 py-1 text-sm text-slate-300 hover:bg-slate-800"
           onClick={() => setResetSignal((n) => n + 1)}
         >
           Reset view
         </button>
       </div>
       <StatsStrip repo={repo} tree={tree} layout={layout} />
-      <div className="relative min-h-0 flex-1">
+      <div className="flex min-h-0 flex-1">
+      <FindingsPanel state={insights} isInCity={isInCity} onPickFile={flyToPath} />
+      <div className="relative min-h-0 min-w-0 flex-1">
         {layout.buildings.count === 0 ? (
           <div className="flex h-full items-center justify-center text-slate-400">
             This revision has no files to show.
@@ -222,6 +268,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                 onFocusDistrict={onFocusDistrict}
                 initialCamera={initialCamera}
                 onCameraChange={onCameraChange}
+                coupled={arcPartners}
               />
             </ErrorBoundary>
           </div>
@@ -229,6 +276,18 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
         <Legend
           legend={colors.legend}
           heightLabel={heightMetric(params.height).label}
+          heightFormula={
+            // Said once when height and colour use the same derived metric.
+            params.height === params.color ? undefined : heightMetric(params.height).formula
+          }
+          extra={
+            arcPartners && arcPartners.length > 0 ? (
+              <div className="border-t border-slate-800 pt-2 text-slate-400" data-testid="legend-arcs">
+                <span className="mr-1 inline-block h-0.5 w-5 align-middle" style={{ background: 'linear-gradient(to right, #fff099, #ff7319)' }} />
+                <span className="text-slate-300">Arcs</span> files that change together with the selected one; deeper orange = stronger
+              </div>
+            ) : undefined
+          }
           activeKey={
             activeLanguage === null
               ? null
@@ -263,11 +322,19 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           />
         )}
         {selectedFile && selected !== null && (
-          <DetailsPanel file={selectedFile} onClose={() => onSelect(null)} onFocusFolder={() => focusFolder(selected)} />
+          <DetailsPanel
+            file={selectedFile}
+            onClose={() => onSelect(null)}
+            onFocusFolder={() => focusFolder(selected)}
+            coupled={coupled}
+            couplingError={coupling.status === 'error' ? coupling.error.message : null}
+            onPickFile={flyToPath}
+          />
         )}
         <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">
           drag to orbit · right-drag to pan · scroll to zoom · click a building for details
         </div>
+      </div>
       </div>
     </div>
   );

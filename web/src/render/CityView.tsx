@@ -14,6 +14,7 @@ import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
+import { arcBuffers } from '../layout/arcs';
 import { buildPickIndex, districtAt, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
@@ -42,6 +43,8 @@ export interface CityViewProps {
   initialCamera?: CameraState | null;
   /** Called (debounced) after the user moves the camera; null after a reset. */
   onCameraChange?: (camera: CameraState | null) => void;
+  /** Coupled partners of the selected building, drawn as arcs between roofs. */
+  coupled?: readonly { index: number; degree: number }[] | null;
 }
 
 const BACKGROUND = '#0b1120';
@@ -103,7 +106,10 @@ function CameraRig({
     const focusSeq = focus?.seq ?? -1;
     if (last && last.layout === layout && last.reset === resetSignal && last.focus === focusSeq) return;
     if (!controls) return;
-    const onlyFocusChanged = last !== null && last.layout === layout && last.reset === resetSignal;
+    // A focus requested before the first framing (a deep link to a file) frames that file.
+    const onlyFocusChanged =
+      (last !== null && last.layout === layout && last.reset === resetSignal) ||
+      (last === null && !initialCamera && focus !== null);
     const resetRequested = last !== null && last.layout === layout && last.reset !== resetSignal;
     framedFor.current = { layout, reset: resetSignal, focus: focusSeq };
     camera.near = layout.citySize * 0.002;
@@ -455,6 +461,53 @@ function SelectionOutline({ layout, heights, selected }: { layout: CityLayout; h
   return <primitive object={lines} />;
 }
 
+/**
+ * Arcs from the selected building's roof to the roofs of the files it changes together with:
+ * one `LineSegments` (one draw call) for all arcs, its buffers replaced when the selection
+ * changes and disposed with it.
+ */
+function CouplingArcs({
+  layout,
+  heights,
+  selected,
+  coupled,
+}: {
+  layout: CityLayout;
+  heights: Float32Array;
+  selected: number | null;
+  coupled: readonly { index: number; degree: number }[] | null;
+}) {
+  const invalidate = useThree((s) => s.invalidate);
+  const material = useMemo(
+    () => new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.95, depthWrite: false, fog: false }),
+    [],
+  );
+  const geometry = useMemo(() => {
+    const g = new THREE.BufferGeometry();
+    if (selected === null || !coupled || coupled.length === 0) return g;
+    const buf = arcBuffers(layout, heights, selected, coupled);
+    // Arc colours are sRGB like the building colours; the material works in linear space.
+    const linear = new Float32Array(buf.colors.length);
+    for (let i = 0; i < linear.length; i++) linear[i] = srgbToLinear(buf.colors[i] ?? 0);
+    g.setAttribute('position', new THREE.BufferAttribute(buf.positions, 3));
+    g.setAttribute('color', new THREE.BufferAttribute(linear, 3));
+    g.computeBoundingSphere();
+    return g;
+  }, [layout, heights, selected, coupled]);
+  const lines = useMemo(() => {
+    const l = new THREE.LineSegments(geometry, material);
+    l.raycast = () => undefined;
+    l.renderOrder = 2;
+    return l;
+  }, [geometry, material]);
+  useEffect(() => () => geometry.dispose(), [geometry]);
+  useEffect(() => () => material.dispose(), [material]);
+  useEffect(() => {
+    invalidate();
+  }, [lines, invalidate]);
+  return <primitive object={lines} />;
+}
+
 interface DistrictLabel {
   key: string;
   name: string;
@@ -617,6 +670,7 @@ export function CityView(props: CityViewProps) {
       <Buildings {...props} onHover={hover} hovered={hovered} />
       <LabelProjector labels={labels} container={labelRoot} />
       <SelectionOutline layout={layout} heights={heights} selected={selected} />
+      <CouplingArcs layout={layout} heights={heights} selected={selected} coupled={props.coupled ?? null} />
       <OrbitControls
         makeDefault
         enableDamping

@@ -1,0 +1,214 @@
+/**
+ * The findings beside the city: ranked, with a severity badge that carries text and a glyph
+ * (not colour alone), the explanation, the suggested action and the evidence. Files named in
+ * the evidence select and fly to their building.
+ */
+import { useState } from 'react';
+import type { ApiState } from '../api/useApi';
+import type { Insight } from '../api/types';
+import { severityCounts, shapeFindings, type SeverityStyle, type ShapedFinding } from '../data/findings';
+
+/** Renders `code spans` in backticks as monospace. */
+export function InlineCode({ text }: { text: string }) {
+  const parts = text.split('`');
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 === 1 ? (
+          <code key={i} className="rounded bg-slate-800 px-1 font-mono text-[0.92em] text-slate-100">
+            {p}
+          </code>
+        ) : (
+          <span key={i}>{p}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+export function SeverityBadge({ severity }: { severity: SeverityStyle }) {
+  return (
+    <span
+      data-testid="severity-badge"
+      data-severity={severity.level}
+      className="inline-flex shrink-0 items-center gap-1 rounded px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide"
+      style={{ color: severity.color, background: severity.background, boxShadow: `inset 0 0 0 1px ${severity.color}55` }}
+    >
+      <span aria-hidden>{severity.glyph}</span>
+      {severity.label}
+    </span>
+  );
+}
+
+function Finding({
+  f,
+  open,
+  onToggle,
+  isInCity,
+  onPickFile,
+}: {
+  f: ShapedFinding;
+  open: boolean;
+  onToggle: () => void;
+  isInCity: (path: string) => boolean;
+  onPickFile: (path: string) => void;
+}) {
+  return (
+    <li data-testid="finding" data-kind={f.kind} className="border-b border-slate-800/80 last:border-b-0">
+      <button onClick={onToggle} aria-expanded={open} className="flex w-full items-start gap-2 px-3 py-2.5 text-left hover:bg-slate-800/50">
+        <span className="mt-0.5 w-5 shrink-0 text-right text-xs tabular-nums text-slate-500">{f.rank}</span>
+        <span className="min-w-0 flex-1">
+          <span className="flex items-center gap-2">
+            <SeverityBadge severity={f.severity} />
+            <span className="truncate text-[10px] uppercase tracking-wide text-slate-500">{f.kindLabel}</span>
+          </span>
+          <span className="mt-1 block text-[13px] leading-snug text-slate-100">
+            <InlineCode text={f.title} />
+          </span>
+        </span>
+        <span className="mt-0.5 text-xs text-slate-500" aria-hidden>
+          {open ? '▾' : '▸'}
+        </span>
+      </button>
+      {open && (
+        <div className="space-y-2.5 px-3 pb-3 pl-10 text-xs leading-relaxed text-slate-300">
+          {f.explanation && (
+            <p>
+              <InlineCode text={f.explanation} />
+            </p>
+          )}
+          {f.action && (
+            <div data-testid="finding-action" className="rounded-md border-l-2 border-sky-500 bg-sky-950/40 px-2.5 py-1.5 text-sky-100">
+              <div className="text-[10px] font-semibold uppercase tracking-wide text-sky-300">Suggested action</div>
+              <InlineCode text={f.action} />
+            </div>
+          )}
+          {f.numbers.length > 0 && (
+            <dl className="grid grid-cols-2 gap-x-3 gap-y-1 rounded-md bg-slate-950/60 px-2.5 py-2">
+              {f.numbers.map((n) => (
+                <div key={n.key} className="flex items-baseline justify-between gap-2">
+                  <dt className="truncate text-slate-500">{n.label}</dt>
+                  <dd className="tabular-nums text-slate-100">{n.value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {f.files.length > 0 && (
+            <ul className="space-y-0.5">
+              {f.files.map((path) => {
+                const inCity = isInCity(path);
+                return (
+                  <li key={path}>
+                    <button
+                      data-testid="finding-file"
+                      disabled={!inCity}
+                      onClick={() => onPickFile(path)}
+                      title={inCity ? `Select ${path} in the city` : `${path} is not in the current city`}
+                      className="flex w-full items-center gap-1.5 rounded px-1 py-0.5 text-left font-mono text-[11px] text-sky-300 hover:bg-slate-800 disabled:cursor-default disabled:text-slate-500 disabled:hover:bg-transparent"
+                    >
+                      <span aria-hidden>{inCity ? '→' : '·'}</span>
+                      <span className="min-w-0 flex-1 truncate" dir="rtl">
+                        &lrm;{path}
+                      </span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {f.people.length > 0 && (
+            <div className="flex flex-wrap gap-1">
+              {f.people.map((p) => (
+                <span key={`${p.name}-${p.email ?? ''}`} title={p.email} className="rounded-full bg-slate-800 px-2 py-0.5 text-[11px] text-slate-300">
+                  {p.name}
+                </span>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function FindingsPanel({
+  state,
+  isInCity,
+  onPickFile,
+}: {
+  state: ApiState<Insight[]>;
+  isInCity: (path: string) => boolean;
+  onPickFile: (path: string) => void;
+}) {
+  const [collapsed, setCollapsed] = useState(false);
+  const [openKey, setOpenKey] = useState<string | null | undefined>(undefined);
+  const findings = state.status === 'ok' ? shapeFindings(state.data) : [];
+  const counts = severityCounts(findings);
+  // The first finding starts open so the panel shows what a finding looks like.
+  const expanded = openKey === undefined ? (findings[0]?.key ?? null) : openKey;
+
+  if (collapsed) {
+    return (
+      <aside data-testid="findings" data-collapsed="true" className="flex w-10 shrink-0 flex-col items-center gap-2 border-r border-slate-800 bg-slate-900/70 py-2">
+        <button
+          data-testid="findings-toggle"
+          onClick={() => setCollapsed(false)}
+          aria-label="Show findings"
+          title="Show findings"
+          className="rounded p-1 text-slate-400 hover:bg-slate-800 hover:text-slate-100"
+        >
+          »
+        </button>
+        <span className="text-xs text-slate-400 [writing-mode:vertical-rl]">Findings {findings.length > 0 ? `(${findings.length})` : ''}</span>
+      </aside>
+    );
+  }
+  return (
+    <aside data-testid="findings" data-collapsed="false" className="flex w-[22rem] shrink-0 flex-col border-r border-slate-800 bg-slate-900/70">
+      <div className="flex items-center gap-2 border-b border-slate-800 px-3 py-2">
+        <h2 className="text-sm font-semibold text-slate-100">Findings</h2>
+        {findings.length > 0 && (
+          <span className="text-xs text-slate-400" data-testid="findings-summary">
+            {findings.length} · {counts.critical} critical · {counts.warning} warning{counts.warning === 1 ? '' : 's'}
+          </span>
+        )}
+        <button
+          data-testid="findings-toggle"
+          onClick={() => setCollapsed(true)}
+          aria-label="Hide findings"
+          title="Hide findings"
+          className="ml-auto rounded px-1.5 text-slate-400 hover:bg-slate-800 hover:text-slate-100"
+        >
+          «
+        </button>
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        {state.status === 'loading' && <div className="p-3 text-xs text-slate-400">Loading findings…</div>}
+        {state.status === 'error' && (
+          <div data-testid="findings-error" role="alert" className="m-3 rounded-md border border-rose-900/70 bg-rose-950/40 p-2.5 text-xs text-rose-100">
+            Findings are not available: {state.error.message}
+          </div>
+        )}
+        {state.status === 'ok' && findings.length === 0 && (
+          <div data-testid="findings-empty" className="p-3 text-xs text-slate-400">
+            No findings for this repository: nothing stood out in its history.
+          </div>
+        )}
+        {findings.length > 0 && (
+          <ol data-testid="findings-list">
+            {findings.map((f) => (
+              <Finding
+                key={f.key}
+                f={f}
+                open={expanded === f.key}
+                onToggle={() => setOpenKey(expanded === f.key ? null : f.key)}
+                isInCity={isInCity}
+                onPickFile={onPickFile}
+              />
+            ))}
+          </ol>
+        )}
+      </div>
+    </aside>
+  );
+}
