@@ -33,6 +33,22 @@ pub enum Language {
     Html,
     Css,
     Sql,
+    ReStructuredText,
+    PlainText,
+    Ini,
+    Xml,
+    Svg,
+    Makefile,
+    Dockerfile,
+    CMake,
+    Autoconf,
+    ForgeConfig,
+    Batch,
+    Sass,
+    Less,
+    Protobuf,
+    Tex,
+    Jinja2,
 }
 
 /// How comments and strings look in a language (tokei's `languages.json` entries).
@@ -123,6 +139,23 @@ static MARKDOWN: LexSyntax = LexSyntax {
 static HTML: LexSyntax = lex(&[], &[("<!--", "-->")], false, DQ_SQ);
 static CSS: LexSyntax = lex(SLASH, BLOCK, false, DQ_SQ);
 static SQL: LexSyntax = lex(&["--"], BLOCK, false, &[("'", "'")]);
+// Documentation and configuration formats, as tokei 15's `languages.json` defines them.
+static NO_COMMENTS: LexSyntax = lex(&[], &[], false, &[]);
+/// tokei's "Plain Text" is literate: every non-blank line is a comment.
+static PLAIN_TEXT: LexSyntax = LexSyntax {
+    literate: true,
+    ..lex(&[], &[], false, &[])
+};
+static INI: LexSyntax = lex(&[";", "#"], &[], false, &[]);
+static XML: LexSyntax = lex(&[], &[("<!--", "-->")], false, DQ_SQ);
+static HASH_ONLY: LexSyntax = lex(HASH, &[], false, &[]);
+static TEX: LexSyntax = lex(&["%"], &[], false, &[]);
+static CMAKE: LexSyntax = lex(HASH, &[], false, C_LIKE_Q);
+static AUTOCONF: LexSyntax = lex(&["#", "dnl"], &[], false, &[]);
+static FORGE_CONFIG: LexSyntax = lex(&["#", "~"], &[], false, &[]);
+static BATCH: LexSyntax = lex(&["REM", "::"], &[], false, &[]);
+static PROTOBUF: LexSyntax = lex(SLASH, &[], false, &[]);
+static JINJA2: LexSyntax = lex(&[], &[("{#", "#}")], false, &[]);
 
 /// Every language, for tables and tests.
 pub const ALL_LANGUAGES: &[Language] = &[
@@ -154,6 +187,22 @@ pub const ALL_LANGUAGES: &[Language] = &[
     Language::Html,
     Language::Css,
     Language::Sql,
+    Language::ReStructuredText,
+    Language::PlainText,
+    Language::Ini,
+    Language::Xml,
+    Language::Svg,
+    Language::Makefile,
+    Language::Dockerfile,
+    Language::CMake,
+    Language::Autoconf,
+    Language::ForgeConfig,
+    Language::Batch,
+    Language::Sass,
+    Language::Less,
+    Language::Protobuf,
+    Language::Tex,
+    Language::Jinja2,
 ];
 
 impl Language {
@@ -188,6 +237,22 @@ impl Language {
             Language::Html => "HTML",
             Language::Css => "CSS",
             Language::Sql => "SQL",
+            Language::ReStructuredText => "ReStructuredText",
+            Language::PlainText => "Plain Text",
+            Language::Ini => "INI",
+            Language::Xml => "XML",
+            Language::Svg => "SVG",
+            Language::Makefile => "Makefile",
+            Language::Dockerfile => "Dockerfile",
+            Language::CMake => "CMake",
+            Language::Autoconf => "Autoconf",
+            Language::ForgeConfig => "Forge Config",
+            Language::Batch => "Batch",
+            Language::Sass => "Sass",
+            Language::Less => "LESS",
+            Language::Protobuf => "Protocol Buffers",
+            Language::Tex => "TeX",
+            Language::Jinja2 => "Jinja2",
         }
     }
 
@@ -232,6 +297,22 @@ impl Language {
             "html" | "htm" => Language::Html,
             "css" => Language::Css,
             "sql" => Language::Sql,
+            "rst" => Language::ReStructuredText,
+            "txt" | "text" => Language::PlainText,
+            "ini" => Language::Ini,
+            "xml" => Language::Xml,
+            "svg" => Language::Svg,
+            "makefile" | "mak" | "mk" => Language::Makefile,
+            "dockerfile" | "dockerignore" => Language::Dockerfile,
+            "cmake" => Language::CMake,
+            "in" => Language::Autoconf,
+            "cfg" => Language::ForgeConfig,
+            "bat" | "btm" | "cmd" => Language::Batch,
+            "sass" | "scss" => Language::Sass,
+            "less" => Language::Less,
+            "proto" => Language::Protobuf,
+            "tex" | "sty" => Language::Tex,
+            "j2" | "jinja" => Language::Jinja2,
             _ => return None,
         })
     }
@@ -258,6 +339,21 @@ impl Language {
             Language::Html => &HTML,
             Language::Css => &CSS,
             Language::Sql => &SQL,
+            // tokei knows these by extension and counts comments in a few of them.
+            Language::ReStructuredText => &NO_COMMENTS,
+            Language::PlainText => &PLAIN_TEXT,
+            Language::Ini => &INI,
+            Language::Xml | Language::Svg => &XML,
+            Language::Makefile => &HASH_ONLY,
+            Language::Tex => &TEX,
+            Language::Dockerfile => &SHELL,
+            Language::CMake => &CMAKE,
+            Language::Autoconf => &AUTOCONF,
+            Language::ForgeConfig => &FORGE_CONFIG,
+            Language::Batch => &BATCH,
+            Language::Sass | Language::Less => &CSS,
+            Language::Protobuf => &PROTOBUF,
+            Language::Jinja2 => &JINJA2,
         }
     }
 }
@@ -266,6 +362,14 @@ impl Language {
 /// and, failing that, from a shebang in its first bytes.
 pub fn detect_language(path: &str, head: &[u8]) -> Option<Language> {
     let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    // tokei matches these file names (case-insensitively) before looking at the extension,
+    // so `CMakeLists.txt` is CMake, not plain text.
+    match file_name.to_ascii_lowercase().as_str() {
+        "cmakelists.txt" => return Some(Language::CMake),
+        "makefile" | "gnumakefile" => return Some(Language::Makefile),
+        "dockerfile" => return Some(Language::Dockerfile),
+        _ => {}
+    }
     if let Some((stem, ext)) = file_name.rsplit_once('.')
         && !stem.is_empty()
         && let Some(lang) = Language::from_extension(ext)
@@ -329,6 +433,31 @@ mod tests {
             Some(Language::Bash)
         );
         assert_eq!(detect_language("README", b"hello"), None);
+        assert_eq!(
+            detect_language("docs/index.rst", b""),
+            Some(Language::ReStructuredText)
+        );
+        assert_eq!(
+            detect_language("requirements.txt", b""),
+            Some(Language::PlainText)
+        );
+        assert_eq!(
+            detect_language("x/CMakeLists.txt", b""),
+            Some(Language::CMake)
+        );
+        assert_eq!(
+            detect_language("GNUmakefile", b""),
+            Some(Language::Makefile)
+        );
+        assert_eq!(
+            detect_language("Dockerfile", b""),
+            Some(Language::Dockerfile)
+        );
+        assert_eq!(
+            detect_language("MANIFEST.in", b""),
+            Some(Language::Autoconf)
+        );
+        assert_eq!(detect_language(".gitignore", b""), None);
         assert_eq!(detect_language(".py", b""), None);
         assert_eq!(Language::Cpp.name(), "C++");
         assert_eq!(Language::from_name("c#"), Some(Language::CSharp));

@@ -255,7 +255,7 @@ pub(crate) static CSHARP: Spec = spec! {
 pub(crate) static RUBY: Spec = spec! {
     functions: &["method", "singleton_method"],
     classes: &["class", "module"],
-    cc_tokens: &["if", "elsif", "unless", "until", "for", "while", "rescue", "ensure", "when",
+    cc_tokens: &["if", "elsif", "until", "for", "while", "rescue", "ensure", "when",
         "and", "or", "&&", "||", "?"],
     mccabe_tokens: &["if", "elsif", "unless", "until", "for", "while", "rescue", "when",
         "and", "or", "&&", "||", "?"],
@@ -270,8 +270,10 @@ pub(crate) static RUBY: Spec = spec! {
 };
 
 pub(crate) static PHP: Spec = spec! {
-    functions: &["function_definition", "method_declaration", "anonymous_function",
-        "arrow_function"],
+    // lizard folds closures and arrow functions into the enclosing function; they nest
+    // (Campbell), as Java lambdas do.
+    functions: &["function_definition", "method_declaration"],
+    nest_only: &["anonymous_function", "arrow_function"],
     classes: &["class_declaration", "interface_declaration", "trait_declaration",
         "enum_declaration"],
     cc_tokens: &["if", "elseif", "for", "foreach", "while", "catch", "match", "case", "&&",

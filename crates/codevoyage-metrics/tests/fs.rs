@@ -58,7 +58,7 @@ fn blobs_with_the_same_id_are_measured_once_per_language() {
     let files = vec![
         ("a.py".to_string(), "blob1".to_string(), code.clone()),
         ("b/c.py".to_string(), "blob1".to_string(), code.clone()),
-        ("notes.txt".to_string(), "blob1".to_string(), code),
+        ("notes.unknownext".to_string(), "blob1".to_string(), code),
         (
             "x.min.js".to_string(),
             "blob2".to_string(),
@@ -82,7 +82,7 @@ fn blobs_with_the_same_id_are_measured_once_per_language() {
         vec![
             ("a.py", Some("Python"), 1),
             ("b/c.py", Some("Python"), 1),
-            ("notes.txt", None, 0),
+            ("notes.unknownext", None, 0),
             ("x.min.js", Some("JavaScript"), 0),
         ]
     );
