@@ -60,6 +60,9 @@ pub(crate) const QUIRK_PREPROC: u32 = 1;
 /// after the first); a parameterless closure `|| x` counts (lizard sees `||`); the
 /// `else` of `let … else` counts.
 pub(crate) const QUIRK_RUST: u32 = 2;
+/// C/C++: a function defined inside another one (a member of a local class or struct) is
+/// part of the enclosing function, as lizard's C++ reader sees no function inside a body.
+pub(crate) const QUIRK_NO_INNER_FUNCTIONS: u32 = 4;
 
 macro_rules! spec {
     ($($field:ident : $value:expr),* $(,)?) => {
@@ -200,7 +203,7 @@ pub(crate) static C: Spec = spec! {
     functions: &["function_definition"],
     cc_tokens: &["if", "for", "while", "case", "&&", "||", "?", "#if", "#ifdef", "#elif"],
     mccabe_tokens: &["if", "for", "while", "case", "&&", "||", "?"],
-    quirks: QUIRK_PREPROC,
+    quirks: QUIRK_PREPROC | QUIRK_NO_INNER_FUNCTIONS,
     ifs: &["if_statement"],
     structures: &["for_statement", "while_statement", "do_statement", "switch_statement",
         "conditional_expression"],
@@ -222,7 +225,7 @@ pub(crate) static CPP: Spec = spec! {
         ("||", &["binary_expression"]),
         ("?", &["conditional_expression"]),
     ],
-    quirks: QUIRK_PREPROC,
+    quirks: QUIRK_PREPROC | QUIRK_NO_INNER_FUNCTIONS,
     ifs: &["if_statement"],
     structures: &["for_statement", "for_range_loop", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "conditional_expression"],

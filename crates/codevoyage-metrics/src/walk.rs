@@ -4,7 +4,9 @@
 //! allocation per node (only per function: its name and two reusable Halstead sets).
 
 use crate::lang::Language;
-use crate::spec::{QUIRK_PREPROC, QUIRK_RUST, Spec, grammar, grammar_slot};
+use crate::spec::{
+    QUIRK_NO_INNER_FUNCTIONS, QUIRK_PREPROC, QUIRK_RUST, Spec, grammar, grammar_slot,
+};
 use crate::{CyclomaticProfile, Options};
 use codevoyage_model::{FunctionMetrics, Halstead};
 use std::cell::RefCell;
@@ -396,7 +398,15 @@ impl<'a> Walker<'a> {
                 .unwrap_or_default();
             self.classes.push((node.id(), name));
         }
-        if f & FUNC != 0 || (f & SIGNATURE != 0 && is_listed_signature(node, ctx.parent)) {
+        let inner_folded = f & FUNC != 0
+            && self.t.quirks & QUIRK_NO_INNER_FUNCTIONS != 0
+            && self
+                .frames
+                .last()
+                .is_some_and(|frame| in_local_class(frame.node_id, anc));
+        if !inner_folded
+            && (f & FUNC != 0 || (f & SIGNATURE != 0 && is_listed_signature(node, ctx.parent)))
+        {
             self.push_frame(node);
             return;
         }
@@ -698,6 +708,26 @@ struct Ctx<'t> {
 
 /// Overload signatures count as functions at top level and in class bodies, not in
 /// interfaces or object types (as lizard lists them).
+/// Whether the innermost ancestors up to the function `fn_id` are a class, struct or union
+/// declared inside that function's body, with no error node in between (tree-sitter's error
+/// recovery can nest a real function inside a misparsed one; those stay functions).
+fn in_local_class(fn_id: usize, anc: &[Node<'_>]) -> bool {
+    let mut saw_class = false;
+    let mut saw_body = false;
+    for a in anc.iter().rev() {
+        if a.id() == fn_id {
+            return saw_class && saw_body;
+        }
+        match a.kind() {
+            "class_specifier" | "struct_specifier" | "union_specifier" => saw_class = true,
+            "compound_statement" if saw_class => saw_body = true,
+            "ERROR" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 fn is_listed_signature(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
     node.kind() == "function_signature" || parent.is_some_and(|p| p.kind() == "class_body")
 }

@@ -52,6 +52,15 @@ fn line_rules_match_tokei() {
         ("a.html", "<!-- c -->\n<p>x</p>\n", (1, 1, 0)),
         ("a.css", "/* c */\na { b: c; }\n", (1, 1, 0)),
         ("a.sql", "-- c\nSELECT 1;\n", (1, 1, 0)),
+        // Documentation and configuration, as tokei counts them: reStructuredText has no
+        // comments; plain text is literate (prose is comment); INI has `;` and `#`;
+        // Makefile `#`; XML/SVG `<!-- -->`; Batch `REM` and `::`.
+        ("index.rst", "Title\n=====\n\n.. note:: x\n", (3, 0, 1)),
+        ("notes.txt", "hello\n\nworld\n", (0, 2, 1)),
+        ("a.ini", "; c\n# d\n[s]\nk = v\n", (2, 2, 0)),
+        ("Makefile", "# c\nall:\n\techo hi\n", (2, 1, 0)),
+        ("a.svg", "<!-- c -->\n<svg>\n</svg>\n", (2, 1, 0)),
+        ("make.bat", "REM c\n:: d\n@echo off\n", (1, 2, 0)),
         // Markdown prose is comments; a fenced block of a known language is counted as
         // that language, its fences as comments.
         (
@@ -196,6 +205,38 @@ fn other_languages_find_functions_and_decisions() {
         );
         assert!(f.halstead.volume > 0.0, "{file}");
     }
+}
+
+#[test]
+fn lizard_function_boundaries_per_language() {
+    // C++: the members of a struct local to a function belong to that function (lizard's
+    // C++ reader sees no function inside a body); the `if` counts in `f`, unnested.
+    let cpp = "int f(int a) {\n  struct S {\n    int g(int b) {\n      if (b) return 1;\n      return 0;\n    }\n  };\n  return a ? 1 : 2;\n}\n";
+    let got: Vec<(String, u32, u32)> = functions("a.cc", cpp)
+        .into_iter()
+        .map(|f| (f.0, f.3, f.4))
+        .collect();
+    assert_eq!(got, vec![("f".into(), 3, 2)]);
+    // PHP: closures and `fn` arrow functions belong to the enclosing function and nest.
+    let php = "<?php\nfunction a($xs) {\n  $f = fn($x) => $x > 1 ? 1 : 2;\n  $g = function ($y) { return $y ? 1 : 2; };\n}\n";
+    let got: Vec<(String, u32, u32)> = functions("a.php", php)
+        .into_iter()
+        .map(|f| (f.0, f.3, f.4))
+        .collect();
+    assert_eq!(got, vec![("a".into(), 3, 4)]);
+    // Ruby: lizard does not count `unless` in cyclomatic complexity; it is an `if` for
+    // cognitive complexity. McCabe counts it.
+    let rb = "def f(h)\n  raise 'x' unless h\n  1\nend\n";
+    assert_eq!(functions("a.rb", rb)[0].3, 1);
+    assert_eq!(functions("a.rb", rb)[0].4, 1);
+    let opts = Options {
+        cyclomatic: CyclomaticProfile::McCabe,
+        ..Options::default()
+    };
+    assert_eq!(
+        measure("a.rb", rb.as_bytes(), &opts).functions[0].cyclomatic,
+        2
+    );
 }
 
 #[test]

@@ -235,7 +235,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// Java, JavaScript; 97 % for C, C++; 95 % for TypeScript; cognitive 97 % everywhere.
 /// Where a target is not met the value is held just below what we reach; every remaining
 /// difference is listed and classified in the README ("Agreement"):
-/// * TypeScript cognitive 95.9 %, C++ cognitive 96.5 % (our misses in macro-heavy code that
+/// * TypeScript cognitive 95.9 %, C++ cognitive 96.7 % (our misses in macro-heavy code that
 ///   tree-sitter cannot parse count against us);
 /// * the small corpora of C#, Lua, PHP, Ruby (cognitive): lizard's flat profile for Ruby
 ///   and Lua (no nesting penalty, by its own documentation), its nullable-type reading of
@@ -245,7 +245,7 @@ fn thresholds(lang: &str) -> (f64, f64) {
     match lang {
         "Python" | "Go" | "Java" | "JavaScript" => (99.0, 97.0),
         "TypeScript" => (95.0, 95.5),
-        "C++" => (97.0, 96.0),
+        "C++" => (97.0, 96.5),
         "C#" => (97.0, 40.0),
         "Lua" => (97.0, 70.0),
         "PHP" => (95.0, 93.0),
@@ -259,7 +259,7 @@ fn thresholds(lang: &str) -> (f64, f64) {
 fn floors_all(lang: &str) -> (f64, f64) {
     match lang {
         "TypeScript" => (93.5, 91.0),
-        "C++" => (97.5, 96.0),
+        "C++" => (98.0, 96.0),
         "Rust" => (99.0, 97.0),
         "C#" => (97.0, 40.0),
         "Kotlin" => (70.0, 85.0),
