@@ -58,6 +58,43 @@ try {
   check(stats.foregroundShare > 0.03, `the canvas shows almost nothing but background (${(stats.foregroundShare * 100).toFixed(1)}% foreground)`);
   log(`canvas drew a city: ${stats.distinctColors} colours, ${(stats.foregroundShare * 100).toFixed(0)}% non-background pixels`);
 
+  step = 'findings panel';
+  const repoId = Number(/\/repositories\/(\d+)/.exec(page.url())?.[1]);
+  await page.waitForSelector('[data-testid="findings"]', { timeout: 30_000 });
+  const insightsRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/insights`);
+  const apiFindings = insightsRes.ok() ? ((await insightsRes.json()).items ?? []) : null;
+  if (apiFindings === null) {
+    await page.waitForSelector('[data-testid="findings-error"]', { timeout: 30_000 });
+    log(`findings panel shows the API error (${insightsRes.status()})`);
+  } else if (apiFindings.length === 0) {
+    await page.waitForSelector('[data-testid="findings-empty"]', { timeout: 30_000 });
+    log('findings panel says there are no findings (the API returned none)');
+  } else {
+    await page.waitForSelector('[data-testid="finding"]', { timeout: 30_000 });
+    const shown = await page.$$eval('[data-testid="finding"]', (els) => els.length);
+    check(shown === apiFindings.length, `the findings panel shows ${shown} findings, the API returned ${apiFindings.length}`);
+    const badges = await page.$$eval('[data-testid="severity-badge"]', (els) => els.map((e) => e.textContent ?? ''));
+    check(badges.every((t) => /critical|warning|info/i.test(t)), `severity badges lack a text label: ${badges.join(', ')}`);
+    log(`findings panel lists all ${shown} findings with labelled severity badges`);
+    // A file named in the (open) first finding selects its building.
+    const fileButton = await page.$('[data-testid="finding-file"]:not([disabled])');
+    if (fileButton) {
+      const path = (await fileButton.innerText()).replace(/^[^\w./-]+/, '').replace(/\u200e/g, '').trim();
+      await fileButton.click();
+      await page.waitForSelector('[data-testid="details-panel"]', { timeout: 30_000 });
+      const shownPath = (await page.innerText('[data-testid="details-path"]')).trim();
+      check(shownPath === path, `clicking ${path} in a finding selected ${shownPath}`);
+      log(`clicking ${path} in a finding selects its building`);
+      await page.waitForTimeout(1200);
+      await page.screenshot({ path: join(results, 'smoke-2b-finding-file.png') });
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="details-panel"]', { state: 'detached', timeout: 30_000 });
+      await page.click('text=Reset view');
+      await page.waitForTimeout(1000);
+    }
+  }
+  await page.screenshot({ path: join(results, 'smoke-2a-findings.png') });
+
   step = 'hover tooltip';
   const target = await page.evaluate(() => {
     const hook = window.__codevoyage;
@@ -110,9 +147,10 @@ try {
 
   step = 'orbit and share the view';
   const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.85);
+  // Between the legend (bottom left) and the details panel (right).
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.85);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.8, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.8, { steps: 8 });
   await page.mouse.up();
   await page.waitForFunction(() => /[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
   log('orbiting writes the camera into the URL');
@@ -129,6 +167,48 @@ try {
   check(/color=revisions/.test(page.url()) && /height=revisions/.test(page.url()), 'metric choices are not in the URL');
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(results, 'smoke-4-revisions.png') });
+
+  step = 'hotspot preset';
+  await page.click('[data-testid="preset-hotspots"]');
+  await page.waitForFunction(() => /height=hotspot/.test(location.search) && /color=hotspot/.test(location.search), null, { timeout: 30_000 });
+  const formula = await page.innerText('[data-testid="legend-formula"]');
+  check(/revisions × cyclomatic/.test(formula), `the legend does not state the hotspot formula: ${formula}`);
+  log(`hotspot preset: legend says "${formula.trim()}"`);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(results, 'smoke-5-hotspots.png') });
+
+  step = 'charts';
+  await page.click('[data-testid="open-charts"]');
+  await page.waitForURL(/\/repositories\/\d+\/charts/, { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="charts"]', { timeout: 30_000 });
+  const activityRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/activity`);
+  const months = activityRes.ok() ? ((await activityRes.json()).items ?? []) : [];
+  if (months.length > 0) {
+    await page.waitForSelector('[data-testid="activity-chart"] [data-testid="activity-bars"] rect', { timeout: 30_000 });
+    const bars = await page.$$eval('[data-testid="activity-bars"] rect', (els) => els.length);
+    check(bars === months.length, `the activity chart draws ${bars} bars for ${months.length} months`);
+    log(`charts page: activity SVG with ${bars} monthly bars`);
+  } else {
+    log(`charts page is up (activity API answered ${activityRes.status()} with no months)`);
+  }
+  await page.waitForSelector('[data-testid="contributors-table"], [data-testid="charts"] [data-testid="error"]', { timeout: 30_000 });
+  const rows = await page.$$eval('[data-testid="contributor-row"]', (els) => els.length);
+  log(`contributors table shows ${rows} rows`);
+  await page.screenshot({ path: join(results, 'smoke-6-charts.png'), fullPage: true });
+  const dot = await page.$('[data-testid="scatter-dot"]');
+  if (dot) {
+    const path = await dot.getAttribute('data-path');
+    await dot.scrollIntoViewIfNeeded();
+    await dot.click({ force: true });
+    await page.waitForURL(/\/repositories\/\d+\?/, { timeout: 10_000 });
+    await waitForCity(page);
+    await page.waitForSelector('[data-testid="details-panel"]', { timeout: 30_000 });
+    const selectedPath = (await page.innerText('[data-testid="details-path"]')).trim();
+    check(selectedPath === path, `clicking the scatter dot of ${path} selected ${selectedPath}`);
+    log(`clicking a scatter dot opens the city with ${path} selected`);
+  } else {
+    log('hotspot scatter has no dots (no file with measured complexity)');
+  }
 
   const serious = pageErrors.filter((e) => !/favicon/.test(e));
   check(serious.length === 0, `the page reported errors:\n    ${serious.join('\n    ')}`);

@@ -12,7 +12,7 @@ export function ContributorsTable({ rows, total }: { rows: readonly ContributorR
         <thead className="text-slate-500">
           <tr className="border-b border-slate-800">
             <th className="w-8 py-1.5 pr-2 text-right font-normal">#</th>
-            <th className="py-1.5 pr-2 font-normal">Contributor</th>
+            <th className="w-[24%] py-1.5 pr-2 font-normal">Contributor</th>
             <th className="w-[38%] py-1.5 pr-2 font-normal">Commits</th>
             <th className="py-1.5 pr-2 text-right font-normal">Lines + / −</th>
             <th className="py-1.5 text-right font-normal">Active</th>
@@ -32,7 +32,7 @@ export function ContributorsTable({ rows, total }: { rows: readonly ContributorR
                     <div data-testid="contributor-bar" className="h-full rounded-sm bg-[#56B4E9]" style={{ width: `${x(r.commits)}%` }} />
                   </div>
                   <span className="w-20 shrink-0 text-right tabular-nums text-slate-300">
-                    {r.commits.toLocaleString('en-US')} <span className="text-slate-500">{Math.round(r.share * 100)}%</span>
+                    {r.commits.toLocaleString('en-US')} <span className="text-slate-500">{r.share > 0 && r.share < 0.01 ? '<1' : Math.round(r.share * 100)}%</span>
                   </span>
                 </div>
               </td>

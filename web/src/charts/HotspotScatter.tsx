@@ -4,7 +4,7 @@
  */
 import { axisBottom, axisLeft, format, select } from 'd3';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { scatterScales, type ScatterPoint } from '../data/charts';
+import { logTickValues, scatterScales, type ScatterPoint } from '../data/charts';
 import { sampleRamp, rgbToHex } from '../layout/colors';
 import { useWidth } from './useWidth';
 
@@ -30,8 +30,10 @@ export function HotspotScatter({
   const [hover, setHover] = useState<ScatterPoint | null>(null);
   useLayoutEffect(() => {
     const f = format('~s');
-    if (xAxis.current) select(xAxis.current).call(axisBottom(s.x).ticks(8, f).tickSize(-h));
-    if (yAxis.current) select(yAxis.current).call(axisLeft(s.y).ticks(6, f).tickSize(-w));
+    const [x0, x1] = s.x.domain() as [number, number];
+    const [y0, y1] = s.y.domain() as [number, number];
+    if (xAxis.current) select(xAxis.current).call(axisBottom(s.x).tickValues(logTickValues(x0, x1, 12)).tickFormat((v) => f(Number(v))).tickSize(-h));
+    if (yAxis.current) select(yAxis.current).call(axisLeft(s.y).tickValues(logTickValues(y0, y1, 8)).tickFormat((v) => f(Number(v))).tickSize(-w));
   }, [s, w, h]);
   // The top ten are named, so the chart reads without hovering.
   const labelled = useMemo(() => new Set([...points].sort((a, b) => b.score - a.score).slice(0, 8).map((p) => p.path)), [points]);

@@ -93,3 +93,12 @@ describe('filesOf', () => {
     expect(filesOf(root).map((f) => f.path).sort()).toEqual(['c.md', 'src/a.py', 'src/x/b.py']);
   });
 });
+
+describe('log ticks', () => {
+  it('uses 1-2-5 steps, falling back to powers of ten over wide ranges', async () => {
+    const { logTickValues } = await import('./charts');
+    expect(logTickValues(1, 100)).toEqual([1, 2, 5, 10, 20, 50, 100]);
+    expect(logTickValues(1, 1_000_000)).toEqual([1, 10, 100, 1000, 10_000, 100_000, 1_000_000]);
+    expect(logTickValues(3, 40)).toEqual([5, 10, 20]);
+  });
+});

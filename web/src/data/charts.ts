@@ -139,3 +139,18 @@ export function filesOf(root: DirNode): FileNode[] {
   }
   return out;
 }
+
+/** 1, 2, 5, 10, 20, 50, … within [lo, hi] (powers of ten only when that would be too many). */
+export function logTickValues(lo: number, hi: number, maxTicks = 10): number[] {
+  const out: number[] = [];
+  const from = Math.max(1e-9, Math.min(lo, hi));
+  const to = Math.max(lo, hi);
+  for (let p = Math.floor(Math.log10(from)); p <= Math.ceil(Math.log10(to)); p++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** p;
+      if (v >= from - 1e-9 && v <= to + 1e-9) out.push(v);
+    }
+  }
+  if (out.length <= maxTicks) return out;
+  return out.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+}

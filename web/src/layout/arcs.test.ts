@@ -61,3 +61,21 @@ describe('arc geometry', () => {
     expect(arcBuffers(layout, heights, 99, [{ index: ib, degree: 1 }]).arcs).toBe(0);
   });
 });
+
+describe('arc ribbon', () => {
+  it('makes two triangles per segment, halfWidth either side, across the direction of travel', async () => {
+    const { ribbonFromSegments } = await import('./arcs');
+    const seg = new Float32Array([0, 5, 0, 10, 5, 0]);
+    const col = new Float32Array([1, 0, 0, 0, 1, 0]);
+    const r = ribbonFromSegments(seg, col, 0.5);
+    expect(r.positions.length).toBe(18);
+    // Along +x, the ribbon spreads along z.
+    const zs = new Set(Array.from({ length: 6 }, (_, k) => r.positions[k * 3 + 2]));
+    expect([...zs].sort()).toEqual([-0.5, 0.5]);
+    expect(Array.from({ length: 6 }, (_, k) => r.positions[k * 3 + 1]).every((y) => y === 5)).toBe(true);
+    expect(Array.from(r.colors.slice(0, 3))).toEqual([1, 0, 0]);
+    // A vertical segment still gets a width instead of NaNs.
+    const up = ribbonFromSegments(new Float32Array([0, 0, 0, 0, 5, 0]), col, 1);
+    expect(Array.from(up.positions).every(Number.isFinite)).toBe(true);
+  });
+});

@@ -123,3 +123,47 @@ export function arcBuffers(
   }
   return { positions, colors, arcs: valid.length };
 }
+
+/**
+ * A flat ribbon along line segments (from `arcBuffers`), `halfWidth` either side, as
+ * non-indexed triangles (two per segment) with the segments' colours. WebGL draws lines one
+ * pixel wide; the ribbon gives arcs a width that reads at city scale. The ribbon lies across
+ * the arc's vertical plane, so it is broadest seen from above, and the line is kept for views
+ * edge-on.
+ */
+export function ribbonFromSegments(
+  positions: Float32Array,
+  colors: Float32Array,
+  halfWidth: number,
+): { positions: Float32Array; colors: Float32Array } {
+  const segments = Math.floor(positions.length / 6);
+  const outP = new Float32Array(segments * 18);
+  const outC = new Float32Array(segments * 18);
+  const w = Math.max(0, halfWidth);
+  for (let s = 0; s < segments; s++) {
+    const o = s * 6;
+    const x0 = positions[o] ?? 0, y0 = positions[o + 1] ?? 0, z0 = positions[o + 2] ?? 0;
+    const x1 = positions[o + 3] ?? 0, y1 = positions[o + 4] ?? 0, z1 = positions[o + 5] ?? 0;
+    // Horizontal perpendicular of the segment: cross(direction, up) = (-dz, 0, dx).
+    let nx = -(z1 - z0);
+    let nz = x1 - x0;
+    const len = Math.hypot(nx, nz);
+    if (len < 1e-9) {
+      nx = 1;
+      nz = 0;
+    } else {
+      nx /= len;
+      nz /= len;
+    }
+    const a0: Vec3 = [x0 - nx * w, y0, z0 - nz * w];
+    const b0: Vec3 = [x0 + nx * w, y0, z0 + nz * w];
+    const a1: Vec3 = [x1 - nx * w, y1, z1 - nz * w];
+    const b1: Vec3 = [x1 + nx * w, y1, z1 + nz * w];
+    const q = s * 18;
+    [a0, b0, a1, b0, b1, a1].forEach((v, k) => outP.set(v, q + k * 3));
+    const c0 = [colors[o] ?? 0, colors[o + 1] ?? 0, colors[o + 2] ?? 0];
+    const c1 = [colors[o + 3] ?? 0, colors[o + 4] ?? 0, colors[o + 5] ?? 0];
+    [c0, c0, c1, c0, c1, c1].forEach((c, k) => outC.set(c, q + k * 3));
+  }
+  return { positions: outP, colors: outC };
+}

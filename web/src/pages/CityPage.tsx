@@ -76,9 +76,12 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     [files, params.height, layout.citySize],
   );
   const colors = useMemo(() => buildingColors(files, params.color), [files, params.color]);
-  const highlight = useMemo(() => searchMask(files, params.q), [files, params.q]);
+  const searchHighlight = useMemo(() => searchMask(files, params.q), [files, params.q]);
   const ranking = useMemo(() => topFiles(files, heightMetric(params.height), 10), [files, params.height]);
-  const matches = useMemo(() => (highlight ? highlight.reduce((n, v) => n + v, 0) : null), [highlight]);
+  const matches = useMemo(
+    () => (searchHighlight ? searchHighlight.reduce((n, v) => n + v, 0) : null),
+    [searchHighlight],
+  );
   const selected = params.file !== null ? (layout.indexByPath.get(params.file) ?? null) : null;
   const [hover, setHover] = useState<HoverState | null>(null);
   const [resetSignal, setResetSignal] = useState(0);
@@ -166,6 +169,14 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     },
     [layout.indexByPath, onSelect],
   );
+  // Without a search, a selection with coupled files lights up those files and dims the rest.
+  const highlight = useMemo(() => {
+    if (searchHighlight || selected === null || !arcPartners || arcPartners.length === 0) return searchHighlight;
+    const mask = new Uint8Array(files.length);
+    mask[selected] = 1;
+    for (const p of arcPartners) mask[p.index] = 1;
+    return mask;
+  }, [searchHighlight, selected, arcPartners, files.length]);
   const isInCity = useCallback((path: string) => layout.indexByPath.has(path), [layout.indexByPath]);
 
   return (

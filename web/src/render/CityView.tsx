@@ -14,7 +14,7 @@ import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
-import { arcBuffers } from '../layout/arcs';
+import { arcBuffers, ribbonFromSegments } from '../layout/arcs';
 import { buildPickIndex, districtAt, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
@@ -130,7 +130,7 @@ function CameraRig({
     if (onlyFocusChanged && focus && focus.kind === 'building' && focus.index >= 0 && focus.index < b.count) {
       const i = focus.index;
       // The building and some of its neighbourhood, so it is seen in context.
-      const side = Math.max(b.width[i] ?? 0, b.depth[i] ?? 0, layout.citySize * 0.03) * 4;
+      const side = Math.max((b.width[i] ?? 0) * 4, (b.depth[i] ?? 0) * 4, layout.citySize * 0.3);
       box = { x: b.x[i] ?? 0, z: b.z[i] ?? 0, width: side, depth: side, top: (b.y[i] ?? 0) + (heights[i] ?? 0) };
       const dx = camera.position.x - controls.target.x;
       const dz = camera.position.z - controls.target.z;
@@ -478,34 +478,69 @@ function CouplingArcs({
   coupled: readonly { index: number; degree: number }[] | null;
 }) {
   const invalidate = useThree((s) => s.invalidate);
-  const material = useMemo(
+  const lineMaterial = useMemo(
     () => new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.95, depthWrite: false, fog: false }),
     [],
   );
-  const geometry = useMemo(() => {
-    const g = new THREE.BufferGeometry();
-    if (selected === null || !coupled || coupled.length === 0) return g;
+  const ribbonMaterial = useMemo(
+    () =>
+      new THREE.MeshBasicMaterial({
+        vertexColors: true,
+        transparent: true,
+        opacity: 0.85,
+        depthWrite: false,
+        side: THREE.DoubleSide,
+        fog: false,
+      }),
+    [],
+  );
+  const geometries = useMemo(() => {
+    const line = new THREE.BufferGeometry();
+    const ribbon = new THREE.BufferGeometry();
+    if (selected === null || !coupled || coupled.length === 0) return { line, ribbon };
     const buf = arcBuffers(layout, heights, selected, coupled);
-    // Arc colours are sRGB like the building colours; the material works in linear space.
+    // Arc colours are sRGB like the building colours; the materials work in linear space.
     const linear = new Float32Array(buf.colors.length);
     for (let i = 0; i < linear.length; i++) linear[i] = srgbToLinear(buf.colors[i] ?? 0);
-    g.setAttribute('position', new THREE.BufferAttribute(buf.positions, 3));
-    g.setAttribute('color', new THREE.BufferAttribute(linear, 3));
-    g.computeBoundingSphere();
-    return g;
+    line.setAttribute('position', new THREE.BufferAttribute(buf.positions, 3));
+    line.setAttribute('color', new THREE.BufferAttribute(linear, 3));
+    line.computeBoundingSphere();
+    const r = ribbonFromSegments(buf.positions, linear, layout.citySize * 0.0022);
+    ribbon.setAttribute('position', new THREE.BufferAttribute(r.positions, 3));
+    ribbon.setAttribute('color', new THREE.BufferAttribute(r.colors, 3));
+    ribbon.computeBoundingSphere();
+    return { line, ribbon };
   }, [layout, heights, selected, coupled]);
-  const lines = useMemo(() => {
-    const l = new THREE.LineSegments(geometry, material);
-    l.raycast = () => undefined;
-    l.renderOrder = 2;
-    return l;
-  }, [geometry, material]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
-  useEffect(() => () => material.dispose(), [material]);
+  // Two draw calls for every arc: the ribbon (width from above) and the line (seen edge-on).
+  const group = useMemo(() => {
+    const g = new THREE.Group();
+    const l = new THREE.LineSegments(geometries.line, lineMaterial);
+    const m = new THREE.Mesh(geometries.ribbon, ribbonMaterial);
+    for (const o of [l, m]) {
+      o.raycast = () => undefined;
+      o.renderOrder = 2;
+      g.add(o);
+    }
+    return g;
+  }, [geometries, lineMaterial, ribbonMaterial]);
+  useEffect(
+    () => () => {
+      geometries.line.dispose();
+      geometries.ribbon.dispose();
+    },
+    [geometries],
+  );
+  useEffect(
+    () => () => {
+      lineMaterial.dispose();
+      ribbonMaterial.dispose();
+    },
+    [lineMaterial, ribbonMaterial],
+  );
   useEffect(() => {
     invalidate();
-  }, [lines, invalidate]);
-  return <primitive object={lines} />;
+  }, [group, invalidate]);
+  return <primitive object={group} />;
 }
 
 interface DistrictLabel {
