@@ -49,6 +49,8 @@ pub enum Language {
     Protobuf,
     Tex,
     Jinja2,
+    Handlebars,
+    Hcl,
 }
 
 /// How comments and strings look in a language (tokei's `languages.json` entries).
@@ -156,6 +158,8 @@ static FORGE_CONFIG: LexSyntax = lex(&["#", "~"], &[], false, &[]);
 static BATCH: LexSyntax = lex(&["REM", "::"], &[], false, &[]);
 static PROTOBUF: LexSyntax = lex(SLASH, &[], false, &[]);
 static JINJA2: LexSyntax = lex(&[], &[("{#", "#}")], false, &[]);
+static HANDLEBARS: LexSyntax = lex(&[], &[("<!--", "-->"), ("{{!", "}}")], false, DQ_SQ);
+static HCL: LexSyntax = lex(&["#", "//"], BLOCK, false, C_LIKE_Q);
 
 /// Every language, for tables and tests.
 pub const ALL_LANGUAGES: &[Language] = &[
@@ -203,6 +207,8 @@ pub const ALL_LANGUAGES: &[Language] = &[
     Language::Protobuf,
     Language::Tex,
     Language::Jinja2,
+    Language::Handlebars,
+    Language::Hcl,
 ];
 
 impl Language {
@@ -253,6 +259,8 @@ impl Language {
             Language::Protobuf => "Protocol Buffers",
             Language::Tex => "TeX",
             Language::Jinja2 => "Jinja2",
+            Language::Handlebars => "Handlebars",
+            Language::Hcl => "HCL",
         }
     }
 
@@ -313,6 +321,8 @@ impl Language {
             "proto" => Language::Protobuf,
             "tex" | "sty" => Language::Tex,
             "j2" | "jinja" => Language::Jinja2,
+            "hbs" | "handlebars" => Language::Handlebars,
+            "hcl" | "tf" | "tfvars" => Language::Hcl,
             _ => return None,
         })
     }
@@ -354,6 +364,8 @@ impl Language {
             Language::Sass | Language::Less => &CSS,
             Language::Protobuf => &PROTOBUF,
             Language::Jinja2 => &JINJA2,
+            Language::Handlebars => &HANDLEBARS,
+            Language::Hcl => &HCL,
         }
     }
 }

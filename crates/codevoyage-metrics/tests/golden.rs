@@ -61,6 +61,8 @@ fn line_rules_match_tokei() {
         ("Makefile", "# c\nall:\n\techo hi\n", (2, 1, 0)),
         ("a.svg", "<!-- c -->\n<svg>\n</svg>\n", (2, 1, 0)),
         ("make.bat", "REM c\n:: d\n@echo off\n", (1, 2, 0)),
+        ("a.hbs", "{{! c }}\n<!-- d -->\n<p>{{x}}</p>\n", (1, 2, 0)),
+        ("main.tf", "# c\n// d\n/* e */\nx = \"#\"\n", (1, 3, 0)),
         // Markdown prose is comments; a fenced block of a known language is counted as
         // that language, its fences as comments.
         (
