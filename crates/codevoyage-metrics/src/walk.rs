@@ -447,7 +447,11 @@ impl<'a> Walker<'a> {
             {
                 add += 1;
             }
-            if f & LOGIC != 0 && counts && starts_logical_run(node, ctx.parent) {
+            if f & LOGIC != 0
+                && counts
+                && starts_logical_run(node, ctx.parent)
+                && !(self.t.quirks & QUIRK_PREPROC != 0 && continues_misread_template(node, anc))
+            {
                 add += 1;
             }
         } else if node.child_count() == 0 || f & COMMENT != 0 {
@@ -744,6 +748,31 @@ fn starts_logical_run(op: Node<'_>, parent: Option<Node<'_>>) -> bool {
         && (0..left.child_count())
             .filter_map(|i| left.child(i))
             .any(|c| !c.is_named() && c.kind_id() == op.kind_id()))
+}
+
+/// C++: tree-sitter reads `a && x < b && x > -c` as a call of the template `x<b && x>`, so
+/// the second `&&` sits alone in a template argument list. It continues the run of the
+/// same operator found in the enclosing expression (Campbell counts one sequence; lizard too).
+fn continues_misread_template(op: Node<'_>, anc: &[Node<'_>]) -> bool {
+    let n = anc.len();
+    if n < 4
+        || anc[n - 2].kind() != "template_argument_list"
+        || anc[n - 3].kind() != "template_function"
+    {
+        return false;
+    }
+    for a in anc[..n - 3].iter().rev() {
+        if a.kind() != "binary_expression" {
+            return false;
+        }
+        let same = (0..a.child_count())
+            .filter_map(|i| a.child(i))
+            .any(|c| !c.is_named() && c.kind_id() == op.kind_id());
+        if same {
+            return true;
+        }
+    }
+    false
 }
 
 /// Line of the function's name when it has one (lizard reports functions there: after

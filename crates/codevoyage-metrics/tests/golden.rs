@@ -219,6 +219,11 @@ fn lizard_function_boundaries_per_language() {
         .map(|f| (f.0, f.3, f.4))
         .collect();
     assert_eq!(got, vec![("f".into(), 3, 2)]);
+    // C++: `a && v < b && v > -c` is one run of `&&` although tree-sitter reads
+    // `v < b && v >` as a template argument list.
+    let cpp = "bool f(T v) {\n  return !g(v) && v < b && v > -c;\n}\n";
+    assert_eq!(functions("a.cc", cpp)[0].3, 3);
+    assert_eq!(functions("a.cc", cpp)[0].4, 1);
     // PHP: closures and `fn` arrow functions belong to the enclosing function and nest.
     let php = "<?php\nfunction a($xs) {\n  $f = fn($x) => $x > 1 ? 1 : 2;\n  $g = function ($y) { return $y ? 1 : 2; };\n}\n";
     let got: Vec<(String, u32, u32)> = functions("a.php", php)

@@ -235,8 +235,8 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// Java, JavaScript; 97 % for C, C++; 95 % for TypeScript; cognitive 97 % everywhere.
 /// Where a target is not met the value is held just below what we reach; every remaining
 /// difference is listed and classified in the README ("Agreement"):
-/// * TypeScript cognitive 95.9 %, C++ cognitive 96.7 % (our misses in macro-heavy code that
-///   tree-sitter cannot parse count against us);
+/// * TypeScript cognitive 95.9 % (lizard's nesting leak after arrow callbacks and its
+///   reading of `.catch` properties as catch clauses);
 /// * the small corpora of C#, Lua, PHP, Ruby (cognitive): lizard's flat profile for Ruby
 ///   and Lua (no nesting penalty, by its own documentation), its nullable-type reading of
 ///   C#'s `) ?` and PHP's `?string`. Scala has no function with lizard's span (lizard ends
@@ -245,7 +245,6 @@ fn thresholds(lang: &str) -> (f64, f64) {
     match lang {
         "Python" | "Go" | "Java" | "JavaScript" => (99.0, 97.0),
         "TypeScript" => (95.0, 95.5),
-        "C++" => (97.0, 96.5),
         "C#" => (97.0, 60.0),
         "Lua" => (97.0, 70.0),
         "PHP" => (95.0, 93.0),
@@ -259,7 +258,7 @@ fn thresholds(lang: &str) -> (f64, f64) {
 fn floors_all(lang: &str) -> (f64, f64) {
     match lang {
         "TypeScript" => (93.5, 91.0),
-        "C++" => (98.0, 96.0),
+        "C++" => (98.0, 96.5),
         "Rust" => (99.0, 97.0),
         "C#" => (97.0, 60.0),
         "Kotlin" => (70.0, 85.0),
