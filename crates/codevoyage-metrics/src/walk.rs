@@ -447,6 +447,13 @@ impl<'a> Walker<'a> {
             {
                 add += 1;
             }
+            if ctx.parent.is_some_and(|p| p.is_error())
+                && matches!(node.kind(), "if" | "for" | "while" | "switch")
+            {
+                // A structure tree-sitter could not parse (`if MACRO (cond)`): its keyword
+                // still costs the structural increment; its extent is unknown, so no nesting.
+                add += 1 + nesting;
+            }
             if f & LOGIC != 0
                 && counts
                 && starts_logical_run(node, ctx.parent)

@@ -224,6 +224,11 @@ fn lizard_function_boundaries_per_language() {
     let cpp = "bool f(T v) {\n  return !g(v) && v < b && v > -c;\n}\n";
     assert_eq!(functions("a.cc", cpp)[0].3, 3);
     assert_eq!(functions("a.cc", cpp)[0].4, 1);
+    // C++: `if MACRO (cond)` is a syntax error; the `if` still costs +1 (and `&&` +1, the
+    // first `if` +1).
+    let cpp = "int w(int o) {\n  if (a && b) return o;\n  if FMT_CONSTEXPR20 (std::is_same<O, int>::value)\n    return x(o);\n  return y(o);\n}\n";
+    assert_eq!(functions("a.cc", cpp)[0].3, 4);
+    assert_eq!(functions("a.cc", cpp)[0].4, 3);
     // PHP: closures and `fn` arrow functions belong to the enclosing function and nest.
     let php = "<?php\nfunction a($xs) {\n  $f = fn($x) => $x > 1 ? 1 : 2;\n  $g = function ($y) { return $y ? 1 : 2; };\n}\n";
     let got: Vec<(String, u32, u32)> = functions("a.php", php)
