@@ -195,7 +195,9 @@ try {
   const rows = await page.$$eval('[data-testid="contributor-row"]', (els) => els.length);
   log(`contributors table shows ${rows} rows`);
   await page.screenshot({ path: join(results, 'smoke-6-charts.png'), fullPage: true });
-  const dot = await page.$('[data-testid="scatter-dot"]');
+  // The last dot is the highest score, drawn on top of any dot it overlaps.
+  const dots = await page.$$('[data-testid="scatter-dot"]');
+  const dot = dots[dots.length - 1];
   if (dot) {
     const path = await dot.getAttribute('data-path');
     await dot.scrollIntoViewIfNeeded();

@@ -30,8 +30,10 @@ export function ActivityChart({ items }: { items: readonly ActivityMonth[] }) {
           .tickFormat((m) => (m.endsWith('-01') && ticks.length > 1 && ticks.every((t) => t.endsWith('-01')) ? m.slice(0, 4) : monthLabel(m)))
           .tickSizeOuter(0),
       );
-    if (yLeft.current) select(yLeft.current).call(axisLeft(s.commits).ticks(5).tickSize(-w));
-    if (yRight.current) select(yRight.current).call(axisRight(s.authors).ticks(5));
+    // Counts are whole numbers: no 0.5-commit ticks on small repositories.
+    const whole = (t: number[]) => t.filter(Number.isInteger);
+    if (yLeft.current) select(yLeft.current).call(axisLeft(s.commits).tickValues(whole(s.commits.ticks(5))).tickSize(-w));
+    if (yRight.current) select(yRight.current).call(axisRight(s.authors).tickValues(whole(s.authors.ticks(5))));
   }, [s, w, items]);
 
   const authorsPath = useMemo(
@@ -42,6 +44,9 @@ export function ActivityChart({ items }: { items: readonly ActivityMonth[] }) {
     [s, items],
   );
   const bw = s.x.bandwidth();
+  // Few months would make slabs; cap the bar width and centre it in its band.
+  const barW = Math.min(bw, 36);
+  const barX = (bw - barW) / 2;
   return (
     <div ref={box} className="relative w-full">
       <svg data-testid="activity-chart" width={width} height={HEIGHT} role="img" aria-label="Commits and authors per month" className="block">
@@ -51,9 +56,9 @@ export function ActivityChart({ items }: { items: readonly ActivityMonth[] }) {
             {items.map((d) => (
               <rect
                 key={d.month}
-                x={s.x(d.month) ?? 0}
+                x={(s.x(d.month) ?? 0) + barX}
                 y={s.commits(d.commits)}
-                width={Math.max(0.5, bw)}
+                width={Math.max(0.5, barW)}
                 height={Math.max(0, h - s.commits(d.commits))}
                 fill={hover?.month === d.month ? '#9fd8f7' : '#56B4E9'}
                 opacity={0.85}

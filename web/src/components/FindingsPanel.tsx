@@ -87,7 +87,7 @@ function Finding({
             <dl className="grid grid-cols-2 gap-x-3 gap-y-1 rounded-md bg-slate-950/60 px-2.5 py-2">
               {f.numbers.map((n) => (
                 <div key={n.key} className="flex items-baseline justify-between gap-2">
-                  <dt className="truncate text-slate-500">{n.label}</dt>
+                  <dt className="leading-tight text-slate-500">{n.label}</dt>
                   <dd className="tabular-nums text-slate-100">{n.value}</dd>
                 </div>
               ))}
