@@ -30,6 +30,8 @@ try {
     await page.goto(`${base}/repositories/${id}?height=revisions&file=${encodeURIComponent(file)}`);
     await waitForCity(page);
     await page.waitForSelector('[data-testid="coupled-files"]', { timeout: 30_000 }).catch(() => undefined);
+    const frame = await page.$('[data-testid="frame-coupled"]');
+    if (frame) await frame.click();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(outDir, 'views-2-coupling-arcs.png') });
     console.log(`saved ${join(outDir, 'views-2-coupling-arcs.png')} (${file})`);

@@ -12,6 +12,7 @@ export function DetailsPanel({
   coupled,
   couplingError,
   onPickFile,
+  onFrameCoupled,
 }: {
   file: FileNode;
   onClose: () => void;
@@ -22,6 +23,8 @@ export function DetailsPanel({
   couplingError?: string | null;
   /** Selects and flies to another file. */
   onPickFile?: (path: string) => void;
+  /** Frames the file and its coupled files together. */
+  onFrameCoupled?: () => void;
 }) {
   const total = file.lines.code + file.lines.comment + file.lines.blank;
   const rows: [string, string][] = [
@@ -66,7 +69,7 @@ export function DetailsPanel({
           </div>
         ))}
       </dl>
-      <CoupledList coupled={coupled ?? null} error={couplingError ?? null} onPickFile={onPickFile} />
+      <CoupledList coupled={coupled ?? null} error={couplingError ?? null} onPickFile={onPickFile} onFrame={onFrameCoupled} />
       <div className="mt-3 break-all font-mono text-[11px] text-slate-600" data-testid="details-path">
         {file.path}
       </div>
@@ -91,10 +94,12 @@ function CoupledList({
   coupled,
   error,
   onPickFile,
+  onFrame,
 }: {
   coupled: readonly CoupledFile[] | null;
   error: string | null;
   onPickFile?: (path: string) => void;
+  onFrame?: () => void;
 }) {
   const [all, setAll] = useState(false);
   if (error) return <div className="mt-3 text-xs text-slate-500">Coupling not available: {error}</div>;
@@ -133,11 +138,18 @@ function CoupledList({
           ))}
         </ul>
       )}
-      {coupled.length > shown.length && (
-        <button onClick={() => setAll(true)} className="mt-1 text-xs text-sky-400 hover:underline">
-          Show all {coupled.length}
-        </button>
-      )}
+      <div className="mt-1 flex gap-3">
+        {coupled.length > shown.length && (
+          <button onClick={() => setAll(true)} className="text-xs text-sky-400 hover:underline">
+            Show all {coupled.length}
+          </button>
+        )}
+        {onFrame && coupled.some((c) => c.index >= 0) && (
+          <button data-testid="frame-coupled" onClick={onFrame} className="text-xs text-sky-400 hover:underline">
+            Frame with coupled files
+          </button>
+        )}
+      </div>
     </div>
   );
 }

@@ -88,3 +88,85 @@ describe('components', () => {
     expect(text(html)).toContain('no repository with id 9');
   });
 });
+
+describe('analysis components', () => {
+  it('FindingsPanel shows ranked findings with labelled badges, action and evidence', async () => {
+    const { FindingsPanel } = await import('./FindingsPanel');
+    const html = renderToStaticMarkup(
+      <FindingsPanel
+        state={{
+          status: 'ok',
+          data: [
+            {
+              rank: 2,
+              kind: 'low_truck_factor',
+              severity: 'info',
+              title: 'Few owners',
+              body: 'Two people.\n\nSuggested action: Pair up.',
+              evidence: { numbers: { truck_factor: 2 } },
+            },
+            {
+              rank: 1,
+              kind: 'hotspot',
+              severity: 'critical',
+              title: '`src/app.py` is hotspot #1',
+              body: 'Busy and complex.\n\nSuggested action: Split it.',
+              evidence: { numbers: { revisions: 479 }, files: ['src/app.py', 'gone.py'] },
+            },
+          ],
+        }}
+        isInCity={(p) => p === 'src/app.py'}
+        onPickFile={() => {}}
+      />,
+    );
+    const t = text(html);
+    expect(html).toContain('data-testid="findings"');
+    expect(html.match(/data-testid="finding"/g)).toHaveLength(2);
+    // Rank 1 first, open, with its action and evidence; the badge carries a word.
+    expect(t.indexOf('is hotspot #1')).toBeLessThan(t.indexOf('Few owners'));
+    expect(t).toContain('Critical');
+    expect(t).toContain('Split it.');
+    expect(t).toContain('479');
+    expect(t).not.toContain('Pair up.');
+    // Files outside the city are shown but not clickable.
+    expect(html.match(/data-testid="finding-file"/g)).toHaveLength(2);
+    expect(html.match(/disabled=""/g)).toHaveLength(1);
+  });
+
+  it('FindingsPanel shows the API error and the empty state', async () => {
+    const { FindingsPanel } = await import('./FindingsPanel');
+    const { ApiError } = await import('../api/client');
+    const err = renderToStaticMarkup(
+      <FindingsPanel state={{ status: 'error', error: new ApiError(404, 'not_found', 'no analysis yet') }} isInCity={() => false} onPickFile={() => {}} />,
+    );
+    expect(text(err)).toContain('no analysis yet');
+    const empty = renderToStaticMarkup(<FindingsPanel state={{ status: 'ok', data: [] }} isInCity={() => false} onPickFile={() => {}} />);
+    expect(empty).toContain('data-testid="findings-empty"');
+  });
+
+  it('DetailsPanel lists coupled files with degree and shared commits', () => {
+    const f = file('src/a.py', 10, { cyclomatic: 4, revisions: 5 });
+    const html = renderToStaticMarkup(
+      <DetailsPanel
+        file={f}
+        onClose={() => {}}
+        coupled={[
+          { path: 'src/b.py', index: 1, shared: 7, degree: 0.8 },
+          { path: 'old.py', index: -1, shared: 2, degree: 0.3 },
+        ]}
+        onPickFile={() => {}}
+      />,
+    );
+    const t = text(html);
+    expect(t).toContain('Hotspot score');
+    expect(t).toContain('20');
+    expect(t).toContain('80% · 7');
+    expect(html.match(/data-testid="coupled-file"/g)).toHaveLength(2);
+  });
+
+  it('Legend states the hotspot formula', () => {
+    const colors = buildingColors([file('a.py', 3, { cyclomatic: 2 })], 'hotspot');
+    const html = renderToStaticMarkup(<Legend legend={colors.legend} heightLabel="Hotspot score" />);
+    expect(text(html)).toContain('score = revisions × cyclomatic complexity');
+  });
+});

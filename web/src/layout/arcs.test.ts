@@ -79,3 +79,20 @@ describe('arc ribbon', () => {
     expect(Array.from(up.positions).every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('buildings box', () => {
+  it('covers every listed building and its tallest roof', async () => {
+    const { buildingsBox } = await import('./arcs');
+    const layout = layoutCity(dir('', [file('a.py', 100), file('b.py', 50), file('c.py', 10)]));
+    const heights = new Float32Array([5, 10, 2]);
+    const box = buildingsBox(layout, heights, [0, 2, 99, -1]);
+    expect(box).not.toBeNull();
+    const b = layout.buildings;
+    for (const i of [0, 2]) {
+      expect(Math.abs((b.x[i] ?? 0) - (box?.x ?? 0))).toBeLessThanOrEqual((box?.width ?? 0) / 2 + 1e-6);
+      expect(Math.abs((b.z[i] ?? 0) - (box?.z ?? 0))).toBeLessThanOrEqual((box?.depth ?? 0) / 2 + 1e-6);
+    }
+    expect(box?.top).toBeCloseTo(Math.max((b.y[0] ?? 0) + 5, (b.y[2] ?? 0) + 2));
+    expect(buildingsBox(layout, heights, [42])).toBeNull();
+  });
+});

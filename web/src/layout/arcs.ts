@@ -167,3 +167,24 @@ export function ribbonFromSegments(
   }
   return { positions: outP, colors: outC };
 }
+
+/** Ground box around buildings `indices` (skipping invalid ones), with the tallest roof; null if none. */
+export function buildingsBox(
+  layout: CityLayout,
+  heights: Float32Array,
+  indices: readonly number[],
+): { x: number; z: number; width: number; depth: number; top: number } | null {
+  const b = layout.buildings;
+  let minX = Infinity, maxX = -Infinity, minZ = Infinity, maxZ = -Infinity, top = 0;
+  for (const i of indices) {
+    if (i < 0 || i >= b.count) continue;
+    const x = b.x[i] ?? 0, z = b.z[i] ?? 0, hw = (b.width[i] ?? 0) / 2, hd = (b.depth[i] ?? 0) / 2;
+    minX = Math.min(minX, x - hw);
+    maxX = Math.max(maxX, x + hw);
+    minZ = Math.min(minZ, z - hd);
+    maxZ = Math.max(maxZ, z + hd);
+    top = Math.max(top, (b.y[i] ?? 0) + (heights[i] ?? 0));
+  }
+  if (minX > maxX) return null;
+  return { x: (minX + maxX) / 2, z: (minZ + maxZ) / 2, width: maxX - minX, depth: maxZ - minZ, top };
+}

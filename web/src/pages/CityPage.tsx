@@ -340,6 +340,14 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             coupled={coupled}
             couplingError={coupling.status === 'error' ? coupling.error.message : null}
             onPickFile={flyToPath}
+            onFrameCoupled={() =>
+              setFocus((f) => ({
+                kind: 'buildings',
+                index: selected,
+                indices: [selected, ...(arcPartners ?? []).map((p) => p.index)],
+                seq: (f?.seq ?? 0) + 1,
+              }))
+            }
           />
         )}
         <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">

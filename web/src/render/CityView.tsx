@@ -14,7 +14,7 @@ import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
-import { arcBuffers, ribbonFromSegments } from '../layout/arcs';
+import { arcBuffers, buildingsBox, ribbonFromSegments } from '../layout/arcs';
 import { buildPickIndex, districtAt, pickRay } from '../layout/pick';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
@@ -72,8 +72,10 @@ declare global {
 
 /** A request to frame one district or one building; `seq` distinguishes repeated requests. */
 export interface FocusRequest {
-  kind: 'district' | 'building';
+  /** `buildings` frames every building in `indices` (e.g. a file and its coupled files). */
+  kind: 'district' | 'building' | 'buildings';
   index: number;
+  indices?: readonly number[];
   seq: number;
 }
 
@@ -127,7 +129,15 @@ function CameraRig({
     let box: GroundBox = { x: 0, z: 0, width: layout.width, depth: layout.depth, top: layout.citySize * 0.05 };
     let azimuth = 35;
     const b = layout.buildings;
-    if (onlyFocusChanged && focus && focus.kind === 'building' && focus.index >= 0 && focus.index < b.count) {
+    const group = onlyFocusChanged && focus?.kind === 'buildings' ? buildingsBox(layout, heights, focus.indices ?? []) : null;
+    if (group) {
+      // Some margin around the group, at least a neighbourhood, so arcs between them fit.
+      const side = layout.citySize * 0.15;
+      box = { ...group, width: Math.max(side, group.width * 1.15), depth: Math.max(side, group.depth * 1.15) };
+      const dx = camera.position.x - controls.target.x;
+      const dz = camera.position.z - controls.target.z;
+      if (Math.hypot(dx, dz) > 1e-6) azimuth = (Math.atan2(dx, dz) * 180) / Math.PI;
+    } else if (onlyFocusChanged && focus && focus.kind === 'building' && focus.index >= 0 && focus.index < b.count) {
       const i = focus.index;
       // The building and some of its neighbourhood, so it is seen in context.
       const side = Math.max((b.width[i] ?? 0) * 4, (b.depth[i] ?? 0) * 4, layout.citySize * 0.3);
