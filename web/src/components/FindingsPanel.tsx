@@ -53,6 +53,9 @@ function Finding({
   isInCity: (path: string) => boolean;
   onPickFile: (path: string) => void;
 }) {
+  const [allFiles, setAllFiles] = useState(false);
+  const FILES_SHOWN = 6;
+  const files = allFiles ? f.files : f.files.slice(0, FILES_SHOWN);
   return (
     <li data-testid="finding" data-kind={f.kind} className="border-b border-slate-800/80 last:border-b-0">
       <button onClick={onToggle} aria-expanded={open} className="flex w-full items-start gap-2 px-3 py-2.5 text-left hover:bg-slate-800/50">
@@ -95,7 +98,7 @@ function Finding({
           )}
           {f.files.length > 0 && (
             <ul className="space-y-0.5">
-              {f.files.map((path) => {
+              {files.map((path) => {
                 const inCity = isInCity(path);
                 return (
                   <li key={path}>
@@ -114,6 +117,13 @@ function Finding({
                   </li>
                 );
               })}
+              {f.files.length > files.length && (
+                <li>
+                  <button onClick={() => setAllFiles(true)} className="px-1 text-[11px] text-slate-400 hover:text-slate-200 hover:underline">
+                    … and {f.files.length - files.length} more
+                  </button>
+                </li>
+              )}
             </ul>
           )}
           {f.people.length > 0 && (

@@ -37,6 +37,7 @@ describe('findings', () => {
     expect(formatEvidenceNumber('revisions', 41673)).toBe('41,673');
     expect(formatEvidenceNumber('top_share', 0.823)).toBe('82%');
     expect(formatEvidenceNumber('mean', 2.345)).toBe('2.35');
+    expect(formatEvidenceNumber('confidence_a_to_b', 0.5)).toBe('50%');
     expect(formatEvidenceNumber('x', Number.NaN)).toBe('—');
   });
 

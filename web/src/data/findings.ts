@@ -63,7 +63,7 @@ export function humanizeKey(key: string): string {
 export function formatEvidenceNumber(key: string, value: number): string {
   if (!Number.isFinite(value)) return '—';
   const k = key.toLowerCase();
-  const isShare = /(share|ratio|degree|fraction|percent|pct)/.test(k);
+  const isShare = /(share|ratio|degree|fraction|percent|pct|confidence)/.test(k);
   if (isShare && value >= 0 && value <= 1 && !Number.isInteger(value)) return `${Math.round(value * 100)}%`;
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
