@@ -94,6 +94,11 @@ try {
     }
   }
   await page.screenshot({ path: join(results, 'smoke-2a-findings.png') });
+  await page.click('[data-testid="findings-toggle"]');
+  await page.waitForSelector('[data-testid="findings"][data-collapsed="true"]', { timeout: 10_000 });
+  await page.click('[data-testid="findings-toggle"]');
+  await page.waitForSelector('[data-testid="findings"][data-collapsed="false"]', { timeout: 10_000 });
+  log('the findings panel collapses and opens again');
 
   step = 'hover tooltip';
   const target = await page.evaluate(() => {

@@ -40,7 +40,6 @@ try {
   await page.waitForSelector('[data-testid="activity-chart"] rect', { timeout: 30_000 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'views-3-charts.png') });
-  await page.screenshot({ path: join(outDir, 'views-4-charts-full.png'), fullPage: true });
   const scroller = await page.$('[data-testid="charts"]');
   if (scroller) {
     await scroller.evaluate((el) => el.scrollTo(0, 420));

@@ -141,6 +141,16 @@ function Finding({
   );
 }
 
+const COLLAPSED_KEY = 'codevoyage.findings.collapsed';
+
+function readCollapsed(): boolean {
+  try {
+    return typeof window !== 'undefined' && window.localStorage.getItem(COLLAPSED_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
 export function FindingsPanel({
   state,
   isInCity,
@@ -150,7 +160,16 @@ export function FindingsPanel({
   isInCity: (path: string) => boolean;
   onPickFile: (path: string) => void;
 }) {
-  const [collapsed, setCollapsed] = useState(false);
+  // The choice to hide the panel is remembered across cities and reloads.
+  const [collapsed, setCollapsedState] = useState(() => readCollapsed());
+  const setCollapsed = (v: boolean) => {
+    setCollapsedState(v);
+    try {
+      window.localStorage.setItem(COLLAPSED_KEY, v ? '1' : '0');
+    } catch {
+      // Storage may be disabled (private mode); the panel still toggles.
+    }
+  };
   const [openKey, setOpenKey] = useState<string | null | undefined>(undefined);
   const findings = state.status === 'ok' ? shapeFindings(state.data) : [];
   const counts = severityCounts(findings);
