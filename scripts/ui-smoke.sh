@@ -16,7 +16,8 @@ if [ ! -x "$chromium" ]; then
   exit 0
 fi
 
-cargo build --locked -p codevoyage
+# The same build as `cargo test --workspace` (same features), so nothing is compiled twice.
+cargo test --workspace --locked --no-run -q
 bin=target/debug/codevoyage
 work=$(mktemp -d)
 server_pid=""
