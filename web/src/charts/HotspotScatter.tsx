@@ -66,6 +66,17 @@ export function HotspotScatter({
               onMouseEnter={() => setHover(p)}
               onMouseLeave={() => setHover((c) => (c === p ? null : c))}
               onClick={() => onPick(p.path)}
+              tabIndex={labelled.has(p.path) ? 0 : -1}
+              role="link"
+              aria-label={`${p.path}: ${p.revisions} revisions, complexity ${p.complexity}, score ${p.score}. Open in the city.`}
+              onFocus={() => setHover(p)}
+              onBlur={() => setHover((c) => (c === p ? null : c))}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onPick(p.path);
+                }
+              }}
             >
               <title>{`${p.path}\n${p.revisions} revisions × ${p.complexity} complexity = ${p.score}`}</title>
             </circle>
