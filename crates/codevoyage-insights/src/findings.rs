@@ -205,15 +205,16 @@ pub fn findings(input: &FindingsInput<'_>) -> Vec<Finding> {
             title: format!("Truck factor is {tf}"),
             explanation: if tf == 0 {
                 format!(
-                    "More than half of the {} files have no clear author by degree of authorship (Avelino et al. 2016): changes are spread so thin that nobody knows them well. {} people author at least one file.",
-                    repo.files, repo.authors
+                    "More than half of the {} files have no clear author by degree of authorship (Avelino et al. 2016): changes are spread so thin that nobody knows them well. {}",
+                    repo.files,
+                    authors_sentence(repo.authors)
                 )
             } else {
                 format!(
-                    "If {} left, more than half of the {} files would have nobody left who knows them well (degree of authorship, Avelino et al. 2016). {} people author at least one file.",
+                    "If {} left, more than half of the {} files would have nobody left who knows them well (degree of authorship, Avelino et al. 2016). {}",
                     names(&repo.top_authors),
                     repo.files,
-                    repo.authors
+                    authors_sentence(repo.authors)
                 )
             },
             evidence: Evidence {
@@ -429,4 +430,13 @@ pub fn summary_text(findings: &[Finding]) -> String {
         );
     }
     out
+}
+
+/// "1 person authors at least one file." / "3 people author at least one file."
+fn authors_sentence(n: u32) -> String {
+    if n == 1 {
+        "1 person authors at least one file.".to_string()
+    } else {
+        format!("{n} people author at least one file.")
+    }
 }

@@ -243,11 +243,13 @@ fn print_summary(s: &AnalysisSummary, config: &Config) {
         }
     }
     println!("  took          {:.1}s", s.elapsed_ms as f64 / 1000.0);
-    let data_dir = if config.uses_embedded_sqlite() {
-        format!(" --data-dir {}", config.data_dir.display())
-    } else {
-        String::new()
-    };
+    let default_dir = dirs::data_dir().map(|d| d.join("codevoyage"));
+    let data_dir =
+        if config.uses_embedded_sqlite() && default_dir.as_ref() != Some(&config.data_dir) {
+            format!(" --data-dir {}", config.data_dir.display())
+        } else {
+            String::new()
+        };
     println!(
         "\nExplore the city: codevoyage serve{data_dir}  then open http://{}/repositories/{}",
         config.listen, s.repository_id
