@@ -4,14 +4,14 @@
 //! terminal progress bar, sent over a WebSocket, or (in scaled mode) published on Redis.
 
 use codevoyage_model::Progress;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// The stages of the pipeline, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Fetch,
@@ -33,7 +33,7 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     StageStarted {
@@ -58,7 +58,7 @@ pub enum EventKind {
     Cancelled,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub analysis_id: i64,
     pub repository_id: i64,
@@ -68,9 +68,14 @@ pub struct Event {
 
 /// A fan-out channel of events; slow receivers lose old events (and are told so by tokio's
 /// `Lagged`), publishers never block.
+///
+/// In scaled mode the bus also forwards every event to a Redis pub/sub channel
+/// ([`EventBus::with_redis`]), and a process that wants the events of other processes relays
+/// that channel into its own bus ([`EventBus::relay_from_redis`]).
 #[derive(Debug, Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
+    remote: Option<tokio::sync::mpsc::Sender<Event>>,
 }
 
 impl Default for EventBus {
@@ -83,11 +88,96 @@ impl EventBus {
     pub fn new(capacity: usize) -> Self {
         Self {
             tx: broadcast::channel(capacity).0,
+            remote: None,
         }
     }
 
+    /// A bus that also publishes every event on the Redis channel `channel`. Publishing stays
+    /// non-blocking: events go through a bounded queue to one publisher task, and are dropped
+    /// (with a warning) when Redis is slow or down, never holding up an analysis.
+    pub async fn with_redis(url: &str, channel: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)));
+        let mut conn = redis::aio::ConnectionManager::new_with_config(client, config).await?;
+        let (remote, mut rx) = tokio::sync::mpsc::channel::<Event>(1024);
+        let channel = channel.to_string();
+        tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                let Ok(json) = serde_json::to_string(&event) else {
+                    continue;
+                };
+                let sent: Result<i64, redis::RedisError> = redis::cmd("PUBLISH")
+                    .arg(&channel)
+                    .arg(json)
+                    .query_async(&mut conn)
+                    .await;
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "could not publish a progress event to Redis");
+                }
+            }
+        });
+        Ok(Self {
+            remote: Some(remote),
+            ..Self::default()
+        })
+    }
+
+    /// Subscribes to the Redis channel `channel` and re-publishes every event it carries on
+    /// this bus (locally only). Returns once subscribed; the relay task runs until aborted,
+    /// resubscribing after a pause when Redis goes away.
+    pub async fn relay_from_redis(
+        &self,
+        url: &str,
+        channel: &str,
+    ) -> Result<tokio::task::JoinHandle<()>, redis::RedisError> {
+        use futures_util::StreamExt;
+        let client = redis::Client::open(url)?;
+        let mut pubsub = client.get_async_pubsub().await?;
+        pubsub.subscribe(channel).await?;
+        let tx = self.tx.clone();
+        let channel = channel.to_string();
+        Ok(tokio::spawn(async move {
+            loop {
+                {
+                    let mut messages = pubsub.on_message();
+                    while let Some(msg) = messages.next().await {
+                        let Ok(payload) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        match serde_json::from_str::<Event>(&payload) {
+                            Ok(event) => {
+                                let _ = tx.send(event);
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "ignoring an unreadable event from Redis")
+                            }
+                        }
+                    }
+                }
+                // The connection ended: resubscribe until Redis is back.
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let Ok(mut fresh) = client.get_async_pubsub().await else {
+                        continue;
+                    };
+                    if fresh.subscribe(&channel).await.is_ok() {
+                        pubsub = fresh;
+                        break;
+                    }
+                }
+            }
+        }))
+    }
+
     pub fn publish(&self, event: Event) {
-        // No subscriber is fine: nobody is watching.
+        if let Some(remote) = &self.remote
+            && remote.try_send(event.clone()).is_err()
+        {
+            tracing::warn!("dropping a progress event: the Redis publisher is behind");
+        }
+        // No local subscriber is fine: nobody is watching here.
         let _ = self.tx.send(event);
     }
 

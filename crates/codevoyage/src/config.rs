@@ -270,6 +270,11 @@ pub async fn open_redis_queue(
     }
 }
 
+/// The Redis pub/sub channel carrying progress events between workers and other processes.
+pub fn events_channel(config: &Config) -> String {
+    format!("{}:events", config.queue_name)
+}
+
 /// Opens the configured store and brings its schema up to date.
 pub async fn open_store(config: &Config) -> anyhow::Result<codevoyage_store::Store> {
     let store = if config.uses_embedded_sqlite() {

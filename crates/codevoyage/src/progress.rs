@@ -18,14 +18,15 @@ fn label(stage: Stage) -> &'static str {
 
 fn unit(stage: Stage) -> &'static str {
     match stage {
-        Stage::History => "commits",
+        Stage::History | Stage::Insights => "commits",
         Stage::Metrics => "files",
         _ => "steps",
     }
 }
 
 /// Draws one bar per stage until the analysis finishes or the channel closes.
-pub async fn draw(mut events: broadcast::Receiver<Event>, visible: bool) {
+/// Only events of analysis `only` are drawn when it is given (a relay carries everyone's).
+pub async fn draw(mut events: broadcast::Receiver<Event>, visible: bool, only: Option<i64>) {
     let multi = MultiProgress::with_draw_target(if visible {
         ProgressDrawTarget::stderr()
     } else {
@@ -46,6 +47,9 @@ pub async fn draw(mut events: broadcast::Receiver<Event>, visible: bool) {
             Err(broadcast::error::RecvError::Lagged(_)) => continue,
             Err(broadcast::error::RecvError::Closed) => break,
         };
+        if only.is_some_and(|id| id != event.analysis_id) {
+            continue;
+        }
         match event.kind {
             EventKind::StageStarted { stage } => {
                 let bar = multi.add(ProgressBar::new(0));

@@ -64,6 +64,7 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         let bars = tokio::spawn(crate::progress::draw(
             bus.subscribe(),
             !args.json && std::io::stderr().is_terminal(),
+            None,
         ));
         let request = AnalyzeRequest {
             source: args.path.clone(),
@@ -104,6 +105,29 @@ async fn enqueue(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode
         threads: args.threads,
     };
     let (repository_id, analysis_id) = codevoyage_jobs::register(&store, &request).await?;
+    // With --wait, listen to the workers' progress events before the job can start.
+    let bars_visible = args.wait && !args.json && std::io::stderr().is_terminal();
+    let mut bars = None;
+    let mut relay = None;
+    if bars_visible && let Some(url) = &config.redis_url {
+        let bus = EventBus::default();
+        match bus
+            .relay_from_redis(url, &crate::config::events_channel(config))
+            .await
+        {
+            Ok(handle) => {
+                relay = Some(handle);
+                bars = Some(tokio::spawn(crate::progress::draw(
+                    bus.subscribe(),
+                    true,
+                    Some(analysis_id),
+                )));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no live progress: cannot subscribe to the workers' events")
+            }
+        }
+    }
     let job = codevoyage_jobs::AnalysisJob {
         analysis_id,
         rev: args.rev.clone(),
@@ -133,9 +157,19 @@ async fn enqueue(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode
             .await?
             .ok_or_else(|| anyhow::anyhow!("analysis {analysis_id} disappeared"))?;
         let line = format!("{} {}", row.status, row.stage.as_deref().unwrap_or(""));
-        if line != last && !args.json {
+        if line != last && !args.json && bars.is_none() {
             eprintln!("analysis {analysis_id}: {line}");
             last = line;
+        }
+        let terminal = matches!(row.status.as_str(), "succeeded" | "failed" | "cancelled");
+        if terminal {
+            // The bars end on the finished event; give it a moment, then stop listening.
+            if let Some(b) = bars.take() {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), b).await;
+            }
+            if let Some(r) = relay.take() {
+                r.abort();
+            }
         }
         match row.status.as_str() {
             "succeeded" => {

@@ -45,14 +45,14 @@ pub fn run(config: &Config, args: &WorkerArgs) -> anyhow::Result<ExitCode> {
             let _ = stop.send(true);
         });
         eprintln!("CodeVoyage worker {name} is waiting for jobs");
-        let stats = codevoyage_jobs::run_worker(
-            queue,
-            store,
-            EventBus::default(),
-            WorkerOptions::new(name),
-            shutdown,
-        )
-        .await?;
+        // Progress goes to Redis pub/sub so `serve` instances and `analyze --wait` can show it.
+        let bus = match &config.redis_url {
+            Some(url) => EventBus::with_redis(url, &crate::config::events_channel(config)).await?,
+            None => EventBus::default(),
+        };
+        let stats =
+            codevoyage_jobs::run_worker(queue, store, bus, WorkerOptions::new(name), shutdown)
+                .await?;
         eprintln!(
             "worker stopped: {} analyses succeeded, {} failed",
             stats.succeeded, stats.failed
