@@ -10,18 +10,16 @@ mod progress;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// CodeVoyage turns a git repository into an explorable 3D city and a set of answers:
-/// where the risk is, who knows what, what changes together, and how the code got here.
-///
-/// Quick start:
-///   codevoyage analyze ~/src/myproject     # walk history, measure files, store results
-///   codevoyage serve                       # open http://127.0.0.1:7878 and explore the city
+/// The command line, as clap parses it.
 #[derive(Parser, Debug)]
 #[command(
     name = "codevoyage",
     version,
-    about,
-    long_about,
+    about = "CodeVoyage turns a git repository into an explorable 3D city and a set of answers: \
+             where the risk is, who knows what, what changes together, and how the code got here.",
+    after_help = "Quick start:\n  codevoyage analyze ~/src/myproject   # walk history, measure files, store results\n  \
+                  codevoyage serve                     # open http://127.0.0.1:7878 and explore the city\n\n\
+                  `codevoyage COMMAND --help` explains each command, with examples.",
     propagate_version = true
 )]
 struct Cli {
