@@ -6,18 +6,15 @@ package gin
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
+	"io/ioutil"
 	"log"
-	"maps"
 	"math"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -37,10 +34,7 @@ const (
 	MIMEPOSTForm          = binding.MIMEPOSTForm
 	MIMEMultipartPOSTForm = binding.MIMEMultipartPOSTForm
 	MIMEYAML              = binding.MIMEYAML
-	MIMEYAML2             = binding.MIMEYAML2
 	MIMETOML              = binding.MIMETOML
-	MIMEPROTOBUF          = binding.MIMEPROTOBUF
-	MIMEBSON              = binding.MIMEBSON
 )
 
 // BodyBytesKey indicates a default body bytes key.
@@ -48,10 +42,6 @@ const BodyBytesKey = "_gin-gonic/gin/bodybyteskey"
 
 // ContextKey is the key that a Context returns itself for.
 const ContextKey = "_gin-gonic/gin/contextkey"
-
-type ContextKeyType int
-
-const ContextRequestKey ContextKeyType = 0
 
 // abortIndex represents a typical value used in abort functions.
 const abortIndex int8 = math.MaxInt8 >> 1
@@ -76,7 +66,7 @@ type Context struct {
 	mu sync.RWMutex
 
 	// Keys is a key/value pair exclusively for the context of each request.
-	Keys map[any]any
+	Keys map[string]any
 
 	// Errors is a list of errors attached to all the handlers/middlewares who used this context.
 	Errors errorMsgs
@@ -123,34 +113,20 @@ func (c *Context) Copy() *Context {
 	cp := Context{
 		writermem: c.writermem,
 		Request:   c.Request,
+		Params:    c.Params,
 		engine:    c.engine,
 	}
-
 	cp.writermem.ResponseWriter = nil
 	cp.Writer = &cp.writermem
 	cp.index = abortIndex
 	cp.handlers = nil
-	cp.fullPath = c.fullPath
-
-	cKeys := c.Keys
-	c.mu.RLock()
-	cp.Keys = maps.Clone(cKeys)
-	c.mu.RUnlock()
-
-	cParams := c.Params
-	cp.Params = make([]Param, len(cParams))
-	copy(cp.Params, cParams)
-
-	if c.Errors != nil {
-		cp.Errors = make(errorMsgs, len(c.Errors))
-		copy(cp.Errors, c.Errors)
+	cp.Keys = map[string]any{}
+	for k, v := range c.Keys {
+		cp.Keys[k] = v
 	}
-
-	if c.Accepted != nil {
-		cp.Accepted = make([]string, len(c.Accepted))
-		copy(cp.Accepted, c.Accepted)
-	}
-
+	paramCopy := make([]Param, len(cp.Params))
+	copy(paramCopy, cp.Params)
+	cp.Params = paramCopy
 	return &cp
 }
 
@@ -165,9 +141,6 @@ func (c *Context) HandlerName() string {
 func (c *Context) HandlerNames() []string {
 	hn := make([]string, 0, len(c.handlers))
 	for _, val := range c.handlers {
-		if val == nil {
-			continue
-		}
 		hn = append(hn, nameOfFunction(val))
 	}
 	return hn
@@ -180,10 +153,9 @@ func (c *Context) Handler() HandlerFunc {
 
 // FullPath returns a matched route full path. For not found routes
 // returns an empty string.
-//
-//	router.GET("/user/:id", func(c *gin.Context) {
-//	    c.FullPath() == "/user/:id" // true
-//	})
+//     router.GET("/user/:id", func(c *gin.Context) {
+//         c.FullPath() == "/user/:id" // true
+//     })
 func (c *Context) FullPath() string {
 	return c.fullPath
 }
@@ -197,10 +169,8 @@ func (c *Context) FullPath() string {
 // See example in GitHub.
 func (c *Context) Next() {
 	c.index++
-	for c.index < safeInt8(len(c.handlers)) {
-		if c.handlers[c.index] != nil {
-			c.handlers[c.index](c)
-		}
+	for c.index < int8(len(c.handlers)) {
+		c.handlers[c.index](c)
 		c.index++
 	}
 }
@@ -224,14 +194,6 @@ func (c *Context) AbortWithStatus(code int) {
 	c.Status(code)
 	c.Writer.WriteHeaderNow()
 	c.Abort()
-}
-
-// AbortWithStatusPureJSON calls `Abort()` and then `PureJSON` internally.
-// This method stops the chain, writes the status code and return a JSON body without escaping.
-// It also sets the Content-Type as "application/json".
-func (c *Context) AbortWithStatusPureJSON(code int, jsonObj any) {
-	c.Abort()
-	c.PureJSON(code, jsonObj)
 }
 
 // AbortWithStatusJSON calls `Abort()` and then `JSON` internally.
@@ -282,219 +244,136 @@ func (c *Context) Error(err error) *Error {
 /************************************/
 
 // Set is used to store a new key/value pair exclusively for this context.
-// It also lazy initializes c.Keys if it was not used previously.
-func (c *Context) Set(key any, value any) {
+// It also lazy initializes  c.Keys if it was not used previously.
+func (c *Context) Set(key string, value any) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.Keys == nil {
-		c.Keys = make(map[any]any)
+		c.Keys = make(map[string]any)
 	}
 
 	c.Keys[key] = value
+	c.mu.Unlock()
 }
 
 // Get returns the value for the given key, ie: (value, true).
 // If the value does not exist it returns (nil, false)
-func (c *Context) Get(key any) (value any, exists bool) {
+func (c *Context) Get(key string) (value any, exists bool) {
 	c.mu.RLock()
-	defer c.mu.RUnlock()
 	value, exists = c.Keys[key]
+	c.mu.RUnlock()
 	return
 }
 
 // MustGet returns the value for the given key if it exists, otherwise it panics.
-func (c *Context) MustGet(key any) any {
+func (c *Context) MustGet(key string) any {
 	if value, exists := c.Get(key); exists {
 		return value
 	}
-	panic(fmt.Sprintf("key %v does not exist", key))
+	panic("Key \"" + key + "\" does not exist")
 }
 
-func getTyped[T any](c *Context, key any) (res T) {
+// GetString returns the value associated with the key as a string.
+func (c *Context) GetString(key string) (s string) {
 	if val, ok := c.Get(key); ok && val != nil {
-		res, _ = val.(T)
+		s, _ = val.(string)
 	}
 	return
 }
 
-// GetString returns the value associated with the key as a string.
-func (c *Context) GetString(key any) string {
-	return getTyped[string](c, key)
-}
-
 // GetBool returns the value associated with the key as a boolean.
-func (c *Context) GetBool(key any) bool {
-	return getTyped[bool](c, key)
+func (c *Context) GetBool(key string) (b bool) {
+	if val, ok := c.Get(key); ok && val != nil {
+		b, _ = val.(bool)
+	}
+	return
 }
 
 // GetInt returns the value associated with the key as an integer.
-func (c *Context) GetInt(key any) int {
-	return getTyped[int](c, key)
+func (c *Context) GetInt(key string) (i int) {
+	if val, ok := c.Get(key); ok && val != nil {
+		i, _ = val.(int)
+	}
+	return
 }
 
-// GetInt8 returns the value associated with the key as an integer 8.
-func (c *Context) GetInt8(key any) int8 {
-	return getTyped[int8](c, key)
-}
-
-// GetInt16 returns the value associated with the key as an integer 16.
-func (c *Context) GetInt16(key any) int16 {
-	return getTyped[int16](c, key)
-}
-
-// GetInt32 returns the value associated with the key as an integer 32.
-func (c *Context) GetInt32(key any) int32 {
-	return getTyped[int32](c, key)
-}
-
-// GetInt64 returns the value associated with the key as an integer 64.
-func (c *Context) GetInt64(key any) int64 {
-	return getTyped[int64](c, key)
+// GetInt64 returns the value associated with the key as an integer.
+func (c *Context) GetInt64(key string) (i64 int64) {
+	if val, ok := c.Get(key); ok && val != nil {
+		i64, _ = val.(int64)
+	}
+	return
 }
 
 // GetUint returns the value associated with the key as an unsigned integer.
-func (c *Context) GetUint(key any) uint {
-	return getTyped[uint](c, key)
+func (c *Context) GetUint(key string) (ui uint) {
+	if val, ok := c.Get(key); ok && val != nil {
+		ui, _ = val.(uint)
+	}
+	return
 }
 
-// GetUint8 returns the value associated with the key as an unsigned integer 8.
-func (c *Context) GetUint8(key any) uint8 {
-	return getTyped[uint8](c, key)
-}
-
-// GetUint16 returns the value associated with the key as an unsigned integer 16.
-func (c *Context) GetUint16(key any) uint16 {
-	return getTyped[uint16](c, key)
-}
-
-// GetUint32 returns the value associated with the key as an unsigned integer 32.
-func (c *Context) GetUint32(key any) uint32 {
-	return getTyped[uint32](c, key)
-}
-
-// GetUint64 returns the value associated with the key as an unsigned integer 64.
-func (c *Context) GetUint64(key any) uint64 {
-	return getTyped[uint64](c, key)
-}
-
-// GetFloat32 returns the value associated with the key as a float32.
-func (c *Context) GetFloat32(key any) float32 {
-	return getTyped[float32](c, key)
+// GetUint64 returns the value associated with the key as an unsigned integer.
+func (c *Context) GetUint64(key string) (ui64 uint64) {
+	if val, ok := c.Get(key); ok && val != nil {
+		ui64, _ = val.(uint64)
+	}
+	return
 }
 
 // GetFloat64 returns the value associated with the key as a float64.
-func (c *Context) GetFloat64(key any) float64 {
-	return getTyped[float64](c, key)
+func (c *Context) GetFloat64(key string) (f64 float64) {
+	if val, ok := c.Get(key); ok && val != nil {
+		f64, _ = val.(float64)
+	}
+	return
 }
 
 // GetTime returns the value associated with the key as time.
-func (c *Context) GetTime(key any) time.Time {
-	return getTyped[time.Time](c, key)
+func (c *Context) GetTime(key string) (t time.Time) {
+	if val, ok := c.Get(key); ok && val != nil {
+		t, _ = val.(time.Time)
+	}
+	return
 }
 
 // GetDuration returns the value associated with the key as a duration.
-func (c *Context) GetDuration(key any) time.Duration {
-	return getTyped[time.Duration](c, key)
-}
-
-// GetError returns the value associated with the key as an error.
-func (c *Context) GetError(key any) error {
-	return getTyped[error](c, key)
-}
-
-// GetIntSlice returns the value associated with the key as a slice of integers.
-func (c *Context) GetIntSlice(key any) []int {
-	return getTyped[[]int](c, key)
-}
-
-// GetInt8Slice returns the value associated with the key as a slice of int8 integers.
-func (c *Context) GetInt8Slice(key any) []int8 {
-	return getTyped[[]int8](c, key)
-}
-
-// GetInt16Slice returns the value associated with the key as a slice of int16 integers.
-func (c *Context) GetInt16Slice(key any) []int16 {
-	return getTyped[[]int16](c, key)
-}
-
-// GetInt32Slice returns the value associated with the key as a slice of int32 integers.
-func (c *Context) GetInt32Slice(key any) []int32 {
-	return getTyped[[]int32](c, key)
-}
-
-// GetInt64Slice returns the value associated with the key as a slice of int64 integers.
-func (c *Context) GetInt64Slice(key any) []int64 {
-	return getTyped[[]int64](c, key)
-}
-
-// GetUintSlice returns the value associated with the key as a slice of unsigned integers.
-func (c *Context) GetUintSlice(key any) []uint {
-	return getTyped[[]uint](c, key)
-}
-
-// GetUint8Slice returns the value associated with the key as a slice of uint8 integers.
-func (c *Context) GetUint8Slice(key any) []uint8 {
-	return getTyped[[]uint8](c, key)
-}
-
-// GetUint16Slice returns the value associated with the key as a slice of uint16 integers.
-func (c *Context) GetUint16Slice(key any) []uint16 {
-	return getTyped[[]uint16](c, key)
-}
-
-// GetUint32Slice returns the value associated with the key as a slice of uint32 integers.
-func (c *Context) GetUint32Slice(key any) []uint32 {
-	return getTyped[[]uint32](c, key)
-}
-
-// GetUint64Slice returns the value associated with the key as a slice of uint64 integers.
-func (c *Context) GetUint64Slice(key any) []uint64 {
-	return getTyped[[]uint64](c, key)
-}
-
-// GetFloat32Slice returns the value associated with the key as a slice of float32 numbers.
-func (c *Context) GetFloat32Slice(key any) []float32 {
-	return getTyped[[]float32](c, key)
-}
-
-// GetFloat64Slice returns the value associated with the key as a slice of float64 numbers.
-func (c *Context) GetFloat64Slice(key any) []float64 {
-	return getTyped[[]float64](c, key)
+func (c *Context) GetDuration(key string) (d time.Duration) {
+	if val, ok := c.Get(key); ok && val != nil {
+		d, _ = val.(time.Duration)
+	}
+	return
 }
 
 // GetStringSlice returns the value associated with the key as a slice of strings.
-func (c *Context) GetStringSlice(key any) []string {
-	return getTyped[[]string](c, key)
-}
-
-// GetErrorSlice returns the value associated with the key as a slice of errors.
-func (c *Context) GetErrorSlice(key any) []error {
-	return getTyped[[]error](c, key)
+func (c *Context) GetStringSlice(key string) (ss []string) {
+	if val, ok := c.Get(key); ok && val != nil {
+		ss, _ = val.([]string)
+	}
+	return
 }
 
 // GetStringMap returns the value associated with the key as a map of interfaces.
-func (c *Context) GetStringMap(key any) map[string]any {
-	return getTyped[map[string]any](c, key)
+func (c *Context) GetStringMap(key string) (sm map[string]any) {
+	if val, ok := c.Get(key); ok && val != nil {
+		sm, _ = val.(map[string]any)
+	}
+	return
 }
 
 // GetStringMapString returns the value associated with the key as a map of strings.
-func (c *Context) GetStringMapString(key any) map[string]string {
-	return getTyped[map[string]string](c, key)
+func (c *Context) GetStringMapString(key string) (sms map[string]string) {
+	if val, ok := c.Get(key); ok && val != nil {
+		sms, _ = val.(map[string]string)
+	}
+	return
 }
 
 // GetStringMapStringSlice returns the value associated with the key as a map to a slice of strings.
-func (c *Context) GetStringMapStringSlice(key any) map[string][]string {
-	return getTyped[map[string][]string](c, key)
-}
-
-// Delete deletes the key from the Context's Key map, if it exists.
-// This operation is safe to be used by concurrent go-routines
-func (c *Context) Delete(key any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.Keys != nil {
-		delete(c.Keys, key)
+func (c *Context) GetStringMapStringSlice(key string) (smss map[string][]string) {
+	if val, ok := c.Get(key); ok && val != nil {
+		smss, _ = val.(map[string][]string)
 	}
+	return
 }
 
 /************************************/
@@ -503,13 +382,10 @@ func (c *Context) Delete(key any) {
 
 // Param returns the value of the URL param.
 // It is a shortcut for c.Params.ByName(key)
-//
-//	router.GET("/user/:id", func(c *gin.Context) {
-//	    // a GET request to /user/john
-//	    id := c.Param("id") // id == "john"
-//	    // a GET request to /user/john/
-//	    id := c.Param("id") // id == "/john/"
-//	})
+//     router.GET("/user/:id", func(c *gin.Context) {
+//         // a GET request to /user/john
+//         id := c.Param("id") // id == "john"
+//     })
 func (c *Context) Param(key string) string {
 	return c.Params.ByName(key)
 }
@@ -526,12 +402,11 @@ func (c *Context) AddParam(key, value string) {
 // Query returns the keyed url query value if it exists,
 // otherwise it returns an empty string `("")`.
 // It is shortcut for `c.Request.URL.Query().Get(key)`
-//
-//	    GET /path?id=1234&name=Manu&value=
-//		   c.Query("id") == "1234"
-//		   c.Query("name") == "Manu"
-//		   c.Query("value") == ""
-//		   c.Query("wtf") == ""
+//     GET /path?id=1234&name=Manu&value=
+// 	   c.Query("id") == "1234"
+// 	   c.Query("name") == "Manu"
+// 	   c.Query("value") == ""
+// 	   c.Query("wtf") == ""
 func (c *Context) Query(key string) (value string) {
 	value, _ = c.GetQuery(key)
 	return
@@ -540,11 +415,10 @@ func (c *Context) Query(key string) (value string) {
 // DefaultQuery returns the keyed url query value if it exists,
 // otherwise it returns the specified defaultValue string.
 // See: Query() and GetQuery() for further information.
-//
-//	GET /?name=Manu&lastname=
-//	c.DefaultQuery("name", "unknown") == "Manu"
-//	c.DefaultQuery("id", "none") == "none"
-//	c.DefaultQuery("lastname", "none") == ""
+//     GET /?name=Manu&lastname=
+//     c.DefaultQuery("name", "unknown") == "Manu"
+//     c.DefaultQuery("id", "none") == "none"
+//     c.DefaultQuery("lastname", "none") == ""
 func (c *Context) DefaultQuery(key, defaultValue string) string {
 	if value, ok := c.GetQuery(key); ok {
 		return value
@@ -556,11 +430,10 @@ func (c *Context) DefaultQuery(key, defaultValue string) string {
 // if it exists `(value, true)` (even when the value is an empty string),
 // otherwise it returns `("", false)`.
 // It is shortcut for `c.Request.URL.Query().Get(key)`
-//
-//	GET /?name=Manu&lastname=
-//	("Manu", true) == c.GetQuery("name")
-//	("", false) == c.GetQuery("id")
-//	("", true) == c.GetQuery("lastname")
+//     GET /?name=Manu&lastname=
+//     ("Manu", true) == c.GetQuery("name")
+//     ("", false) == c.GetQuery("id")
+//     ("", true) == c.GetQuery("lastname")
 func (c *Context) GetQuery(key string) (string, bool) {
 	if values, ok := c.GetQueryArray(key); ok {
 		return values[0], ok
@@ -577,7 +450,7 @@ func (c *Context) QueryArray(key string) (values []string) {
 
 func (c *Context) initQueryCache() {
 	if c.queryCache == nil {
-		if c.Request != nil && c.Request.URL != nil {
+		if c.Request != nil {
 			c.queryCache = c.Request.URL.Query()
 		} else {
 			c.queryCache = url.Values{}
@@ -603,7 +476,7 @@ func (c *Context) QueryMap(key string) (dicts map[string]string) {
 // whether at least one value exists for the given key.
 func (c *Context) GetQueryMap(key string) (map[string]string, bool) {
 	c.initQueryCache()
-	return getMapFromFormData(c.queryCache, key)
+	return c.get(c.queryCache, key)
 }
 
 // PostForm returns the specified key from a POST urlencoded form or multipart form
@@ -627,10 +500,9 @@ func (c *Context) DefaultPostForm(key, defaultValue string) string {
 // form or multipart form when it exists `(value, true)` (even when the value is an empty string),
 // otherwise it returns ("", false).
 // For example, during a PATCH request to update the user's email:
-//
-//	    email=mail@example.com  -->  ("mail@example.com", true) := GetPostForm("email") // set email to "mail@example.com"
-//		email=                  -->  ("", true) := GetPostForm("email")                 // set email to ""
-//	                            -->  ("", false) := GetPostForm("email")                // do nothing with email
+//     email=mail@example.com  -->  ("mail@example.com", true) := GetPostForm("email") // set email to "mail@example.com"
+// 	   email=                  -->  ("", true) := GetPostForm("email") // set email to ""
+//                             -->  ("", false) := GetPostForm("email") // do nothing with email
 func (c *Context) GetPostForm(key string) (string, bool) {
 	if values, ok := c.GetPostFormArray(key); ok {
 		return values[0], ok
@@ -676,32 +548,22 @@ func (c *Context) PostFormMap(key string) (dicts map[string]string) {
 // whether at least one value exists for the given key.
 func (c *Context) GetPostFormMap(key string) (map[string]string, bool) {
 	c.initFormCache()
-	return getMapFromFormData(c.formCache, key)
+	return c.get(c.formCache, key)
 }
 
-// getMapFromFormData return a map which satisfies conditions.
-// It parses from data with bracket notation like "key[subkey]=value" into a map.
-func getMapFromFormData(m map[string][]string, key string) (map[string]string, bool) {
-	d := make(map[string]string)
-	found := false
-	keyLen := len(key)
-
+// get is an internal method and returns a map which satisfy conditions.
+func (c *Context) get(m map[string][]string, key string) (map[string]string, bool) {
+	dicts := make(map[string]string)
+	exist := false
 	for k, v := range m {
-		if len(k) < keyLen+3 { // key + "[" + at least one char + "]"
-			continue
-		}
-
-		if k[:keyLen] != key || k[keyLen] != '[' {
-			continue
-		}
-
-		if j := strings.IndexByte(k[keyLen+1:], ']'); j > 0 {
-			found = true
-			d[k[keyLen+1:keyLen+1+j]] = v[0]
+		if i := strings.IndexByte(k, '['); i >= 1 && k[0:i] == key {
+			if j := strings.IndexByte(k[i+1:], ']'); j >= 1 {
+				exist = true
+				dicts[k[i+1:][:j]] = v[0]
+			}
 		}
 	}
-
-	return d, found
+	return dicts, exist
 }
 
 // FormFile returns the first file for the provided form key.
@@ -726,37 +588,12 @@ func (c *Context) MultipartForm() (*multipart.Form, error) {
 }
 
 // SaveUploadedFile uploads the form file to specific dst.
-// An optional perm argument specifies the permission bits used when creating
-// the destination directory. If not provided, the default is 0750. The exact
-// permission is enforced only on the destination directory and only when it is
-// newly created by this call; pre-existing directories (e.g. /tmp) are not
-// modified.
-func (c *Context) SaveUploadedFile(file *multipart.FileHeader, dst string, perm ...fs.FileMode) error {
+func (c *Context) SaveUploadedFile(file *multipart.FileHeader, dst string) error {
 	src, err := file.Open()
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-
-	var mode os.FileMode = 0o750
-	if len(perm) > 0 {
-		mode = perm[0]
-	}
-	dir := filepath.Dir(dst)
-	// Record whether the destination directory exists before MkdirAll, so we
-	// only chmod a directory we just created. Chmod'ing a pre-existing directory
-	// the process does not own (e.g. /tmp) fails with "operation not permitted"
-	// (#4622). A non-ErrNotExist stat error also skips chmod and lets MkdirAll
-	// surface the underlying failure.
-	_, statErr := os.Stat(dir)
-	if err = os.MkdirAll(dir, mode); err != nil {
-		return err
-	}
-	if errors.Is(statErr, os.ErrNotExist) {
-		if err = os.Chmod(dir, mode); err != nil {
-			return err
-		}
-	}
 
 	out, err := os.Create(dst)
 	if err != nil {
@@ -770,12 +607,10 @@ func (c *Context) SaveUploadedFile(file *multipart.FileHeader, dst string, perm 
 
 // Bind checks the Method and Content-Type to select a binding engine automatically,
 // Depending on the "Content-Type" header different bindings are used, for example:
-//
-//	"application/json" --> JSON binding
-//	"application/xml"  --> XML binding
-//
-// It parses the request's body based on the Content-Type (e.g., JSON or XML).
-// It decodes the payload into the struct specified as a pointer.
+//     "application/json" --> JSON binding
+//     "application/xml"  --> XML binding
+// It parses the request's body as JSON if Content-Type == "application/json" using JSON or XML as a JSON input.
+// It decodes the json payload into the struct specified as a pointer.
 // It writes a 400 error and sets Content-Type header "text/plain" in the response if input is not valid.
 func (c *Context) Bind(obj any) error {
 	b := binding.Default(c.Request.Method, c.ContentType())
@@ -787,7 +622,7 @@ func (c *Context) BindJSON(obj any) error {
 	return c.MustBindWith(obj, binding.JSON)
 }
 
-// BindXML is a shortcut for c.MustBindWith(obj, binding.XML).
+// BindXML is a shortcut for c.MustBindWith(obj, binding.BindXML).
 func (c *Context) BindXML(obj any) error {
 	return c.MustBindWith(obj, binding.XML)
 }
@@ -803,13 +638,8 @@ func (c *Context) BindYAML(obj any) error {
 }
 
 // BindTOML is a shortcut for c.MustBindWith(obj, binding.TOML).
-func (c *Context) BindTOML(obj any) error {
+func (c *Context) BindTOML(obj interface{}) error {
 	return c.MustBindWith(obj, binding.TOML)
-}
-
-// BindPlain is a shortcut for c.MustBindWith(obj, binding.Plain).
-func (c *Context) BindPlain(obj any) error {
-	return c.MustBindWith(obj, binding.Plain)
 }
 
 // BindHeader is a shortcut for c.MustBindWith(obj, binding.Header).
@@ -821,7 +651,7 @@ func (c *Context) BindHeader(obj any) error {
 // It will abort the request with HTTP 400 if any error occurs.
 func (c *Context) BindUri(obj any) error {
 	if err := c.ShouldBindUri(obj); err != nil {
-		c.AbortWithError(http.StatusBadRequest, err).SetType(ErrorTypeBind) //nolint: errcheck
+		c.AbortWithError(http.StatusBadRequest, err).SetType(ErrorTypeBind) // nolint: errcheck
 		return err
 	}
 	return nil
@@ -831,19 +661,8 @@ func (c *Context) BindUri(obj any) error {
 // It will abort the request with HTTP 400 if any error occurs.
 // See the binding package.
 func (c *Context) MustBindWith(obj any, b binding.Binding) error {
-	err := c.ShouldBindWith(obj, b)
-	if err != nil {
-		var maxBytesErr *http.MaxBytesError
-
-		// Note: When using sonic or go-json as JSON encoder, they do not propagate the http.MaxBytesError error
-		// https://github.com/goccy/go-json/issues/485
-		// https://github.com/bytedance/sonic/issues/800
-		switch {
-		case errors.As(err, &maxBytesErr):
-			c.AbortWithError(http.StatusRequestEntityTooLarge, err).SetType(ErrorTypeBind) //nolint: errcheck
-		default:
-			c.AbortWithError(http.StatusBadRequest, err).SetType(ErrorTypeBind) //nolint: errcheck
-		}
+	if err := c.ShouldBindWith(obj, b); err != nil {
+		c.AbortWithError(http.StatusBadRequest, err).SetType(ErrorTypeBind) // nolint: errcheck
 		return err
 	}
 	return nil
@@ -851,12 +670,10 @@ func (c *Context) MustBindWith(obj any, b binding.Binding) error {
 
 // ShouldBind checks the Method and Content-Type to select a binding engine automatically,
 // Depending on the "Content-Type" header different bindings are used, for example:
-//
-//	"application/json" --> JSON binding
-//	"application/xml"  --> XML binding
-//
-// It parses the request's body based on the Content-Type (e.g., JSON or XML).
-// It decodes the payload into the struct specified as a pointer.
+//     "application/json" --> JSON binding
+//     "application/xml"  --> XML binding
+// It parses the request's body as JSON if Content-Type == "application/json" using JSON or XML as a JSON input.
+// It decodes the json payload into the struct specified as a pointer.
 // Like c.Bind() but this method does not set the response status code to 400 or abort if input is not valid.
 func (c *Context) ShouldBind(obj any) error {
 	b := binding.Default(c.Request.Method, c.ContentType())
@@ -864,73 +681,38 @@ func (c *Context) ShouldBind(obj any) error {
 }
 
 // ShouldBindJSON is a shortcut for c.ShouldBindWith(obj, binding.JSON).
-//
-// Example:
-//
-//	POST /user
-//	Content-Type: application/json
-//
-//	Request Body:
-//	{
-//		"name": "Manu",
-//		"age": 20
-//	}
-//
-//	type User struct {
-//		Name string `json:"name"`
-//		Age  int    `json:"age"`
-//	}
-//
-//	var user User
-//	if err := c.ShouldBindJSON(&user); err != nil {
-//		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
-//		return
-//	}
-//	c.JSON(http.StatusOK, user)
 func (c *Context) ShouldBindJSON(obj any) error {
 	return c.ShouldBindWith(obj, binding.JSON)
 }
 
 // ShouldBindXML is a shortcut for c.ShouldBindWith(obj, binding.XML).
-// It works like ShouldBindJSON but binds the request body as XML data.
 func (c *Context) ShouldBindXML(obj any) error {
 	return c.ShouldBindWith(obj, binding.XML)
 }
 
 // ShouldBindQuery is a shortcut for c.ShouldBindWith(obj, binding.Query).
-// It works like ShouldBindJSON but binds query parameters from the URL.
 func (c *Context) ShouldBindQuery(obj any) error {
 	return c.ShouldBindWith(obj, binding.Query)
 }
 
 // ShouldBindYAML is a shortcut for c.ShouldBindWith(obj, binding.YAML).
-// It works like ShouldBindJSON but binds the request body as YAML data.
 func (c *Context) ShouldBindYAML(obj any) error {
 	return c.ShouldBindWith(obj, binding.YAML)
 }
 
 // ShouldBindTOML is a shortcut for c.ShouldBindWith(obj, binding.TOML).
-// It works like ShouldBindJSON but binds the request body as TOML data.
-func (c *Context) ShouldBindTOML(obj any) error {
+func (c *Context) ShouldBindTOML(obj interface{}) error {
 	return c.ShouldBindWith(obj, binding.TOML)
 }
 
-// ShouldBindPlain is a shortcut for c.ShouldBindWith(obj, binding.Plain).
-// It works like ShouldBindJSON but binds plain text data from the request body.
-func (c *Context) ShouldBindPlain(obj any) error {
-	return c.ShouldBindWith(obj, binding.Plain)
-}
-
 // ShouldBindHeader is a shortcut for c.ShouldBindWith(obj, binding.Header).
-// It works like ShouldBindJSON but binds values from HTTP headers.
 func (c *Context) ShouldBindHeader(obj any) error {
 	return c.ShouldBindWith(obj, binding.Header)
 }
 
 // ShouldBindUri binds the passed struct pointer using the specified binding engine.
-// It works like ShouldBindJSON but binds parameters from the URI.
 func (c *Context) ShouldBindUri(obj any) error {
-	m := make(map[string][]string, len(c.Params))
+	m := make(map[string][]string)
 	for _, v := range c.Params {
 		m[v.Key] = []string{v.Value}
 	}
@@ -956,7 +738,7 @@ func (c *Context) ShouldBindBodyWith(obj any, bb binding.BindingBody) (err error
 		}
 	}
 	if body == nil {
-		body, err = io.ReadAll(c.Request.Body)
+		body, err = ioutil.ReadAll(c.Request.Body)
 		if err != nil {
 			return err
 		}
@@ -965,34 +747,9 @@ func (c *Context) ShouldBindBodyWith(obj any, bb binding.BindingBody) (err error
 	return bb.BindBody(body, obj)
 }
 
-// ShouldBindBodyWithJSON is a shortcut for c.ShouldBindBodyWith(obj, binding.JSON).
-func (c *Context) ShouldBindBodyWithJSON(obj any) error {
-	return c.ShouldBindBodyWith(obj, binding.JSON)
-}
-
-// ShouldBindBodyWithXML is a shortcut for c.ShouldBindBodyWith(obj, binding.XML).
-func (c *Context) ShouldBindBodyWithXML(obj any) error {
-	return c.ShouldBindBodyWith(obj, binding.XML)
-}
-
-// ShouldBindBodyWithYAML is a shortcut for c.ShouldBindBodyWith(obj, binding.YAML).
-func (c *Context) ShouldBindBodyWithYAML(obj any) error {
-	return c.ShouldBindBodyWith(obj, binding.YAML)
-}
-
-// ShouldBindBodyWithTOML is a shortcut for c.ShouldBindBodyWith(obj, binding.TOML).
-func (c *Context) ShouldBindBodyWithTOML(obj any) error {
-	return c.ShouldBindBodyWith(obj, binding.TOML)
-}
-
-// ShouldBindBodyWithPlain is a shortcut for c.ShouldBindBodyWith(obj, binding.Plain).
-func (c *Context) ShouldBindBodyWithPlain(obj any) error {
-	return c.ShouldBindBodyWith(obj, binding.Plain)
-}
-
 // ClientIP implements one best effort algorithm to return the real client IP.
-// It calls c.RemoteIP() under the hood, to check if the remote IP is a trusted proxy or not.
-// If it is it will then try to parse the headers defined in Engine.RemoteIPHeaders (defaulting to [X-Forwarded-For, X-Real-IP]).
+// It called c.RemoteIP() under the hood, to check if the remote IP is a trusted proxy or not.
+// If it is it will then try to parse the headers defined in Engine.RemoteIPHeaders (defaulting to [X-Forwarded-For, X-Real-Ip]).
 // If the headers are not syntactically valid OR the remote IP does not correspond to a trusted proxy,
 // the remote IP (coming from Request.RemoteAddr) is returned.
 func (c *Context) ClientIP() string {
@@ -1012,32 +769,18 @@ func (c *Context) ClientIP() string {
 		}
 	}
 
-	var (
-		trusted  bool
-		remoteIP net.IP
-	)
-	// If gin is listening a unix socket, always trust it.
-	localAddr, ok := c.Request.Context().Value(http.LocalAddrContextKey).(net.Addr)
-	if ok && strings.HasPrefix(localAddr.Network(), "unix") {
-		trusted = true
+	// It also checks if the remoteIP is a trusted proxy or not.
+	// In order to perform this validation, it will see if the IP is contained within at least one of the CIDR blocks
+	// defined by Engine.SetTrustedProxies()
+	remoteIP := net.ParseIP(c.RemoteIP())
+	if remoteIP == nil {
+		return ""
 	}
-
-	// Fallback
-	if !trusted {
-		// It also checks if the remoteIP is a trusted proxy or not.
-		// In order to perform this validation, it will see if the IP is contained within at least one of the CIDR blocks
-		// defined by Engine.SetTrustedProxies()
-		remoteIP = net.ParseIP(c.RemoteIP())
-		if remoteIP == nil {
-			return ""
-		}
-		trusted = c.engine.isTrustedProxy(remoteIP)
-	}
+	trusted := c.engine.isTrustedProxy(remoteIP)
 
 	if trusted && c.engine.ForwardedByClientIP && c.engine.RemoteIPHeaders != nil {
 		for _, headerName := range c.engine.RemoteIPHeaders {
-			headerValue := strings.Join(c.Request.Header.Values(headerName), ",")
-			ip, valid := c.engine.validateHeader(headerValue)
+			ip, valid := c.engine.validateHeader(c.requestHeader(headerName))
 			if valid {
 				return ip
 			}
@@ -1070,33 +813,6 @@ func (c *Context) IsWebsocket() bool {
 	return false
 }
 
-// Scheme returns the HTTP scheme of the request ("http" or "https").
-// When running behind reverse proxies or load balancers `Request.URL.Scheme` is usually empty.
-// the original scheme is commonly forwarded via headers such as X-Forwarded-Proto.
-// Reference:
-// https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/X-Forwarded-Proto
-func (c *Context) Scheme() string {
-	if c.Request.TLS != nil {
-		return "https"
-	}
-	if scheme := c.requestHeader("X-Forwarded-Proto"); scheme != "" {
-		return scheme
-	}
-	if scheme := c.requestHeader("X-Forwarded-Protocol"); scheme != "" {
-		return scheme
-	}
-	if ssl := c.requestHeader("X-Forwarded-Ssl"); ssl == "on" {
-		return "https"
-	}
-	if scheme := c.requestHeader("X-Url-Scheme"); scheme != "" {
-		return scheme
-	}
-	if scheme := c.Request.URL.Scheme; scheme != "" {
-		return scheme
-	}
-	return "http"
-}
-
 func (c *Context) requestHeader(key string) string {
 	return c.Request.Header.Get(key)
 }
@@ -1106,10 +822,9 @@ func (c *Context) requestHeader(key string) string {
 /************************************/
 
 // bodyAllowedForStatus is a copy of http.bodyAllowedForStatus non-exported function.
-// Uses http.StatusContinue constant for better code clarity.
 func bodyAllowedForStatus(status int) bool {
 	switch {
-	case status >= http.StatusContinue && status < http.StatusOK:
+	case status >= 100 && status <= 199:
 		return false
 	case status == http.StatusNoContent:
 		return false
@@ -1142,10 +857,7 @@ func (c *Context) GetHeader(key string) string {
 
 // GetRawData returns stream data.
 func (c *Context) GetRawData() ([]byte, error) {
-	if c.Request.Body == nil {
-		return nil, errors.New("cannot read nil body")
-	}
-	return io.ReadAll(c.Request.Body)
+	return ioutil.ReadAll(c.Request.Body)
 }
 
 // SetSameSite with cookie
@@ -1172,19 +884,6 @@ func (c *Context) SetCookie(name, value string, maxAge int, path, domain string,
 	})
 }
 
-// SetCookieData adds a Set-Cookie header to the ResponseWriter's headers.
-// It accepts a pointer to http.Cookie structure for more flexibility in setting cookie attributes.
-// The provided cookie must have a valid Name. Invalid cookies may be silently dropped.
-func (c *Context) SetCookieData(cookie *http.Cookie) {
-	if cookie.Path == "" {
-		cookie.Path = "/"
-	}
-	if cookie.SameSite == http.SameSiteDefaultMode {
-		cookie.SameSite = c.sameSite
-	}
-	http.SetCookie(c.Writer, cookie)
-}
-
 // Cookie returns the named cookie provided in the request or
 // ErrNoCookie if not found. And return the named cookie is unescaped.
 // If multiple cookies match the given name, only one cookie will
@@ -1209,9 +908,7 @@ func (c *Context) Render(code int, r render.Render) {
 	}
 
 	if err := r.Render(c.Writer); err != nil {
-		// Pushing error to c.Errors
-		_ = c.Error(err)
-		c.Abort()
+		panic(err)
 	}
 }
 
@@ -1274,30 +971,19 @@ func (c *Context) XML(code int, obj any) {
 	c.Render(code, render.XML{Data: obj})
 }
 
-// PDF writes the given PDF binary data into the response body.
-// It also sets the Content-Type as "application/pdf".
-func (c *Context) PDF(code int, data []byte) {
-	c.Render(code, render.PDF{Data: data})
-}
-
 // YAML serializes the given struct as YAML into the response body.
 func (c *Context) YAML(code int, obj any) {
 	c.Render(code, render.YAML{Data: obj})
 }
 
 // TOML serializes the given struct as TOML into the response body.
-func (c *Context) TOML(code int, obj any) {
+func (c *Context) TOML(code int, obj interface{}) {
 	c.Render(code, render.TOML{Data: obj})
 }
 
 // ProtoBuf serializes the given struct as ProtoBuf into the response body.
 func (c *Context) ProtoBuf(code int, obj any) {
 	c.Render(code, render.ProtoBuf{Data: obj})
-}
-
-// BSON serializes the given struct as BSON into the response body.
-func (c *Context) BSON(code int, obj any) {
-	c.Render(code, render.BSON{Data: obj})
 }
 
 // String writes the given string into the response body.
@@ -1348,17 +1034,11 @@ func (c *Context) FileFromFS(filepath string, fs http.FileSystem) {
 	http.FileServer(fs).ServeHTTP(c.Writer, c.Request)
 }
 
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
-
-func escapeQuotes(s string) string {
-	return quoteEscaper.Replace(s)
-}
-
 // FileAttachment writes the specified file into the body stream in an efficient way
 // On the client side, the file will typically be downloaded with the given filename
 func (c *Context) FileAttachment(filepath, filename string) {
 	if isASCII(filename) {
-		c.Writer.Header().Set("Content-Disposition", `attachment; filename="`+escapeQuotes(filename)+`"`)
+		c.Writer.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	} else {
 		c.Writer.Header().Set("Content-Disposition", `attachment; filename*=UTF-8''`+url.QueryEscape(filename))
 	}
@@ -1398,16 +1078,14 @@ func (c *Context) Stream(step func(w io.Writer) bool) bool {
 
 // Negotiate contains all negotiations data.
 type Negotiate struct {
-	Offered      []string
-	HTMLName     string
-	HTMLData     any
-	JSONData     any
-	XMLData      any
-	YAMLData     any
-	Data         any
-	TOMLData     any
-	PROTOBUFData any
-	BSONData     any
+	Offered  []string
+	HTMLName string
+	HTMLData any
+	JSONData any
+	XMLData  any
+	YAMLData any
+	Data     any
+	TOMLData any
 }
 
 // Negotiate calls different Render according to acceptable Accept format.
@@ -1425,7 +1103,7 @@ func (c *Context) Negotiate(code int, config Negotiate) {
 		data := chooseData(config.XMLData, config.Data)
 		c.XML(code, data)
 
-	case binding.MIMEYAML, binding.MIMEYAML2:
+	case binding.MIMEYAML:
 		data := chooseData(config.YAMLData, config.Data)
 		c.YAML(code, data)
 
@@ -1433,16 +1111,8 @@ func (c *Context) Negotiate(code int, config Negotiate) {
 		data := chooseData(config.TOMLData, config.Data)
 		c.TOML(code, data)
 
-	case binding.MIMEPROTOBUF:
-		data := chooseData(config.PROTOBUFData, config.Data)
-		c.ProtoBuf(code, data)
-
-	case binding.MIMEBSON:
-		data := chooseData(config.BSONData, config.Data)
-		c.BSON(code, data)
-
 	default:
-		c.AbortWithError(http.StatusNotAcceptable, errors.New("the accepted formats are not offered by the server")) //nolint: errcheck
+		c.AbortWithError(http.StatusNotAcceptable, errors.New("the accepted formats are not offered by the server")) // nolint: errcheck
 	}
 }
 
@@ -1461,7 +1131,7 @@ func (c *Context) NegotiateFormat(offered ...string) string {
 			// According to RFC 2616 and RFC 2396, non-ASCII characters are not allowed in headers,
 			// therefore we can just iterate over the string without casting it into []rune
 			i := 0
-			for ; i < len(accepted) && i < len(offer); i++ {
+			for ; i < len(accepted); i++ {
 				if accepted[i] == '*' || offer[i] == '*' {
 					return offer
 				}
@@ -1486,16 +1156,9 @@ func (c *Context) SetAccepted(formats ...string) {
 /***** GOLANG.ORG/X/NET/CONTEXT *****/
 /************************************/
 
-// hasRequestContext returns whether c.Request has Context and fallback.
-func (c *Context) hasRequestContext() bool {
-	hasFallback := c.engine != nil && c.engine.ContextWithFallback
-	hasRequestContext := c.Request != nil && c.Request.Context() != nil
-	return hasFallback && hasRequestContext
-}
-
 // Deadline returns that there is no deadline (ok==false) when c.Request has no Context.
 func (c *Context) Deadline() (deadline time.Time, ok bool) {
-	if !c.hasRequestContext() {
+	if !c.engine.ContextWithFallback || c.Request == nil || c.Request.Context() == nil {
 		return
 	}
 	return c.Request.Context().Deadline()
@@ -1503,7 +1166,7 @@ func (c *Context) Deadline() (deadline time.Time, ok bool) {
 
 // Done returns nil (chan which will wait forever) when c.Request has no Context.
 func (c *Context) Done() <-chan struct{} {
-	if !c.hasRequestContext() {
+	if !c.engine.ContextWithFallback || c.Request == nil || c.Request.Context() == nil {
 		return nil
 	}
 	return c.Request.Context().Done()
@@ -1511,7 +1174,7 @@ func (c *Context) Done() <-chan struct{} {
 
 // Err returns nil when c.Request has no Context.
 func (c *Context) Err() error {
-	if !c.hasRequestContext() {
+	if !c.engine.ContextWithFallback || c.Request == nil || c.Request.Context() == nil {
 		return nil
 	}
 	return c.Request.Context().Err()
@@ -1521,7 +1184,7 @@ func (c *Context) Err() error {
 // if no value is associated with key. Successive calls to Value with
 // the same key returns the same result.
 func (c *Context) Value(key any) any {
-	if key == ContextRequestKey {
+	if key == 0 {
 		return c.Request
 	}
 	if key == ContextKey {
@@ -1532,7 +1195,7 @@ func (c *Context) Value(key any) any {
 			return val
 		}
 	}
-	if !c.hasRequestContext() {
+	if !c.engine.ContextWithFallback || c.Request == nil || c.Request.Context() == nil {
 		return nil
 	}
 	return c.Request.Context().Value(key)

@@ -5,27 +5,26 @@
 package gin
 
 import (
-	"bufio"
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"io/ioutil"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"os"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/gin-gonic/gin/internal/bytesconv"
 )
 
-const (
-	dunno     = "???"
-	stackSkip = 3
+var (
+	dunno     = []byte("???")
+	centerDot = []byte("·")
+	dot       = []byte(".")
+	slash     = []byte("/")
 )
 
 // RecoveryFunc defines the function passable to CustomRecovery.
@@ -57,33 +56,45 @@ func CustomRecoveryWithWriter(out io.Writer, handle RecoveryFunc) HandlerFunc {
 	}
 	return func(c *Context) {
 		defer func() {
-			if rec := recover(); rec != nil {
+			if err := recover(); err != nil {
 				// Check for a broken connection, as it is not really a
 				// condition that warrants a panic stack trace.
-				var isBrokenPipe bool
-				err, ok := rec.(error)
-				if ok {
-					isBrokenPipe = errors.Is(err, syscall.EPIPE) ||
-						errors.Is(err, syscall.ECONNRESET) ||
-						errors.Is(err, http.ErrAbortHandler)
-				}
-				if logger != nil {
-					if isBrokenPipe {
-						logger.Printf("%s\n%s%s", rec, secureRequestDump(c.Request), reset)
-					} else if IsDebugging() {
-						logger.Printf("[Recovery] %s panic recovered:\n%s\n%s\n%s%s",
-							timeFormat(time.Now()), secureRequestDump(c.Request), rec, stack(stackSkip), reset)
-					} else {
-						logger.Printf("[Recovery] %s panic recovered:\n%s\n%s%s",
-							timeFormat(time.Now()), rec, stack(stackSkip), reset)
+				var brokenPipe bool
+				if ne, ok := err.(*net.OpError); ok {
+					var se *os.SyscallError
+					if errors.As(ne, &se) {
+						if strings.Contains(strings.ToLower(se.Error()), "broken pipe") || strings.Contains(strings.ToLower(se.Error()), "connection reset by peer") {
+							brokenPipe = true
+						}
 					}
 				}
-				if isBrokenPipe {
+				if logger != nil {
+					stack := stack(3)
+					httpRequest, _ := httputil.DumpRequest(c.Request, false)
+					headers := strings.Split(string(httpRequest), "\r\n")
+					for idx, header := range headers {
+						current := strings.Split(header, ":")
+						if current[0] == "Authorization" {
+							headers[idx] = current[0] + ": *"
+						}
+					}
+					headersToStr := strings.Join(headers, "\r\n")
+					if brokenPipe {
+						logger.Printf("%s\n%s%s", err, headersToStr, reset)
+					} else if IsDebugging() {
+						logger.Printf("[Recovery] %s panic recovered:\n%s\n%s\n%s%s",
+							timeFormat(time.Now()), headersToStr, err, stack, reset)
+					} else {
+						logger.Printf("[Recovery] %s panic recovered:\n%s\n%s%s",
+							timeFormat(time.Now()), err, stack, reset)
+					}
+				}
+				if brokenPipe {
 					// If the connection is dead, we can't write a status to it.
-					c.Error(err) //nolint: errcheck
+					c.Error(err.(error)) // nolint: errcheck
 					c.Abort()
 				} else {
-					handle(c, rec)
+					handle(c, err)
 				}
 			}
 		}()
@@ -91,27 +102,7 @@ func CustomRecoveryWithWriter(out io.Writer, handle RecoveryFunc) HandlerFunc {
 	}
 }
 
-// secureRequestDump returns a sanitized HTTP request dump where the Authorization header,
-// if present, is replaced with a masked value ("Authorization: *") to avoid leaking sensitive credentials.
-//
-// Currently, only the Authorization header is sanitized. All other headers and request data remain unchanged.
-func secureRequestDump(r *http.Request) string {
-	httpRequest, _ := httputil.DumpRequest(r, false)
-	lines := strings.Split(bytesconv.BytesToString(httpRequest), "\r\n")
-	for i, line := range lines {
-		if strings.HasPrefix(line, "Authorization:") {
-			lines[i] = "Authorization: *"
-		}
-	}
-	return strings.Join(lines, "\r\n")
-}
-
 func defaultHandleRecovery(c *Context, err any) {
-	e, ok := err.(error)
-	if !ok {
-		e = fmt.Errorf("%v", err)
-	}
-	c.Error(e) //nolint: errcheck
 	c.AbortWithStatus(http.StatusInternalServerError)
 }
 
@@ -120,11 +111,8 @@ func stack(skip int) []byte {
 	buf := new(bytes.Buffer) // the returned data
 	// As we loop, we open files and read them. These variables record the currently
 	// loaded file.
-	var (
-		nLine    string
-		lastFile string
-		err      error
-	)
+	var lines [][]byte
+	var lastFile string
 	for i := skip; ; i++ { // Skip the expected number of frames
 		pc, file, line, ok := runtime.Caller(i)
 		if !ok {
@@ -133,53 +121,34 @@ func stack(skip int) []byte {
 		// Print this much at least.  If we can't find the source, it won't show.
 		fmt.Fprintf(buf, "%s:%d (0x%x)\n", file, line, pc)
 		if file != lastFile {
-			nLine, err = readNthLine(file, line-1)
+			data, err := ioutil.ReadFile(file)
 			if err != nil {
 				continue
 			}
+			lines = bytes.Split(data, []byte{'\n'})
 			lastFile = file
 		}
-		fmt.Fprintf(buf, "\t%s: %s\n", function(pc), cmp.Or(nLine, dunno))
+		fmt.Fprintf(buf, "\t%s: %s\n", function(pc), source(lines, line))
 	}
 	return buf.Bytes()
 }
 
-// readNthLine reads the nth line from the file.
-// It returns the trimmed content of the line if found,
-// or an empty string if the line doesn't exist.
-// If there's an error opening the file, it returns the error.
-func readNthLine(file string, n int) (string, error) {
-	if n < 0 {
-		return "", nil
+// source returns a space-trimmed slice of the n'th line.
+func source(lines [][]byte, n int) []byte {
+	n-- // in stack trace, lines are 1-indexed but our array is 0-indexed
+	if n < 0 || n >= len(lines) {
+		return dunno
 	}
-
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-
-	scanner := bufio.NewScanner(f)
-	for i := 0; i < n; i++ {
-		if !scanner.Scan() {
-			return "", nil
-		}
-	}
-
-	if scanner.Scan() {
-		return strings.TrimSpace(scanner.Text()), nil
-	}
-
-	return "", nil
+	return bytes.TrimSpace(lines[n])
 }
 
 // function returns, if possible, the name of the function containing the PC.
-func function(pc uintptr) string {
+func function(pc uintptr) []byte {
 	fn := runtime.FuncForPC(pc)
 	if fn == nil {
 		return dunno
 	}
-	name := fn.Name()
+	name := []byte(fn.Name())
 	// The name includes the path name to the package, which is unnecessary
 	// since the file name is already included.  Plus, it has center dots.
 	// That is, we see
@@ -188,13 +157,13 @@ func function(pc uintptr) string {
 	//	*T.ptrmethod
 	// Also the package path might contain dot (e.g. code.google.com/...),
 	// so first eliminate the path prefix
-	if lastSlash := strings.LastIndexByte(name, '/'); lastSlash >= 0 {
+	if lastSlash := bytes.LastIndex(name, slash); lastSlash >= 0 {
 		name = name[lastSlash+1:]
 	}
-	if period := strings.IndexByte(name, '.'); period >= 0 {
+	if period := bytes.Index(name, dot); period >= 0 {
 		name = name[period+1:]
 	}
-	name = strings.ReplaceAll(name, "·", ".")
+	name = bytes.Replace(name, centerDot, dot, -1)
 	return name
 }
 

@@ -5,12 +5,19 @@
 package gin
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin/internal/bytesconv"
+)
+
+var (
+	strColon = []byte(":")
+	strStar  = []byte("*")
+	strSlash = []byte("/")
 )
 
 // Param is a single URL parameter, consisting of a key and a value.
@@ -58,10 +65,17 @@ func (trees methodTrees) get(method string) *node {
 	return nil
 }
 
+func min(a, b int) int {
+	if a <= b {
+		return a
+	}
+	return b
+}
+
 func longestCommonPrefix(a, b string) int {
 	i := 0
-	max_ := min(len(a), len(b))
-	for i < max_ && a[i] == b[i] {
+	max := min(len(a), len(b))
+	for i < max && a[i] == b[i] {
 		i++
 	}
 	return i
@@ -78,20 +92,22 @@ func (n *node) addChild(child *node) {
 }
 
 func countParams(path string) uint16 {
-	colons := strings.Count(path, ":")
-	stars := strings.Count(path, "*")
-	return safeUint16(colons + stars)
+	var n uint16
+	s := bytesconv.StringToBytes(path)
+	n += uint16(bytes.Count(s, strColon))
+	n += uint16(bytes.Count(s, strStar))
+	return n
 }
 
 func countSections(path string) uint16 {
-	return safeUint16(strings.Count(path, "/"))
+	s := bytesconv.StringToBytes(path)
+	return uint16(bytes.Count(s, strSlash))
 }
 
 type nodeType uint8
 
 const (
-	static nodeType = iota
-	root
+	root nodeType = iota + 1
 	param
 	catchAll
 )
@@ -157,7 +173,6 @@ walk:
 			child := node{
 				path:      n.path[i:],
 				wildChild: n.wildChild,
-				nType:     static,
 				indices:   n.indices,
 				children:  n.children,
 				handlers:  n.handlers,
@@ -188,7 +203,7 @@ walk:
 			}
 
 			// Check if a child with the next path byte exists
-			for i, max_ := 0, len(n.indices); i < max_; i++ {
+			for i, max := 0, len(n.indices); i < max; i++ {
 				if c == n.indices[i] {
 					parentFullPathIndex += len(n.path)
 					i = n.incrementChildPrio(i)
@@ -224,7 +239,7 @@ walk:
 				// Wildcard conflict
 				pathSeg := path
 				if n.nType != catchAll {
-					pathSeg, _, _ = strings.Cut(pathSeg, "/")
+					pathSeg = strings.SplitN(pathSeg, "/", 2)[0]
 				}
 				prefix := fullPath[:strings.Index(fullPath, pathSeg)] + n.path
 				panic("'" + pathSeg +
@@ -252,19 +267,7 @@ walk:
 // Returns -1 as index, if no wildcard was found.
 func findWildcard(path string) (wildcard string, i int, valid bool) {
 	// Find start
-	escapeColon := false
 	for start, c := range []byte(path) {
-		if escapeColon {
-			escapeColon = false
-			if c == ':' {
-				continue
-			}
-			panic("invalid escape string in path '" + path + "'")
-		}
-		if c == '\\' {
-			escapeColon = true
-			continue
-		}
 		// A wildcard starts with ':' (param) or '*' (catch-all)
 		if c != ':' && c != '*' {
 			continue
@@ -346,10 +349,7 @@ func (n *node) insertChild(path string, fullPath string, handlers HandlersChain)
 		}
 
 		if len(n.path) > 0 && n.path[len(n.path)-1] == '/' {
-			pathSeg := ""
-			if len(n.children) != 0 {
-				pathSeg, _, _ = strings.Cut(n.children[0].path, "/")
-			}
+			pathSeg := strings.SplitN(n.children[0].path, "/", 2)[0]
 			panic("catch-all wildcard '" + path +
 				"' in new path '" + fullPath +
 				"' conflicts with existing path segment '" + pathSeg +
@@ -359,7 +359,7 @@ func (n *node) insertChild(path string, fullPath string, handlers HandlersChain)
 
 		// currently fixed width 1 for '/'
 		i--
-		if i < 0 || path[i] != '/' {
+		if path[i] != '/' {
 			panic("no / before catch-all in path '" + fullPath + "'")
 		}
 
@@ -373,7 +373,7 @@ func (n *node) insertChild(path string, fullPath string, handlers HandlersChain)
 		}
 
 		n.addChild(child)
-		n.indices = "/"
+		n.indices = string('/')
 		n = child
 		n.priority++
 
@@ -455,11 +455,11 @@ walk: // Outer loop for walking the tree
 
 				if !n.wildChild {
 					// If the path at the end of the loop is not equal to '/' and the current node has no child nodes
-					// the current node needs to roll back to last valid skippedNode
+					// the current node needs to roll back to last vaild skippedNode
 					if path != "/" {
-						for length := len(*skippedNodes); length > 0; length-- {
-							skippedNode := (*skippedNodes)[length-1]
-							*skippedNodes = (*skippedNodes)[:length-1]
+						for l := len(*skippedNodes); l > 0; {
+							skippedNode := (*skippedNodes)[l-1]
+							*skippedNodes = (*skippedNodes)[:l-1]
 							if strings.HasSuffix(skippedNode.path, path) {
 								path = skippedNode.path
 								n = skippedNode.node
@@ -476,7 +476,7 @@ walk: // Outer loop for walking the tree
 					// We can recommend to redirect to the same URL without a
 					// trailing slash if a leaf exists for that path.
 					value.tsr = path == "/" && n.handlers != nil
-					return value
+					return
 				}
 
 				// Handle wildcard child, which is always at the end of the array
@@ -495,14 +495,7 @@ walk: // Outer loop for walking the tree
 					}
 
 					// Save param value
-					if params != nil {
-						// Preallocate capacity if necessary
-						if cap(*params) < int(globalParamsCount) {
-							newParams := make(Params, len(*params), globalParamsCount)
-							copy(newParams, *params)
-							*params = newParams
-						}
-
+					if params != nil && cap(*params) > 0 {
 						if value.params == nil {
 							value.params = params
 						}
@@ -531,12 +524,12 @@ walk: // Outer loop for walking the tree
 
 						// ... but we can't
 						value.tsr = len(path) == end+1
-						return value
+						return
 					}
 
 					if value.handlers = n.handlers; value.handlers != nil {
 						value.fullPath = n.fullPath
-						return value
+						return
 					}
 					if len(n.children) == 1 {
 						// No handle found. Check if a handle for this path + a
@@ -544,18 +537,11 @@ walk: // Outer loop for walking the tree
 						n = n.children[0]
 						value.tsr = (n.path == "/" && n.handlers != nil) || (n.path == "" && n.indices == "/")
 					}
-					return value
+					return
 
 				case catchAll:
 					// Save param value
 					if params != nil {
-						// Preallocate capacity if necessary
-						if cap(*params) < int(globalParamsCount) {
-							newParams := make(Params, len(*params), globalParamsCount)
-							copy(newParams, *params)
-							*params = newParams
-						}
-
 						if value.params == nil {
 							value.params = params
 						}
@@ -576,7 +562,7 @@ walk: // Outer loop for walking the tree
 
 					value.handlers = n.handlers
 					value.fullPath = n.fullPath
-					return value
+					return
 
 				default:
 					panic("invalid node type")
@@ -586,11 +572,11 @@ walk: // Outer loop for walking the tree
 
 		if path == prefix {
 			// If the current path does not equal '/' and the node does not have a registered handle and the most recently matched node has a child node
-			// the current node needs to roll back to last valid skippedNode
+			// the current node needs to roll back to last vaild skippedNode
 			if n.handlers == nil && path != "/" {
-				for length := len(*skippedNodes); length > 0; length-- {
-					skippedNode := (*skippedNodes)[length-1]
-					*skippedNodes = (*skippedNodes)[:length-1]
+				for l := len(*skippedNodes); l > 0; {
+					skippedNode := (*skippedNodes)[l-1]
+					*skippedNodes = (*skippedNodes)[:l-1]
 					if strings.HasSuffix(skippedNode.path, path) {
 						path = skippedNode.path
 						n = skippedNode.node
@@ -607,7 +593,7 @@ walk: // Outer loop for walking the tree
 			// Check if this node has a handle registered.
 			if value.handlers = n.handlers; value.handlers != nil {
 				value.fullPath = n.fullPath
-				return value
+				return
 			}
 
 			// If there is no handle for this route, but this route has a
@@ -615,12 +601,7 @@ walk: // Outer loop for walking the tree
 			// additional trailing slash
 			if path == "/" && n.wildChild && n.nType != root {
 				value.tsr = true
-				return value
-			}
-
-			if path == "/" && n.nType == static {
-				value.tsr = true
-				return value
+				return
 			}
 
 			// No handle found. Check if a handle for this path + a
@@ -630,11 +611,11 @@ walk: // Outer loop for walking the tree
 					n = n.children[i]
 					value.tsr = (len(n.path) == 1 && n.handlers != nil) ||
 						(n.nType == catchAll && n.children[0].handlers != nil)
-					return value
+					return
 				}
 			}
 
-			return value
+			return
 		}
 
 		// Nothing found. We can recommend to redirect to the same URL with an
@@ -645,9 +626,9 @@ walk: // Outer loop for walking the tree
 
 		// roll back to last valid skippedNode
 		if !value.tsr && path != "/" {
-			for length := len(*skippedNodes); length > 0; length-- {
-				skippedNode := (*skippedNodes)[length-1]
-				*skippedNodes = (*skippedNodes)[:length-1]
+			for l := len(*skippedNodes); l > 0; {
+				skippedNode := (*skippedNodes)[l-1]
+				*skippedNodes = (*skippedNodes)[:l-1]
 				if strings.HasSuffix(skippedNode.path, path) {
 					path = skippedNode.path
 					n = skippedNode.node
@@ -660,7 +641,7 @@ walk: // Outer loop for walking the tree
 			}
 		}
 
-		return value
+		return
 	}
 }
 
@@ -671,7 +652,12 @@ walk: // Outer loop for walking the tree
 func (n *node) findCaseInsensitivePath(path string, fixTrailingSlash bool) ([]byte, bool) {
 	const stackBufSize = 128
 
-	buf := make([]byte, 0, max(stackBufSize, len(path)+1))
+	// Use a static sized buffer on the stack in the common case.
+	// If the path is too long, allocate a buffer on the heap instead.
+	buf := make([]byte, 0, stackBufSize)
+	if length := len(path) + 1; length > stackBufSize {
+		buf = make([]byte, 0, length)
+	}
 
 	ciPath := n.findCaseInsensitivePathRec(
 		path,
@@ -760,7 +746,7 @@ walk: // Outer loop for walking the tree
 				// Runes are up to 4 byte long,
 				// -4 would definitely be another rune.
 				var off int
-				for max_ := min(npLen, 3); off < max_; off++ {
+				for max := min(npLen, 3); off < max; off++ {
 					if i := npLen - off; utf8.RuneStart(oldPath[i]) {
 						// read rune from cached path
 						rv, _ = utf8.DecodeRuneInString(oldPath[i:])
@@ -818,72 +804,7 @@ walk: // Outer loop for walking the tree
 			return nil
 		}
 
-		// When wildChild is true, try static children first (via indices)
-		// before falling back to the wildcard child. This ensures that
-		// case-insensitive lookups prefer static routes over param routes
-		// (e.g., /PREFIX/XXX should resolve to /prefix/xxx, not match :id).
-		if len(n.indices) > 0 {
-			rb = shiftNRuneBytes(rb, npLen)
-
-			if rb[0] != 0 {
-				idxc := rb[0]
-				for i, c := range []byte(n.indices) {
-					if c == idxc {
-						if out := n.children[i].findCaseInsensitivePathRec(
-							path, ciPath, rb, fixTrailingSlash,
-						); out != nil {
-							return out
-						}
-						break
-					}
-				}
-			} else {
-				var rv rune
-				var off int
-				for max_ := min(npLen, 3); off < max_; off++ {
-					if i := npLen - off; utf8.RuneStart(oldPath[i]) {
-						rv, _ = utf8.DecodeRuneInString(oldPath[i:])
-						break
-					}
-				}
-
-				lo := unicode.ToLower(rv)
-				utf8.EncodeRune(rb[:], lo)
-				rb = shiftNRuneBytes(rb, off)
-
-				idxc := rb[0]
-				for i, c := range []byte(n.indices) {
-					if c == idxc {
-						if out := n.children[i].findCaseInsensitivePathRec(
-							path, ciPath, rb, fixTrailingSlash,
-						); out != nil {
-							return out
-						}
-						break
-					}
-				}
-
-				if up := unicode.ToUpper(rv); up != lo {
-					utf8.EncodeRune(rb[:], up)
-					rb = shiftNRuneBytes(rb, off)
-
-					idxc := rb[0]
-					for i, c := range []byte(n.indices) {
-						if c == idxc {
-							if out := n.children[i].findCaseInsensitivePathRec(
-								path, ciPath, rb, fixTrailingSlash,
-							); out != nil {
-								return out
-							}
-							break
-						}
-					}
-				}
-			}
-		}
-
-		// Fall back to wildcard child, which is always at the end of the array
-		n = n.children[len(n.children)-1]
+		n = n.children[0]
 		switch n.nType {
 		case param:
 			// Find param end (either '/' or path end)

@@ -1,2 +1,0 @@
-export type Primitive = string | number | symbol | bigint | boolean | null | undefined;
-export type Scalars = Primitive | Primitive[];
