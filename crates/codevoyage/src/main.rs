@@ -10,6 +10,11 @@ mod progress;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// History diffing allocates and frees many small buffers per file (paths, interned lines,
+/// pack entries); mimalloc serves those faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The command line, as clap parses it.
 #[derive(Parser, Debug)]
 #[command(
