@@ -13,6 +13,7 @@ use serde::Serialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/api/v1/repositories", get(list_repositories))
         .route("/api/v1/repositories/{id}", get(get_repository))
         .route("/api/v1/repositories/{id}/tree", get(get_tree))
@@ -45,6 +46,48 @@ struct Health {
 
 async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
+}
+
+#[derive(Serialize)]
+struct Readiness {
+    status: &'static str,
+    checks: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// Ready when every dependency answers: 200 with each check "ok", or 503 naming what failed
+/// (so a load balancer stops sending traffic, and an operator sees why).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let mut checks = std::collections::BTreeMap::new();
+    let mut ready = true;
+    let (database, cache) = tokio::join!(state.store.ping(), state.cache.ping());
+    for (name, result) in [
+        ("database", database.map_err(|e| e.to_string())),
+        ("cache", cache.map_err(|e| e.to_string())),
+    ] {
+        match result {
+            Ok(()) => {
+                checks.insert(name, "ok".to_string());
+            }
+            Err(e) => {
+                tracing::warn!(check = name, error = %e, "not ready");
+                ready = false;
+                checks.insert(name, e);
+            }
+        }
+    }
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Readiness {
+            status: if ready { "ready" } else { "unavailable" },
+            checks,
+        }),
+    )
+        .into_response()
 }
 
 /// A repository as the API shows it.

@@ -200,3 +200,27 @@ async fn client_side_routes_get_the_ui_shell_with_security_headers() {
         .to_string();
     assert!(ct.starts_with("text/html"), "{ct}");
 }
+
+#[tokio::test]
+async fn readiness_reports_each_dependency_and_503_when_one_is_down() {
+    let (_dir, store, _id) = seeded().await;
+    let (status, body) = get(
+        router(AppState::new(store.clone(), Cache::memory())),
+        "/readyz",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(body["checks"]["cache"], "ok");
+
+    // Nothing listens on port 1: the cache check fails, the endpoint says so with a 503.
+    let dead = Cache::redis("redis://127.0.0.1:1")
+        .await
+        .expect("a Redis cache starts even when Redis is down");
+    let (status, body) = get(router(AppState::new(store, dead)), "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "unavailable");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_ne!(body["checks"]["cache"], "ok");
+}
