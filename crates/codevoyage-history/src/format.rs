@@ -83,22 +83,8 @@ pub fn jsonl(out: &mut dyn Write, commit: &Commit) -> io::Result<()> {
 /// The author date as `--date=short` prints it: the calendar day in the signature's own offset.
 pub fn short_date(time: i64, offset_minutes: i32) -> String {
     let local = time + i64::from(offset_minutes) * 60;
-    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let (y, m, d) = codevoyage_model::time::civil_from_days(local.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Writes `path` as git's `quote_c_style` does: verbatim when nothing needs quoting, else in

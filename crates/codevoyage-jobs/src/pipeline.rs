@@ -104,16 +104,39 @@ fn default_name(path: &std::path::Path) -> String {
         .unwrap_or_else(|| "repository".into())
 }
 
-/// Registers a repository (by its canonical path) and a queued analysis of it, after checking
-/// that it can be analysed. Returns `(repository_id, analysis_id)`.
-pub async fn register(store: &Store, request: &AnalyzeRequest) -> Result<(i64, i64), JobError> {
-    let (path, _, _) = open_and_resolve(&request.source, request.rev.clone()).await?;
+/// A repository checked, opened and registered, with its queued analysis.
+struct Registered {
+    repo: Arc<Repository>,
+    head: String,
+    repository: codevoyage_store::RepositoryRow,
+    analysis_id: i64,
+}
+
+/// Checks that the repository can be analysed (nothing is stored otherwise), then registers
+/// it by its canonical path together with a queued analysis.
+async fn open_and_register(
+    store: &Store,
+    request: &AnalyzeRequest,
+) -> Result<Registered, JobError> {
+    let (path, repo, head) = open_and_resolve(&request.source, request.rev.clone()).await?;
     let name = request.name.clone().unwrap_or_else(|| default_name(&path));
     let repository = store
         .upsert_repository(&name, &path.to_string_lossy())
         .await?;
     let analysis_id = store.create_analysis(repository.id).await?;
-    Ok((repository.id, analysis_id))
+    Ok(Registered {
+        repo,
+        head,
+        repository,
+        analysis_id,
+    })
+}
+
+/// Registers a repository (by its canonical path) and a queued analysis of it, after checking
+/// that it can be analysed. Returns `(repository_id, analysis_id)`.
+pub async fn register(store: &Store, request: &AnalyzeRequest) -> Result<(i64, i64), JobError> {
+    let r = open_and_register(store, request).await?;
+    Ok((r.repository.id, r.analysis_id))
 }
 
 /// Runs the whole pipeline for one local repository, registering it first.
@@ -123,19 +146,14 @@ pub async fn analyze(
     request: AnalyzeRequest,
     cancel: Arc<AtomicBool>,
 ) -> Result<AnalysisSummary, JobError> {
-    let (path, repo, head) = open_and_resolve(&request.source, request.rev.clone()).await?;
-    let name = request.name.clone().unwrap_or_else(|| default_name(&path));
-    let repository = store
-        .upsert_repository(&name, &path.to_string_lossy())
-        .await?;
-    let analysis_id = store.create_analysis(repository.id).await?;
+    let r = open_and_register(store, &request).await?;
     execute(
         store,
         bus,
-        analysis_id,
-        repository,
-        repo,
-        head,
+        r.analysis_id,
+        r.repository,
+        r.repo,
+        r.head,
         &request,
         cancel,
     )

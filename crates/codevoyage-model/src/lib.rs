@@ -8,6 +8,7 @@ pub mod commit;
 pub mod metrics;
 pub mod path;
 pub mod progress;
+pub mod time;
 pub mod tree;
 
 pub use commit::{ChangeKind, Commit, FileChange, Identity, Signature};
