@@ -10,9 +10,11 @@ import type {
   CouplingList,
   HotspotList,
   InsightList,
+  OwnershipData,
   Repository,
   RepositoryList,
   RepositoryTree,
+  Timeline,
 } from './types';
 
 export class ApiError extends Error {
@@ -88,4 +90,7 @@ export const api = {
   contributors: (id: number, signal?: AbortSignal) =>
     getJson<ContributorList>(`/api/v1/repositories/${id}/contributors`, signal),
   activity: (id: number, signal?: AbortSignal) => getJson<ActivityList>(`/api/v1/repositories/${id}/activity`, signal),
+  timeline: (id: number, signal?: AbortSignal) => getJson<Timeline>(`/api/v1/repositories/${id}/timeline`, signal),
+  ownership: (id: number, signal?: AbortSignal) =>
+    getJson<OwnershipData>(`/api/v1/repositories/${id}/ownership`, signal),
 };

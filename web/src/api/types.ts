@@ -145,3 +145,46 @@ export interface ActivityMonth {
 export interface ActivityList {
   items: ActivityMonth[];
 }
+
+/** One period of `/timeline`: commit activity. */
+export interface TimelinePeriod {
+  /** First day of the period, "YYYY-MM-DD" (UTC). */
+  start: string;
+  commits: number;
+  authors: number;
+  added: number;
+  removed: number;
+}
+
+/** The line-count history of one path. */
+export interface TimelineFile {
+  path: string;
+  /**
+   * Flat triples `[period, lines, changes, …]` for the periods in which the file changed:
+   * `lines` at the end of the period (-1: the file does not exist then), `changes` the commits
+   * that touched it in that period.
+   */
+  series: number[];
+}
+
+/** `/timeline`: per-period activity and per-file line counts over time. */
+export interface Timeline {
+  repository_id: number;
+  analysis_id: number;
+  revision: string | null;
+  unit: 'day' | 'week' | 'month';
+  /** Which commit time places a commit in a period ("committer"). */
+  time: string;
+  periods: TimelinePeriod[];
+  files: TimelineFile[];
+}
+
+/** `/ownership`: the experts (degree of authorship) of every live file. */
+export interface OwnershipData {
+  repository_id: number;
+  analysis_id: number;
+  formula: string;
+  people: { email: string; name: string }[];
+  /** `authors`: `[index into people, normalised degree]`, strongest first. */
+  files: { path: string; authors: [number, number][] }[];
+}
