@@ -8,7 +8,7 @@
 //! binary when a NUL byte appears in its first 8000 bytes (git's `buffer_is_binary`), and a
 //! submodule counts as the one line `Subproject commit <id>`.
 
-use crate::HistoryError;
+use crate::{HistoryError, rename};
 use codevoyage_model::{ChangeKind, FileChange, RepoPath};
 use gix::ObjectId;
 use gix::diff::blob::{Algorithm, Diff, InternedInput};
@@ -29,6 +29,16 @@ pub(crate) struct Differ {
     old_blob: Vec<u8>,
     new_blob: Vec<u8>,
     pub(crate) line_counts: bool,
+    /// Detect renames as `git log -M` does (see [`rename`]).
+    pub(crate) renames: bool,
+}
+
+/// One path of a tree diff before rename detection.
+struct Entry {
+    path: Vec<u8>,
+    old: Option<(EntryMode, ObjectId)>,
+    new: Option<(EntryMode, ObjectId)>,
+    kind: ChangeKind,
 }
 
 /// The content of one side of a file change, as git diffs it.
@@ -38,7 +48,7 @@ enum Side<'a> {
 }
 
 impl Differ {
-    pub(crate) fn new(line_counts: bool) -> Self {
+    pub(crate) fn new(line_counts: bool, renames: bool) -> Self {
         Self {
             state: Default::default(),
             old_tree: Vec::new(),
@@ -46,6 +56,7 @@ impl Differ {
             old_blob: Vec::new(),
             new_blob: Vec::new(),
             line_counts,
+            renames,
         }
     }
 
@@ -76,7 +87,7 @@ impl Differ {
             }
         })?;
 
-        let mut out = Vec::with_capacity(recorder.records.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(recorder.records.len());
         for change in recorder.records {
             // Trees themselves are not files; their content shows up as separate records.
             let (old_side, new_side, path) = match change {
@@ -115,22 +126,82 @@ impl Differ {
                 (Some((om, _)), Some((nm, _))) if same_type(om, nm) => ChangeKind::Modified,
                 _ => ChangeKind::TypeChanged,
             };
-            let mut change = FileChange {
-                path: RepoPath::new(Vec::<u8>::from(path)),
-                old_path: None,
+            entries.push(Entry {
+                path: path.into(),
+                old: old_side,
+                new: new_side,
                 kind,
+            });
+        }
+        // The tree diff is breadth-first; git prints in path order, which for full paths is plain
+        // byte order (a directory `a` sorts as `a/`, exactly where its children sort).
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+
+        // Rename detection only when the commit both adds and deletes files.
+        let mut source_of: Vec<Option<usize>> = Vec::new();
+        let mut consumed: Vec<bool> = Vec::new();
+        if self.renames
+            && entries.iter().any(|e| e.kind == ChangeKind::Added)
+            && entries.iter().any(|e| e.kind == ChangeKind::Deleted)
+        {
+            fn side(e: &Entry, (mode, id): (EntryMode, ObjectId)) -> rename::Side<'_> {
+                rename::Side {
+                    path: &e.path,
+                    mode,
+                    id,
+                    binary_attr: false,
+                }
+            }
+            let (mut src_at, mut dst_at) = (Vec::new(), Vec::new());
+            let (mut sources, mut dests) = (Vec::new(), Vec::new());
+            for (i, e) in entries.iter().enumerate() {
+                match (e.kind, e.old, e.new) {
+                    (ChangeKind::Deleted, Some(old), _) => {
+                        src_at.push(i);
+                        sources.push(side(e, old));
+                    }
+                    (ChangeKind::Added, _, Some(new)) => {
+                        dst_at.push(i);
+                        dests.push(side(e, new));
+                    }
+                    _ => {}
+                }
+            }
+            let pairs = rename::detect(repo, &sources, &dests, &mut self.old_blob)?;
+            if !pairs.is_empty() {
+                source_of = vec![None; entries.len()];
+                consumed = vec![false; entries.len()];
+                for p in pairs {
+                    source_of[dst_at[p.dst]] = Some(src_at[p.src]);
+                    consumed[src_at[p.src]] = true;
+                }
+            }
+        }
+
+        let mut out = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            if consumed.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let source = source_of.get(i).copied().flatten().map(|s| &entries[s]);
+            let mut change = FileChange {
+                path: RepoPath::new(e.path.clone()),
+                old_path: source.map(|s| RepoPath::new(s.path.clone())),
+                kind: if source.is_some() {
+                    ChangeKind::Renamed
+                } else {
+                    e.kind
+                },
                 added: 0,
                 removed: 0,
                 binary: false,
             };
             if self.line_counts {
-                self.count(repo, old_side, new_side, &mut change)?;
+                let old = source.map_or(e.old, |s| s.old);
+                self.count(repo, old, e.new, &mut change)?;
             }
             out.push(change);
         }
-        // The tree diff is breadth-first; git prints in path order, which for full paths is plain
-        // byte order (a directory `a` sorts as `a/`, exactly where its children sort).
-        out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 
@@ -177,7 +248,7 @@ impl Differ {
 
 /// git's `buffer_is_binary`: a NUL byte in the first 8000 bytes (or a blob beyond
 /// `core.bigFileThreshold`).
-fn is_binary(data: &[u8]) -> bool {
+pub(crate) fn is_binary(data: &[u8]) -> bool {
     data.len() > BIG_FILE || data[..data.len().min(BINARY_PROBE)].contains(&0)
 }
 

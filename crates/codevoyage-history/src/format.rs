@@ -35,8 +35,83 @@ fn numstat_line(out: &mut dyn Write, change: &FileChange, quote_path: bool) -> i
     } else {
         write!(out, "{}\t{}\t", change.added, change.removed)?;
     }
-    write_quoted(out, change.path.as_bytes(), quote_path)?;
+    match &change.old_path {
+        Some(old) => write_rename(out, old.as_bytes(), change.path.as_bytes(), quote_path)?,
+        None => write_quoted(out, change.path.as_bytes(), quote_path)?,
+    }
     out.write_all(b"\n")
+}
+
+/// Writes a renamed path as git's `pprint_rename` does for `--numstat -M`: the common leading
+/// directories and trailing path components outside braces (`src/{a.rs => b.rs}`,
+/// `{old => new}/lib.rs`), or `old => new` when nothing is shared; each side quoted in full
+/// instead when either needs quoting.
+pub fn write_rename(
+    out: &mut dyn Write,
+    old: &[u8],
+    new: &[u8],
+    quote_fully: bool,
+) -> io::Result<()> {
+    if needs_quoting(old, quote_fully) || needs_quoting(new, quote_fully) {
+        write_quoted(out, old, quote_fully)?;
+        out.write_all(b" => ")?;
+        return write_quoted(out, new, quote_fully);
+    }
+    let (len_a, len_b) = (old.len() as isize, new.len() as isize);
+    // Common prefix, up to and including its last '/'.
+    let mut pfx = 0isize;
+    for (i, (x, y)) in old.iter().zip(new).enumerate() {
+        if x != y {
+            break;
+        }
+        if *x == b'/' {
+            pfx = i as isize + 1;
+        }
+    }
+    // Common suffix from the end (both strings' terminators compare equal), starting at its
+    // first '/'; with a prefix the scan may run one byte into it to see that same slash.
+    let at = |s: &[u8], i: isize| -> u8 {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| s.get(i))
+            .copied()
+            .unwrap_or(0)
+    };
+    let adjust = isize::from(pfx > 0);
+    let (mut i, mut j) = (len_a, len_b);
+    let mut sfx = 0isize;
+    while pfx - adjust <= i && pfx - adjust <= j && at(old, i) == at(new, j) {
+        if at(old, i) == b'/' {
+            sfx = len_a - i;
+        }
+        i -= 1;
+        j -= 1;
+    }
+    let a_mid = (len_a - pfx - sfx).max(0);
+    let b_mid = (len_b - pfx - sfx).max(0);
+    let slice = |s: &'_ [u8], from: isize, len: isize| -> Vec<u8> {
+        let from = usize::try_from(from).unwrap_or(0).min(s.len());
+        let to = (from + usize::try_from(len).unwrap_or(0)).min(s.len());
+        s[from..to].to_vec()
+    };
+    let braces = pfx + sfx > 0;
+    if braces {
+        out.write_all(&old[..usize::try_from(pfx).unwrap_or(0)])?;
+        out.write_all(b"{")?;
+    }
+    out.write_all(&slice(old, pfx, a_mid))?;
+    out.write_all(b" => ")?;
+    out.write_all(&slice(new, pfx, b_mid))?;
+    if braces {
+        out.write_all(b"}")?;
+        out.write_all(&slice(old, len_a - sfx, sfx))?;
+    }
+    Ok(())
+}
+
+fn needs_quoting(path: &[u8], quote_fully: bool) -> bool {
+    path.iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f || (quote_fully && b >= 0x80))
 }
 
 /// Writes one commit in code-maat's `git2` form. `short_id` is the abbreviated id (`%h`, see
@@ -93,7 +168,7 @@ pub fn short_date(time: i64, offset_minutes: i32) -> String {
 pub fn write_quoted(out: &mut dyn Write, path: &[u8], quote_fully: bool) -> io::Result<()> {
     let needs =
         |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f || (quote_fully && b >= 0x80);
-    if !path.iter().any(|b| needs(*b)) {
+    if !needs_quoting(path, quote_fully) {
         return out.write_all(path);
     }
     let mut s = Vec::with_capacity(path.len() + 8);
@@ -137,6 +212,23 @@ mod tests {
         assert_eq!(quoted(b"a\"b\\c"), "\"a\\\"b\\\\c\"");
         assert_eq!(quoted("ü".as_bytes()), "\"\\303\\274\"");
         assert_eq!(quoted(b"\x01\x7f"), "\"\\001\\177\"");
+    }
+
+    fn renamed(old: &str, new: &str) -> String {
+        let mut v = Vec::new();
+        write_rename(&mut v, old.as_bytes(), new.as_bytes(), true).expect("write to vec");
+        String::from_utf8(v).expect("ascii")
+    }
+
+    #[test]
+    fn renames_print_like_git() {
+        assert_eq!(renamed("a.txt", "b.txt"), "a.txt => b.txt");
+        assert_eq!(renamed("src/a.rs", "src/b.rs"), "src/{a.rs => b.rs}");
+        assert_eq!(renamed("old/lib.rs", "new/lib.rs"), "{old => new}/lib.rs");
+        assert_eq!(renamed("a/b/c/d.txt", "a/c/d.txt"), "a/{b => }/c/d.txt");
+        assert_eq!(renamed("a/c/d.txt", "a/b/c/d.txt"), "a/{ => b}/c/d.txt");
+        assert_eq!(renamed("x/a.txt", "y/b.txt"), "x/a.txt => y/b.txt");
+        assert_eq!(renamed("caf\u{e9}", "cafe"), "\"caf\\303\\251\" => cafe");
     }
 
     #[test]

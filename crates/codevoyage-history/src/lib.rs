@@ -11,6 +11,7 @@ mod diff;
 mod error;
 pub mod format;
 mod identity;
+mod rename;
 mod walk;
 
 use codevoyage_model::RepoPath;
@@ -34,6 +35,10 @@ pub struct WalkOptions {
     pub diff_merges: bool,
     /// Resolve identities through `.mailmap` (the default).
     pub mailmap: bool,
+    /// Detect renames as `git log -M` does (the default): a deleted and an added file that are
+    /// at least 50 % similar become one `Renamed` change with its `old_path`. Costs nothing for
+    /// commits that do not both add and delete files. `false` gives `--no-renames` output.
+    pub renames: bool,
     /// Worker threads for diffing; 0 uses every core.
     pub threads: usize,
     /// Commits already known (full hex ids): they and their ancestors are not walked, which makes
@@ -48,6 +53,7 @@ impl Default for WalkOptions {
             line_counts: true,
             diff_merges: false,
             mailmap: true,
+            renames: true,
             threads: 0,
             exclude: Vec::new(),
         }

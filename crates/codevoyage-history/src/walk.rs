@@ -126,7 +126,7 @@ pub(crate) fn run(
                 let local = repo.worker_local();
                 let mut worker = Worker {
                     graph: local.commit_graph_if_enabled().ok().flatten(),
-                    differ: Differ::new(opts.line_counts),
+                    differ: Differ::new(opts.line_counts, opts.renames),
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
                 };

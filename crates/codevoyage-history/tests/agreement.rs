@@ -1,5 +1,6 @@
-//! Our `--format numstat` output compared with the real `git log --numstat --no-renames` on
-//! scripted fixtures (byte for byte) and on the shared bundles (per-commit agreement).
+//! Our `--format numstat` output compared with the real `git log --numstat --no-renames` (and,
+//! with rename detection on, `git log --numstat -M`) on scripted fixtures (byte for byte) and on
+//! the shared bundles (per-commit agreement).
 
 use codevoyage_history::{WalkOptions, format};
 use codevoyage_model::NoProgress;
@@ -8,7 +9,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-const GIT_ARGS: [&str; 4] = ["log", "--numstat", "--no-renames", "--format=commit %H"];
+const GIT_ARGS: [&str; 3] = ["log", "--numstat", "--format=commit %H"];
 
 fn ours(path: &Path, opts: &WalkOptions) -> Vec<u8> {
     let repo = codevoyage_history::open(path).expect("open");
@@ -21,8 +22,10 @@ fn ours(path: &Path, opts: &WalkOptions) -> Vec<u8> {
     out
 }
 
-fn git(path: &Path, extra: &[&str]) -> Vec<u8> {
+/// `git log --numstat`, with `-M` when `renames`, else `--no-renames`.
+fn git_log(path: &Path, renames: bool, extra: &[&str]) -> Vec<u8> {
     let mut args: Vec<&str> = GIT_ARGS.to_vec();
+    args.push(if renames { "-M" } else { "--no-renames" });
     args.extend_from_slice(extra);
     codevoyage_testkit::git_output(path, &args)
 }
@@ -40,13 +43,29 @@ fn split(text: &[u8]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Numstat without rename detection, as the exactness contract states it.
+fn no_renames() -> WalkOptions {
+    WalkOptions {
+        renames: false,
+        ..Default::default()
+    }
+}
+
 fn assert_identical(path: &Path, range: Option<&str>) {
+    assert_identical_with(path, range, false, &[]);
+}
+
+fn assert_identical_with(path: &Path, range: Option<&str>, renames: bool, extra: &[&str]) {
     let opts = WalkOptions {
         range: range.map(str::to_owned),
+        renames,
+        diff_merges: extra.contains(&"--diff-merges=first-parent"),
         ..Default::default()
     };
     let ours = ours(path, &opts);
-    let theirs = git(path, range.as_slice());
+    let mut args: Vec<&str> = extra.to_vec();
+    args.extend(range);
+    let theirs = git_log(path, renames, &args);
     if ours != theirs {
         panic!(
             "numstat differs from git\n--- ours ---\n{}\n--- git ---\n{}",
@@ -79,11 +98,78 @@ fn ranges_match_git() {
     assert_identical(fx.path(), Some("main...side"));
 }
 
+#[test]
+fn renames_fixture_matches_git_log_m() {
+    let fx = codevoyage_testkit::fixture("renames");
+    assert_identical_with(fx.path(), None, true, &[]);
+    assert_identical_with(fx.path(), None, true, &["--diff-merges=first-parent"]);
+    assert_identical_with(fx.path(), None, false, &[]);
+    for name in ["basic", "edge"] {
+        let fx = codevoyage_testkit::fixture(name);
+        assert_identical_with(fx.path(), None, true, &[]);
+    }
+}
+
+#[test]
+fn renames_carry_their_source_and_kind() {
+    let fx = codevoyage_testkit::fixture("renames");
+    let repo = codevoyage_history::open(fx.path()).expect("open");
+    let mut commits = Vec::new();
+    repo.walk(
+        &WalkOptions::default(),
+        &NoProgress,
+        &AtomicBool::new(false),
+        &mut |c| {
+            commits.push(c);
+            ControlFlow::Continue(())
+        },
+    )
+    .expect("walk");
+    let small = commits
+        .iter()
+        .find(|c| c.summary == "Rename with a small edit")
+        .expect("commit");
+    assert_eq!(small.changes.len(), 1);
+    let ch = &small.changes[0];
+    assert_eq!(ch.kind, codevoyage_history::ChangeKind::Renamed);
+    assert_eq!(ch.path.as_bytes(), b"lib_b.py");
+    assert_eq!(
+        ch.old_path.as_ref().map(|p| p.as_bytes()),
+        Some(&b"src/b.py"[..])
+    );
+    assert_eq!((ch.added, ch.removed), (4, 0));
+    let rewrite = commits
+        .iter()
+        .find(|c| c.summary == "Rename with a rewrite is a delete and an add")
+        .expect("commit");
+    let kinds: Vec<_> = rewrite.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            codevoyage_history::ChangeKind::Added,
+            codevoyage_history::ChangeKind::Deleted
+        ]
+    );
+    let mut jsonl = Vec::new();
+    format::jsonl(&mut jsonl, small).expect("write");
+    let v: serde_json::Value = serde_json::from_slice(&jsonl).expect("json");
+    assert_eq!(v["changes"][0]["kind"], "renamed");
+    assert_eq!(v["changes"][0]["old_path"], "src/b.py");
+}
+
 /// Per-commit agreement on a real repository; returns (identical, total).
 fn agreement(name: &str) -> Option<(usize, usize)> {
+    agreement_with(name, false)
+}
+
+fn agreement_with(name: &str, renames: bool) -> Option<(usize, usize)> {
     let fx = codevoyage_testkit::shared_bundle(name)?;
-    let ours = split(&ours(fx.path(), &WalkOptions::default()));
-    let theirs = split(&git(fx.path(), &[]));
+    let opts = WalkOptions {
+        renames,
+        ..Default::default()
+    };
+    let ours = split(&ours(fx.path(), &opts));
+    let theirs = split(&git_log(fx.path(), renames, &[]));
     assert_eq!(
         ours.iter().map(|c| &c.0).collect::<Vec<_>>(),
         theirs.iter().map(|c| &c.0).collect::<Vec<_>>(),
@@ -103,7 +189,7 @@ fn agreement(name: &str) -> Option<(usize, usize)> {
         }
     }
     eprintln!(
-        "{name}: {same}/{} commits identical ({:.3} %)",
+        "{name} (renames {renames}): {same}/{} commits identical ({:.3} %)",
         ours.len(),
         100.0 * same as f64 / ours.len() as f64
     );
@@ -135,13 +221,37 @@ fn express_agrees_with_git() {
 }
 
 #[test]
+fn flask_agrees_with_git_log_m() {
+    let Some((same, total)) = agreement_with("flask", true) else {
+        return;
+    };
+    assert!(total > 1000);
+    assert!(
+        same as f64 >= 0.999 * total as f64,
+        "flask -M: only {same}/{total} identical"
+    );
+}
+
+#[test]
+fn express_agrees_with_git_log_m() {
+    let Some((same, total)) = agreement_with("express", true) else {
+        return;
+    };
+    assert!(total > 1000);
+    assert!(
+        same as f64 >= 0.999 * total as f64,
+        "express -M: only {same}/{total} identical"
+    );
+}
+
+#[test]
 fn commits_with_100k_changed_files_match_git() {
     let fx = codevoyage_testkit::fixture("wide");
     let commits = {
         let repo = codevoyage_history::open(fx.path()).expect("open");
         let mut n = Vec::new();
         repo.walk(
-            &WalkOptions::default(),
+            &no_renames(),
             &NoProgress,
             &AtomicBool::new(false),
             &mut |c| {

@@ -381,7 +381,10 @@ fn shallow_clones_walk_what_is_there() {
     let mut out = Vec::new();
     let summary = repo
         .walk(
-            &WalkOptions::default(),
+            &WalkOptions {
+                renames: false,
+                ..Default::default()
+            },
             &NoProgress,
             &AtomicBool::new(false),
             &mut |c| {
