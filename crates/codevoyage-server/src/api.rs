@@ -1,5 +1,6 @@
 //! REST endpoints under `/api/v1`.
 
+use crate::auth::{Caller, visible_repository};
 use crate::{ApiError, AppState, time::rfc3339};
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(crate::auth::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/api/v1/repositories", get(list_repositories))
@@ -104,6 +106,9 @@ struct RepositoryView {
     languages: Vec<LanguageShare>,
     created_at: String,
     last_analyzed_at: Option<String>,
+    /// "private" (its owner and admins only) or "shared".
+    visibility: String,
+    owner_id: Option<i64>,
 }
 
 impl From<RepositorySummary> for RepositoryView {
@@ -121,6 +126,8 @@ impl From<RepositorySummary> for RepositoryView {
             languages: s.languages,
             created_at: rfc3339(r.created_at),
             last_analyzed_at: r.last_analyzed_at.map(rfc3339),
+            visibility: r.visibility,
+            owner_id: r.owner_id,
         }
     }
 }
@@ -132,10 +139,11 @@ struct Page<T> {
 
 async fn list_repositories(
     State(state): State<AppState>,
+    caller: Caller,
 ) -> Result<Json<Page<RepositoryView>>, ApiError> {
     let items = state
         .store
-        .list_repositories()
+        .list_visible_repositories(caller.viewer())
         .await?
         .into_iter()
         .map(RepositoryView::from)
@@ -149,26 +157,13 @@ pub(crate) fn parse_id(raw: &str) -> Result<i64, ApiError> {
     })
 }
 
-async fn find_repository(state: &AppState, id: i64) -> Result<RepositorySummary, ApiError> {
-    state
-        .store
-        .list_repositories()
-        .await?
-        .into_iter()
-        .find(|r| r.repository.id == id)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no repository with id {id}; list them at /api/v1/repositories"
-            ))
-        })
-}
-
 async fn get_repository(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Json<RepositoryView>, ApiError> {
     let id = parse_id(&raw)?;
-    Ok(Json(find_repository(&state, id).await?.into()))
+    Ok(Json(visible_repository(&state, &caller, id).await?.into()))
 }
 
 #[derive(Serialize)]
@@ -181,14 +176,19 @@ struct TreeView {
 /// The city: the latest analysed revision's files as a nested tree. Cached per revision.
 async fn get_tree(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw)?;
-    let repo = state.store.repository(id).await?.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "no repository with id {id}; list them at /api/v1/repositories"
-        ))
-    })?;
+    let repo = state
+        .store
+        .visible_repository(caller.viewer(), id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "no repository with id {id}; list them at /api/v1/repositories"
+            ))
+        })?;
     let key = format!("tree:{id}:{}", repo.head.as_deref().unwrap_or("-"));
     let body = match state.cache.get(&key).await {
         Some(hit) => hit,

@@ -13,6 +13,18 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// No credentials, or credentials that are not (or no longer) valid.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Valid credentials whose role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing to create exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts from this client; retry after this many seconds.
+    #[error("too many attempts; retry in {0} s")]
+    RateLimited(u64),
     #[error("internal error")]
     Internal(String),
 }
@@ -28,6 +40,10 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => "not_found",
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -36,6 +52,10 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,7 +63,10 @@ impl ApiError {
 
 impl From<codevoyage_store::StoreError> for ApiError {
     fn from(e: codevoyage_store::StoreError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            codevoyage_store::StoreError::Duplicate { .. } => ApiError::Conflict(e.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -56,13 +79,29 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        (
+        let mut response = (
             self.status(),
             Json(Body {
                 code: self.code(),
                 message,
             }),
         )
-            .into_response()
+            .into_response();
+        match &self {
+            ApiError::RateLimited(seconds) => {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*seconds),
+                );
+            }
+            ApiError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"codevoyage\""),
+                );
+            }
+            _ => {}
+        }
+        response
     }
 }

@@ -7,6 +7,7 @@
 //! store (and, later, enqueues jobs and streams their events).
 
 mod api;
+pub mod auth;
 mod error;
 mod time;
 mod ui;
@@ -28,6 +29,10 @@ pub struct AppState {
     pub cache: Cache,
     /// How long computed views stay in the hot cache.
     pub cache_ttl: Duration,
+    /// JWT signing keys, token lifetime, login rate limit.
+    pub auth: std::sync::Arc<auth::AuthSettings>,
+    /// Login attempts per client address (brute-force guard).
+    pub login_limiter: std::sync::Arc<auth::LoginLimiter>,
 }
 
 impl AppState {
@@ -36,7 +41,15 @@ impl AppState {
             store,
             cache,
             cache_ttl: Duration::from_secs(300),
+            auth: std::sync::Arc::new(auth::AuthSettings::ephemeral()),
+            login_limiter: std::sync::Arc::default(),
         }
+    }
+
+    /// The same state with these authentication settings (configured JWT secrets).
+    pub fn with_auth(mut self, auth: auth::AuthSettings) -> Self {
+        self.auth = std::sync::Arc::new(auth);
+        self
     }
 }
 
@@ -70,9 +83,13 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // Connection info gives handlers the client address (login rate limit, audit log).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// True when the web UI was built and embedded (or, in debug builds, is present on disk).

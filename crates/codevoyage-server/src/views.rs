@@ -3,6 +3,7 @@
 //! aggregate many rows are cached per analysed revision.
 
 use crate::api::parse_id;
+use crate::auth::Caller;
 use crate::time::rfc3339;
 use crate::{ApiError, AppState};
 use axum::Json;
@@ -31,9 +32,18 @@ impl Limit {
     }
 }
 
-async fn latest_analysis(state: &AppState, raw: &str) -> Result<(i64, AnalysisRow), ApiError> {
+async fn latest_analysis(
+    state: &AppState,
+    caller: &Caller,
+    raw: &str,
+) -> Result<(i64, AnalysisRow), ApiError> {
     let id = parse_id(raw)?;
-    if state.store.repository(id).await?.is_none() {
+    if state
+        .store
+        .visible_repository(caller.viewer(), id)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::NotFound(format!(
             "no repository with id {id}; list them at /api/v1/repositories"
         )));
@@ -58,9 +68,10 @@ pub struct InsightsView {
 
 pub async fn insights(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Json<InsightsView>, ApiError> {
-    let (_, analysis) = latest_analysis(&state, &raw).await?;
+    let (_, analysis) = latest_analysis(&state, &caller, &raw).await?;
     let items = state.store.insights(analysis.id).await?;
     Ok(Json(InsightsView {
         analysis_id: analysis.id,
@@ -77,11 +88,12 @@ pub struct HotspotsView {
 
 pub async fn hotspots(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
     Query(limit): Query<Limit>,
 ) -> Result<Json<HotspotsView>, ApiError> {
     let limit = limit.get(100)?;
-    let (id, analysis) = latest_analysis(&state, &raw).await?;
+    let (id, analysis) = latest_analysis(&state, &caller, &raw).await?;
     let (_, files) = state.store.latest_tree(id).await?.unwrap_or_default();
     let activity: Vec<codevoyage_insights::FileActivity<'_>> = files
         .iter()
@@ -107,11 +119,12 @@ pub struct CouplingView {
 
 pub async fn coupling(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
     Query(limit): Query<Limit>,
 ) -> Result<Json<CouplingView>, ApiError> {
     let limit = limit.get(500)?;
-    let (_, analysis) = latest_analysis(&state, &raw).await?;
+    let (_, analysis) = latest_analysis(&state, &caller, &raw).await?;
     let items = state.store.coupling(analysis.id, limit).await?;
     Ok(Json(CouplingView {
         analysis_id: analysis.id,
@@ -139,9 +152,10 @@ pub struct Page<T> {
 
 pub async fn contributors(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (id, _) = latest_analysis(&state, &raw).await?;
+    let (id, _) = latest_analysis(&state, &caller, &raw).await?;
     let mut rows = state.store.contributors(id).await?;
     rows.sort_by(|a, b| {
         b.commits
@@ -211,9 +225,10 @@ pub fn monthly(times: &[(i64, String)]) -> Vec<Month> {
 
 pub async fn activity(
     State(state): State<AppState>,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (id, analysis) = latest_analysis(&state, &raw).await?;
+    let (id, analysis) = latest_analysis(&state, &caller, &raw).await?;
     let key = format!("activity:{id}:{}", analysis.id);
     let body = match state.cache.get(&key).await {
         Some(hit) => hit,

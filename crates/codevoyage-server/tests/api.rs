@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use codevoyage_model::{FileMetrics, LineCounts};
+use codevoyage_server::auth::{self, Role};
 use codevoyage_server::{AppState, router};
 use codevoyage_store::cache::Cache;
 use codevoyage_store::{FileRecord, Store};
@@ -27,7 +28,18 @@ fn metrics(language: &str, code: u64) -> FileMetrics {
     }
 }
 
-async fn seeded() -> (tempfile::TempDir, Store, i64) {
+/// An API key of a fresh admin: every request of these tests is authenticated.
+async fn admin_key(store: &Store) -> String {
+    let admin = auth::create_user(store, "root", "a long enough password", Role::Admin)
+        .await
+        .expect("admin");
+    auth::create_api_key(store, admin.id, "tests")
+        .await
+        .expect("key")
+        .1
+}
+
+async fn seeded() -> (tempfile::TempDir, Store, i64, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open_sqlite_file(&dir.path().join("cv.db"))
         .await
@@ -71,12 +83,21 @@ async fn seeded() -> (tempfile::TempDir, Store, i64) {
         )
         .await
         .expect("finish");
-    (dir, store, repo.id)
+    let key = admin_key(&store).await;
+    (dir, store, repo.id, key)
 }
 
 async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
+    get_as(app, uri, None).await
+}
+
+async fn get_as(app: axum::Router, uri: &str, key: Option<&str>) -> (StatusCode, Value) {
+    let mut request = Request::get(uri);
+    if let Some(key) = key {
+        request = request.header("authorization", format!("Bearer {key}"));
+    }
     let response = app
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .oneshot(request.body(Body::empty()).expect("request"))
         .await
         .expect("response");
     let status = response.status();
@@ -89,13 +110,13 @@ async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
 
 #[tokio::test]
 async fn health_and_repository_list() {
-    let (_dir, store, id) = seeded().await;
+    let (_dir, store, id, key) = seeded().await;
     let app = router(AppState::new(store, Cache::memory()));
     let (status, body) = get(app.clone(), "/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
 
-    let (status, body) = get(app.clone(), "/api/v1/repositories").await;
+    let (status, body) = get_as(app.clone(), "/api/v1/repositories", Some(&key)).await;
     assert_eq!(status, StatusCode::OK);
     let items = body["items"].as_array().expect("items");
     assert_eq!(items.len(), 1);
@@ -110,18 +131,18 @@ async fn health_and_repository_list() {
             .ends_with('Z')
     );
 
-    let (status, body) = get(app, &format!("/api/v1/repositories/{id}")).await;
+    let (status, body) = get_as(app, &format!("/api/v1/repositories/{id}"), Some(&key)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["head"], "0123456789abcdef0123456789abcdef01234567");
 }
 
 #[tokio::test]
 async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
-    let (_dir, store, id) = seeded().await;
+    let (_dir, store, id, key) = seeded().await;
     let cache = Cache::memory();
     let app = router(AppState::new(store, cache.clone()));
     let uri = format!("/api/v1/repositories/{id}/tree");
-    let (status, first) = get(app.clone(), &uri).await;
+    let (status, first) = get_as(app.clone(), &uri, Some(&key)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         first["revision"],
@@ -142,7 +163,7 @@ async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
     assert_eq!(root["children"][1]["name"], "README.md");
 
     let misses = cache.stats().misses;
-    let (_, second) = get(app, &uri).await;
+    let (_, second) = get_as(app, &uri, Some(&key)).await;
     assert_eq!(first, second);
     assert_eq!(cache.stats().misses, misses, "second read is a cache hit");
     assert!(cache.stats().hits >= 1);
@@ -150,18 +171,18 @@ async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
 
 #[tokio::test]
 async fn errors_have_stable_codes_and_helpful_messages() {
-    let (_dir, store, _id) = seeded().await;
+    let (_dir, store, _id, _key) = seeded().await;
     let app = router(AppState::new(store.clone(), Cache::memory()));
-    let (status, body) = get(app.clone(), "/api/v1/repositories/999/tree").await;
+    let (status, body) = get_as(app.clone(), "/api/v1/repositories/999/tree", Some(&key)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
     assert!(body["message"].as_str().expect("message").contains("999"));
 
-    let (status, body) = get(app.clone(), "/api/v1/repositories/abc").await;
+    let (status, body) = get_as(app.clone(), "/api/v1/repositories/abc", Some(&key)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
 
-    let (status, body) = get(app.clone(), "/api/v1/nope").await;
+    let (status, body) = get_as(app.clone(), "/api/v1/nope", Some(&key)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
 
@@ -170,7 +191,12 @@ async fn errors_have_stable_codes_and_helpful_messages() {
         .upsert_repository("fresh", "/src/fresh")
         .await
         .expect("repo");
-    let (status, body) = get(app, &format!("/api/v1/repositories/{}/tree", fresh.id)).await;
+    let (status, body) = get_as(
+        app,
+        &format!("/api/v1/repositories/{}/tree", fresh.id),
+        Some(&key),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(
         body["message"]
@@ -182,7 +208,7 @@ async fn errors_have_stable_codes_and_helpful_messages() {
 
 #[tokio::test]
 async fn client_side_routes_get_the_ui_shell_with_security_headers() {
-    let (_dir, store, _id) = seeded().await;
+    let (_dir, store, _id, _key) = seeded().await;
     let app = router(AppState::new(store, Cache::memory()));
     let response = app
         .oneshot(
@@ -203,7 +229,7 @@ async fn client_side_routes_get_the_ui_shell_with_security_headers() {
 
 #[tokio::test]
 async fn readiness_reports_each_dependency_and_503_when_one_is_down() {
-    let (_dir, store, _id) = seeded().await;
+    let (_dir, store, _id, _key) = seeded().await;
     let (status, body) = get(
         router(AppState::new(store.clone(), Cache::memory())),
         "/readyz",

@@ -61,6 +61,10 @@ pub enum StoreError {
     #[error("{what} {id} does not exist (it may have been deleted)")]
     NotFound { what: &'static str, id: i64 },
 
+    /// A row with this unique name exists already.
+    #[error("{what} {name:?} already exists; choose another name")]
+    Duplicate { what: &'static str, name: String },
+
     /// An analysis that already ended was asked to change its status.
     #[error("analysis {id} is already {from} and cannot become {to}; start a new analysis instead")]
     InvalidTransition {

@@ -9,11 +9,13 @@
 //! exactly one copy of each row. The [`cache`] module holds the response cache (memory or
 //! Redis) that never fails a request.
 
+mod auth;
 pub mod cache;
 mod error;
 mod migrations;
 mod store;
 
+pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
 pub use error::StoreError;
 pub use store::{
     AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, CommitRow, ContributorRow,

@@ -62,6 +62,11 @@ pub struct RepositoryRow {
     pub created_at: i64,
     pub last_analyzed_at: Option<i64>,
     pub is_shallow: bool,
+    /// The user who registered it; `None` for repositories registered from the command line
+    /// or whose owner was deleted.
+    pub owner_id: Option<i64>,
+    /// "shared" (every user may read it) or "private" (its owner and admins only).
+    pub visibility: String,
 }
 
 /// Files and lines of code of one language in the latest analysis.
@@ -256,7 +261,7 @@ pub(crate) fn now() -> i64 {
 }
 
 /// PostgreSQL refuses NUL characters in TEXT; git data can (rarely) carry them.
-fn text(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains('\0') {
         std::borrow::Cow::Owned(s.replace('\0', "\u{fffd}"))
     } else {
@@ -270,7 +275,7 @@ fn int(n: u64) -> i64 {
 }
 
 /// Counts read back from the database are never negative unless the data is corrupt; clamp.
-fn uint(n: i64) -> u64 {
+pub(crate) fn uint(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
@@ -341,10 +346,11 @@ pub(crate) async fn begin_write(
     }
 }
 
-const REPOSITORY_COLUMNS: &str = "id, name, source, head, created_at, last_analyzed_at, is_shallow";
+pub(crate) const REPOSITORY_COLUMNS: &str =
+    "id, name, source, head, created_at, last_analyzed_at, is_shallow, owner_id, visibility";
 const ANALYSIS_COLUMNS: &str = "id, repository_id, status, stage, done, total, error, revision, created_at, started_at, finished_at";
 
-fn repository_row(row: &AnyRow) -> Result<RepositoryRow, sqlx::Error> {
+pub(crate) fn repository_row(row: &AnyRow) -> Result<RepositoryRow, sqlx::Error> {
     Ok(RepositoryRow {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -353,6 +359,8 @@ fn repository_row(row: &AnyRow) -> Result<RepositoryRow, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         last_analyzed_at: row.try_get("last_analyzed_at")?,
         is_shallow: row.try_get::<i64, _>("is_shallow")? != 0,
+        owner_id: row.try_get("owner_id")?,
+        visibility: row.try_get("visibility")?,
     })
 }
 
