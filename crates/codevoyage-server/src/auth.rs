@@ -631,6 +631,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/exchange", post(exchange))
         .route("/api/v1/auth/me", get(me))
+        .merge(crate::users::routes())
+        .merge(crate::apikeys::routes())
+        .merge(crate::audit::routes())
 }
 
 #[derive(Deserialize)]

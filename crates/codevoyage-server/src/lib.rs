@@ -7,10 +7,13 @@
 //! store (and, later, enqueues jobs and streams their events).
 
 mod api;
+mod apikeys;
+mod audit;
 pub mod auth;
 mod error;
 mod time;
 mod ui;
+mod users;
 mod views;
 
 pub use error::ApiError;
