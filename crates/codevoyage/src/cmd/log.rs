@@ -12,7 +12,8 @@ use std::sync::atomic::AtomicBool;
 /// Output forms of `codevoyage log`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
-    /// Same bytes as `git log --numstat --no-renames --format='commit %H'`.
+    /// Same bytes as `git log --numstat --no-renames --format='commit %H'` (with `--renames`:
+    /// `git log --numstat -M --format='commit %H'`).
     Numstat,
     /// code-maat's `git2` input (`git log --numstat --date=short --pretty=format:'--%h--%ad--%aN' --no-renames`).
     CodeMaat,
@@ -35,6 +36,13 @@ pub struct LogArgs {
     /// Diff merge commits against their first parent (by default merges show no changes).
     #[arg(long)]
     pub diff_merges: bool,
+    /// Detect renames as `git log -M` does (50 % similarity): a renamed file is one change
+    /// `old => new`. On by default for jsonl; numstat and code-maat default to `--no-renames`.
+    #[arg(long, overrides_with = "no_renames")]
+    pub renames: bool,
+    /// Report a renamed file as a deletion and an addition (git's `--no-renames`).
+    #[arg(long, overrides_with = "renames")]
+    pub no_renames: bool,
     /// Do not resolve names and emails through `.mailmap`.
     #[arg(long)]
     pub no_mailmap: bool,
@@ -50,6 +58,9 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         line_counts: !args.no_line_counts,
         diff_merges: args.diff_merges,
         mailmap: !args.no_mailmap,
+        // numstat and code-maat reproduce `--no-renames` output unless asked; jsonl carries the
+        // richer change kinds by default.
+        renames: args.renames || (args.format == LogFormat::Jsonl && !args.no_renames),
         threads: args.threads,
         exclude: Vec::new(),
     };
