@@ -7,6 +7,7 @@
 //! [`format`] turns commits into `git log --numstat`, code-maat and JSON-lines text.
 //! [`Repository::files_at`] lists the blobs of one commit's tree for the metrics engine.
 
+mod blobs;
 mod diff;
 mod error;
 pub mod format;

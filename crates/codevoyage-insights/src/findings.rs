@@ -11,6 +11,9 @@
 //! | `knowledge_loss` | per inactive main author, the 5 with most lines | critical when ≥ 10 % of all lines added or a listed hotspot is involved, else warning |
 //! | `knowledge_island` | per active sole owner, the 5 with most lines | warning when ≥ 10 files or ≥ 10 % of lines, else info |
 //! | `cross_folder_coupling` | pairs in different folders with degree ≥ 50 %, the 5 strongest | warning at ≥ 80 %, else info |
+//! | `language_migration` | each active language migration ([`crate::migrations`]) | warning after two years, else info |
+//! | `dependency_swap` | the 5 newest dependency swaps of the last year | info |
+//! | `folder_move` | the 5 newest folder moves of the last year | info |
 //!
 //! Ranking is by severity, then `score` (a 0–1 measure of magnitude within the kind, documented
 //! per rule in the code), then kind and title, so the order is deterministic.
@@ -53,6 +56,9 @@ pub enum FindingKind {
     KnowledgeLoss,
     KnowledgeIsland,
     CrossFolderCoupling,
+    LanguageMigration,
+    DependencySwap,
+    FolderMove,
 }
 
 /// The data behind a finding.
@@ -395,14 +401,20 @@ pub fn findings(input: &FindingsInput<'_>) -> Vec<Finding> {
         });
     }
 
-    out.sort_by(|a, b| {
+    rank(&mut out);
+    out
+}
+
+/// Sorts findings by severity, then score, kind and title (the ranking of [`findings`]), so
+/// findings of several analyses can be merged into one list.
+pub fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(b.score.total_cmp(&a.score))
             .then(a.kind.cmp(&b.kind))
             .then_with(|| a.title.cmp(&b.title))
     });
-    out
 }
 
 /// The findings as plain text for the terminal, most urgent first.

@@ -121,6 +121,8 @@ pub struct FileInfo {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CommitRec {
     pub time: i64,
+    /// The author's UTC offset in minutes (local time = time + offset × 60).
+    pub offset_minutes: i16,
     /// `None` when the author is a bot and bots are ignored.
     pub author: Option<PersonId>,
     pub change_start: u32,
@@ -135,6 +137,19 @@ pub(crate) struct Rev {
     pub removed: u32,
 }
 
+/// A lineage moved from one path to another by a commit (a rename, or a pure move inferred
+/// from a deletion and an addition).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenameEvent {
+    /// Index of the commit in the oldest-first replay.
+    pub commit: u32,
+    /// Author time of that commit.
+    pub time: i64,
+    pub file: FileId,
+    pub from: String,
+    pub to: String,
+}
+
 /// The compact history. See the module documentation.
 #[derive(Debug, Clone)]
 pub struct History {
@@ -146,6 +161,8 @@ pub struct History {
     changes: Vec<Rev>,
     /// People credited with each commit (author first, then co-authors), deduplicated.
     credits: Vec<PersonId>,
+    /// Every move of an existing lineage to another path, oldest first.
+    renames: Vec<RenameEvent>,
 }
 
 impl History {
@@ -209,10 +226,17 @@ impl History {
         Some(self.person(id).last_active < self.now.saturating_sub(days.saturating_mul(DAY)))
     }
 
+    /// Every move of an existing lineage to another path (renames and inferred pure moves),
+    /// oldest first. A lineage's path before its first move is that move's `from`.
+    pub fn renames(&self) -> &[RenameEvent] {
+        &self.renames
+    }
+
     /// Iterates commits oldest first.
     pub(crate) fn commits(&self) -> impl Iterator<Item = CommitView<'_>> + '_ {
         self.commits.windows(2).map(move |w| CommitView {
             time: w[0].time,
+            offset_minutes: w[0].offset_minutes,
             author: w[0].author,
             changes: &self.changes[w[0].change_start as usize..w[1].change_start as usize],
             credits: &self.credits[w[0].credit_start as usize..w[1].credit_start as usize],
@@ -224,6 +248,8 @@ impl History {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CommitView<'a> {
     pub time: i64,
+    /// The author's UTC offset in minutes.
+    pub offset_minutes: i16,
     /// Credited with the lines added.
     pub author: Option<PersonId>,
     pub changes: &'a [Rev],
@@ -354,8 +380,14 @@ impl HistoryBuilder {
                 removed: if ch.binary { 0 } else { ch.removed },
             });
         }
+        // Real offsets lie within ±14 h; anything beyond a day is a corrupt header.
+        let offset_minutes = i16::try_from(commit.author.offset_minutes)
+            .ok()
+            .filter(|o| o.unsigned_abs() <= 24 * 60)
+            .unwrap_or(0);
         self.commits.push(CommitRec {
             time,
+            offset_minutes,
             author,
             change_start,
             credit_start,
@@ -384,6 +416,7 @@ impl HistoryBuilder {
         let mut out_commits = Vec::with_capacity(commits.len() + 1);
         let mut changes = Vec::with_capacity(raw.len());
         let mut credits = Vec::with_capacity(raw_credits.len());
+        let mut renames: Vec<(u32, i64, FileId, u32, u32)> = Vec::new();
         let n = commits.len();
         for i in (0..n).rev() {
             let c = commits[i];
@@ -408,6 +441,9 @@ impl HistoryBuilder {
                 let file = if ch.old != NONE {
                     let moved = lineage_of[ch.old as usize];
                     let file = if moved == NONE { new_lineage() } else { moved };
+                    if moved != NONE && ch.old != ch.path {
+                        renames.push((out_commits.len() as u32, c.time, file, ch.old, ch.path));
+                    }
                     if ch.old != ch.path {
                         lineage_of[ch.old as usize] = NONE;
                         moved_to[ch.old as usize] = file;
@@ -449,6 +485,7 @@ impl HistoryBuilder {
             }
             out_commits.push(CommitRec {
                 time: c.time,
+                offset_minutes: c.offset_minutes,
                 author: c.author,
                 change_start,
                 credit_start,
@@ -456,10 +493,22 @@ impl HistoryBuilder {
         }
         out_commits.push(CommitRec {
             time: 0,
+            offset_minutes: 0,
             author: None,
             change_start: changes.len() as u32,
             credit_start: credits.len() as u32,
         });
+        let lossy = |p: u32| String::from_utf8_lossy(&paths[p as usize]).into_owned();
+        let renames = renames
+            .into_iter()
+            .map(|(commit, time, file, from, to)| RenameEvent {
+                commit,
+                time,
+                file,
+                from: lossy(from),
+                to: lossy(to),
+            })
+            .collect();
         let files = lineage_path
             .iter()
             .zip(&alive)
@@ -475,6 +524,7 @@ impl HistoryBuilder {
             commits: out_commits,
             changes,
             credits,
+            renames,
         }
     }
 }

@@ -11,9 +11,14 @@
 //! - [`ownership`](mod@ownership): main author, ownership share and fragmentation;
 //! - [`busfactor`](mod@busfactor): truck factor (Avelino et al. 2016), knowledge islands and loss, off-boarding;
 //! - [`age`](mod@age): months since the last change and since creation;
+//! - [`team`](mod@team): who works with whom, active contributors per month, arrivals and
+//!   departures, weekday × hour activity;
+//! - [`migrations`](mod@migrations): language share over time and language migrations,
+//!   dependency swaps from manifest versions, folder moves;
 //! - [`findings`](mod@findings): the ranked findings and the terminal summary.
 //!
-//! [`analyze`] runs them all with default options.
+//! [`analyze`] runs them all with default options ([`analyze_with_manifests`] also reads the
+//! dependency manifests' versions).
 
 pub mod age;
 pub mod busfactor;
@@ -22,7 +27,9 @@ pub mod coupling;
 pub mod findings;
 pub mod history;
 pub mod hotspots;
+pub mod migrations;
 pub mod ownership;
+pub mod team;
 
 pub use age::{FileAge, code_age};
 pub use busfactor::{
@@ -37,7 +44,11 @@ pub use history::{History, HistoryBuilder, HistoryOptions, Window};
 pub use hotspots::{
     FileActivity, FolderHotspot, HOTSPOT_FORMULA, Hotspot, folder_hotspots, hotspots,
 };
+pub use migrations::{
+    ManifestVersion, MigrationOptions, MigrationsReport, is_manifest, migrations, parse_manifest,
+};
 pub use ownership::{Ownership, OwnershipReport, PersonRef, ownership};
+pub use team::{TeamOptions, TeamReport, team};
 
 use serde::Serialize;
 
@@ -48,6 +59,8 @@ pub struct AnalysisOptions {
     pub window: Window,
     pub coupling: CouplingOptions,
     pub knowledge: KnowledgeOptions,
+    pub team: TeamOptions,
+    pub migrations: MigrationOptions,
 }
 
 /// Everything [`analyze`] computes.
@@ -63,6 +76,9 @@ pub struct Analysis {
     pub ownership: OwnershipReport,
     pub bus_factor: BusFactorReport,
     pub age: Vec<FileAge>,
+    pub team: TeamReport,
+    pub migrations: MigrationsReport,
+    /// Every finding, ranked (those of team and migrations included).
     pub findings: Vec<Finding>,
 }
 
@@ -71,6 +87,17 @@ pub struct Analysis {
 pub fn analyze(
     h: &History,
     complexity: &dyn Fn(&str) -> Option<u64>,
+    opts: &AnalysisOptions,
+) -> Analysis {
+    analyze_with_manifests(h, complexity, &[], opts)
+}
+
+/// [`analyze`], with the versions of the dependency manifests (see [`migrations`]) for the
+/// dependency swaps.
+pub fn analyze_with_manifests(
+    h: &History,
+    complexity: &dyn Fn(&str) -> Option<u64>,
+    manifests: &[ManifestVersion],
     opts: &AnalysisOptions,
 ) -> Analysis {
     let files = file_churn(h, opts.window);
@@ -88,13 +115,17 @@ pub fn analyze(
     let coupling = coupling::coupling(h, &opts.coupling);
     let ownership = ownership(h, opts.window);
     let bus = bus_factor(h, &opts.knowledge);
-    let found = findings(&FindingsInput {
+    let team = team::team(h, &opts.team);
+    let migrations = migrations::migrations(h, manifests, &opts.migrations);
+    let mut found = findings(&FindingsInput {
         hotspots: &ranked,
         bus_factor: &bus,
         coupling: &coupling,
         ownership: &ownership,
         top_hotspots: 5,
     });
+    found.extend(migrations::findings(&migrations, h.now()));
+    findings::rank(&mut found);
     Analysis {
         folders: folder_churn(h, opts.window),
         files,
@@ -105,6 +136,8 @@ pub fn analyze(
         ownership,
         bus_factor: bus,
         age: code_age(h),
+        team,
+        migrations,
         findings: found,
     }
 }
