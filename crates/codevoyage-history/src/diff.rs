@@ -8,7 +8,10 @@
 //! binary when a NUL byte appears in its first 8000 bytes (git's `buffer_is_binary`), and a
 //! submodule counts as the one line `Subproject commit <id>`.
 
+pub(crate) mod attributes;
+
 use crate::{HistoryError, rename};
+use attributes::{Attributes, DiffAttr};
 use codevoyage_model::{ChangeKind, FileChange, RepoPath};
 use gix::ObjectId;
 use gix::diff::blob::{Algorithm, Diff, InternedInput};
@@ -31,6 +34,8 @@ pub(crate) struct Differ {
     pub(crate) line_counts: bool,
     /// Detect renames as `git log -M` does (see [`rename`]).
     pub(crate) renames: bool,
+    /// `.gitattributes` lookups, when the repository has attribute files.
+    pub(crate) attrs: Option<Attributes>,
 }
 
 /// One path of a tree diff before rename detection.
@@ -57,7 +62,14 @@ impl Differ {
             new_blob: Vec::new(),
             line_counts,
             renames,
+            attrs: None,
         }
+    }
+
+    /// Uses `.gitattributes` lookups for the binary/text decision.
+    pub(crate) fn with_attributes(mut self, attrs: Option<Attributes>) -> Self {
+        self.attrs = attrs;
+        self
     }
 
     /// The file changes from tree `old` (None = the empty tree) to tree `new`, in path order.
@@ -149,7 +161,7 @@ impl Differ {
                     path: &e.path,
                     mode,
                     id,
-                    binary_attr: false,
+                    attr: DiffAttr::Auto,
                 }
             }
             let (mut src_at, mut dst_at) = (Vec::new(), Vec::new());
@@ -165,6 +177,11 @@ impl Differ {
                         dests.push(side(e, new));
                     }
                     _ => {}
+                }
+            }
+            if self.attrs.is_some() {
+                for side in sources.iter_mut().chain(dests.iter_mut()) {
+                    side.attr = self.attr(repo, side.path);
                 }
             }
             let pairs = rename::detect(repo, &sources, &dests, &mut self.old_blob)?;
@@ -197,38 +214,63 @@ impl Differ {
                 binary: false,
             };
             if self.line_counts {
-                let old = source.map_or(e.old, |s| s.old);
-                self.count(repo, old, e.new, &mut change)?;
+                let (old, old_path) = source.map_or((e.old, &e.path), |s| (s.old, &s.path));
+                self.count(repo, (old, old_path), (e.new, &e.path), &mut change)?;
             }
             out.push(change);
         }
         Ok(out)
     }
 
+    /// The `diff` attribute of `path` (always `Auto` without attribute files).
+    fn attr(&mut self, repo: &gix::Repository, path: &[u8]) -> DiffAttr {
+        self.attrs
+            .as_mut()
+            .map_or(DiffAttr::Auto, |a| a.diff(repo, path))
+    }
+
     fn count(
         &mut self,
         repo: &gix::Repository,
-        old: Option<(EntryMode, ObjectId)>,
-        new: Option<(EntryMode, ObjectId)>,
+        (old, old_path): (Option<(EntryMode, ObjectId)>, &[u8]),
+        (new, new_path): (Option<(EntryMode, ObjectId)>, &[u8]),
         change: &mut FileChange,
     ) -> Result<(), HistoryError> {
+        // `.gitattributes` first: `-diff`/`binary` on either side means `-\t-` without reading
+        // the content; `diff` set means text whatever the content.
+        let file = |side: Option<(EntryMode, ObjectId)>| side.is_some_and(|(m, _)| !m.is_commit());
+        let old_attr = if file(old) {
+            self.attr(repo, old_path)
+        } else {
+            DiffAttr::Auto
+        };
+        let new_attr = if file(new) {
+            self.attr(repo, new_path)
+        } else {
+            DiffAttr::Auto
+        };
+        if old_attr == DiffAttr::Binary || new_attr == DiffAttr::Binary {
+            change.binary = true;
+            return Ok(());
+        }
+        let binary_side = |attr: DiffAttr, s: &Side<'_>| {
+            attr == DiffAttr::Auto && matches!(s, Side::Bytes(b) if is_binary(b))
+        };
         if let (Some((om, oid)), Some((nm, nid))) = (old, new)
             && oid == nid
             && om.is_commit() == nm.is_commit()
         {
             // A mode-only change (e.g. chmod +x): git prints 0 0, or `-\t-` for binary content.
             let mut synthetic = String::new();
-            if let Side::Bytes(b) = load(repo, new, &mut self.new_blob, &mut synthetic)? {
-                change.binary = is_binary(b);
-            }
+            let side = load(repo, new, &mut self.new_blob, &mut synthetic)?;
+            change.binary = binary_side(new_attr, &side);
             return Ok(());
         }
         let mut old_synthetic = String::new();
         let mut new_synthetic = String::new();
         let old_side = load(repo, old, &mut self.old_blob, &mut old_synthetic)?;
         let new_side = load(repo, new, &mut self.new_blob, &mut new_synthetic)?;
-        let binary_side = |s: &Side<'_>| matches!(s, Side::Bytes(b) if is_binary(b));
-        if binary_side(&old_side) || binary_side(&new_side) {
+        if binary_side(old_attr, &old_side) || binary_side(new_attr, &new_side) {
             change.binary = true;
             return Ok(());
         }

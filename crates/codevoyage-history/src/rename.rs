@@ -36,8 +36,8 @@ pub(crate) struct Side<'a> {
     pub path: &'a [u8],
     pub mode: EntryMode,
     pub id: ObjectId,
-    /// `.gitattributes` say binary (`binary`, `-diff`): CR before LF is then not skipped.
-    pub binary_attr: bool,
+    /// The `diff` attribute: binary content keeps CR before LF in its chunks.
+    pub attr: crate::diff::attributes::DiffAttr,
 }
 
 /// A detected rename: `sources[src]` became `dests[dst]` with git's similarity `score`
@@ -89,7 +89,11 @@ impl Scorer<'_> {
                 .objects
                 .find_blob(&side.id, buf)
                 .map_err(|e| HistoryError::missing(side.id, e))?;
-            let is_text = !side.binary_attr && !crate::diff::is_binary(blob.data);
+            let is_text = match side.attr {
+                crate::diff::attributes::DiffAttr::Text => true,
+                crate::diff::attributes::DiffAttr::Binary => false,
+                crate::diff::attributes::DiffAttr::Auto => !crate::diff::is_binary(blob.data),
+            };
             facts.chunks = Some(hash_chunks(blob.data, is_text));
         }
         Ok(facts.chunks.as_deref().unwrap_or_default())

@@ -58,6 +58,8 @@ pub(crate) fn run(
         }
     }
     let mailmap = opts.mailmap.then(|| local.open_mailmap());
+    // `.gitattributes` lookups only when attribute files exist (see `diff::attributes`).
+    let attributes = opts.line_counts && attributes_present(&local);
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
@@ -126,7 +128,11 @@ pub(crate) fn run(
                 let local = repo.worker_local();
                 let mut worker = Worker {
                     graph: local.commit_graph_if_enabled().ok().flatten(),
-                    differ: Differ::new(opts.line_counts, opts.renames),
+                    differ: Differ::new(opts.line_counts, opts.renames).with_attributes(
+                        attributes
+                            .then(|| crate::diff::attributes::Attributes::new(&local))
+                            .flatten(),
+                    ),
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
                 };
@@ -185,6 +191,22 @@ pub(crate) fn run(
         drop(res_rx);
         outcome.map(|()| summary)
     })
+}
+
+/// Whether `.gitattributes` may apply: `info/attributes`, or a work tree whose `HEAD` tree has a
+/// `.gitattributes` file somewhere.
+fn attributes_present(repo: &gix::Repository) -> bool {
+    let head_has = || {
+        let Ok(Some(head)) = crate::head_commit(repo) else {
+            return false;
+        };
+        let mut buf = Vec::new();
+        match repo.objects.find_commit(&head, &mut buf) {
+            Ok(commit) => crate::diff::attributes::tree_has_gitattributes(repo, commit.tree()),
+            Err(_) => false,
+        }
+    };
+    crate::diff::attributes::present(repo, repo.workdir().is_some() && head_has())
 }
 
 struct Worker {

@@ -276,3 +276,28 @@ fn commit_graph_walks_match_git() {
         assert_identical(fx.path(), Some("HEAD~4..HEAD"));
     }
 }
+
+#[test]
+fn gitattributes_binary_and_diff_match_git() {
+    let fx = codevoyage_testkit::fixture("attributes");
+    assert_identical_with(fx.path(), None, false, &[]);
+    assert_identical_with(fx.path(), None, true, &[]);
+    // A bare clone has no work tree, so git applies no `.gitattributes`: neither do we.
+    let bare = fx.scratch().join("bare.git");
+    codevoyage_testkit::git_output(
+        fx.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--bare",
+            ".",
+            bare.to_str().expect("utf8 path"),
+        ],
+    );
+    assert_identical_with(&bare, None, false, &[]);
+    let theirs = git_log(&bare, false, &[]);
+    assert!(
+        !theirs.windows(5).any(|w| w == b"-\t-\ta"),
+        "in the bare clone a.dat is text again"
+    );
+}
