@@ -52,6 +52,15 @@ pub use team::{TeamOptions, TeamReport, team};
 
 use serde::Serialize;
 
+/// The insight-row kind under which the pipeline stores the [`TeamReport`] of an analysis.
+pub const TEAM_REPORT_KIND: &str = "team_report";
+/// Its rank: reports sit below rank 1, apart from the ranked findings.
+pub const TEAM_REPORT_RANK: i64 = -1;
+/// The insight-row kind under which the pipeline stores the [`MigrationsReport`].
+pub const MIGRATIONS_REPORT_KIND: &str = "migrations_report";
+/// Its rank, below rank 1 like the team report's.
+pub const MIGRATIONS_REPORT_RANK: i64 = -2;
+
 /// Options of [`analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AnalysisOptions {

@@ -39,6 +39,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/repositories/{id}/activity",
             get(crate::views::activity),
         )
+        .route(
+            "/api/v1/repositories/{id}/team",
+            get(crate::team_views::team),
+        )
+        .route(
+            "/api/v1/repositories/{id}/migrations",
+            get(crate::team_views::migrations),
+        )
 }
 
 #[derive(Serialize)]

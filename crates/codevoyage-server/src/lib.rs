@@ -11,6 +11,7 @@ mod apikeys;
 mod audit;
 pub mod auth;
 mod error;
+mod team_views;
 mod time;
 mod ui;
 mod users;

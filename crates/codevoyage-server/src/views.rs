@@ -72,7 +72,9 @@ pub async fn insights(
     Path(raw): Path<String>,
 ) -> Result<Json<InsightsView>, ApiError> {
     let (_, analysis) = latest_analysis(&state, &caller, &raw).await?;
-    let items = state.store.insights(analysis.id).await?;
+    let mut items = state.store.insights(analysis.id).await?;
+    // Ranks below 1 hold the team and migrations reports (served by `team_views`), not findings.
+    items.retain(|i| i.rank >= 1);
     Ok(Json(InsightsView {
         analysis_id: analysis.id,
         items,
