@@ -182,6 +182,40 @@ try {
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(results, 'smoke-5-hotspots.png') });
 
+  step = 'time travel';
+  const timelineRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/timeline`);
+  check(timelineRes.ok(), `/timeline answered ${timelineRes.status()}`);
+  const timeline = await timelineRes.json();
+  // Files alive at the end of period p, straight from the API's sparse series.
+  const aliveAt = (p) =>
+    timeline.files.filter((f) => {
+      let lines = -1;
+      for (let k = 0; k + 2 < f.series.length && f.series[k] <= p; k += 3) lines = f.series[k + 1];
+      return lines >= 0;
+    }).length;
+  await page.click('[data-testid="time-travel"]');
+  const slider = await page.waitForSelector('[data-testid="time-slider"]', { timeout: 30_000 });
+  const last = timeline.periods.length - 1;
+  await page.waitForFunction((n) => window.__codevoyage?.visibleBuildings === n, aliveAt(last), { timeout: 30_000 });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await page.waitForFunction((n) => window.__codevoyage?.visibleBuildings === n, aliveAt(0), { timeout: 30_000 });
+  await page.waitForFunction((d) => new URLSearchParams(location.search).get('t') === d, timeline.periods[0].start, { timeout: 30_000 });
+  log(`time slider: ${aliveAt(last)} buildings today, ${aliveAt(0)} in the ${timeline.unit} of ${timeline.periods[0].start}`);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(results, 'smoke-5b-time-travel.png') });
+  if (last > 0) {
+    await page.click('[data-testid="time-play"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="time-slider"]')?.value) > 0, null, { timeout: 30_000 });
+    log('the play button moves the slider forward');
+    await page.click('[data-testid="time-play"]').catch(() => {});
+    await page.click('[data-testid="time-compare"]');
+    await page.waitForSelector('[data-testid="changes-panel"]', { timeout: 30_000 });
+    log('compare mode lists the biggest changes');
+  }
+  await page.click('[data-testid="time-exit"]');
+  await page.waitForSelector('[data-testid="time-slider"]', { state: 'detached', timeout: 30_000 });
+
   step = 'charts';
   await page.click('[data-testid="open-charts"]');
   await page.waitForURL(/\/repositories\/\d+\/charts/, { timeout: 10_000 });

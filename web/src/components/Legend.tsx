@@ -10,7 +10,13 @@ export function Legend({
   activeKey,
   onPick,
   extra,
+  footprintLabel = 'lines of code',
+  raised = false,
 }: {
+  /** What a building's footprint stands for. */
+  footprintLabel?: string;
+  /** Sits above the timeline instead of at the bottom edge. */
+  raised?: boolean;
   legend: LegendData;
   heightLabel: string;
   /** How the height metric is computed, when it is derived. */
@@ -24,7 +30,7 @@ export function Legend({
 }) {
   const [open, setOpen] = useState(true);
   return (
-    <div data-testid="legend" className="absolute bottom-3 left-3 w-64 rounded-lg border border-slate-800 bg-slate-900/90 p-3 text-xs shadow-xl backdrop-blur">
+    <div data-testid="legend" className={`absolute ${raised ? 'bottom-36' : 'bottom-3'} left-3 w-64 rounded-lg border border-slate-800 bg-slate-900/90 p-3 text-xs shadow-xl backdrop-blur`}>
       <button className="flex w-full items-center justify-between font-semibold text-slate-200" onClick={() => setOpen((o) => !o)}>
         Legend <span className="text-slate-500">{open ? '–' : '+'}</span>
       </button>
@@ -32,7 +38,7 @@ export function Legend({
         <div className="mt-2 space-y-2">
           <div className="space-y-0.5 text-slate-400">
             <div>
-              <span className="text-slate-300">Footprint</span> lines of code
+              <span className="text-slate-300">Footprint</span> {footprintLabel}
             </div>
             <div>
               <span className="text-slate-300">Height</span> {heightLabel.toLowerCase()}, square-root scale

@@ -19,6 +19,12 @@ describe('pickRay', () => {
     expect(pickRay(idx, [49, 100, 49], [0, -1, 0])).toBeNull();
   });
 
+  it('never picks a hidden building', () => {
+    const c = layoutCity(dir('', [file('a.py', 100)]), { citySize: 100 });
+    const idx = buildPickIndex(c, new Float32Array([30]), Uint8Array.from([1]));
+    expect(pickRay(idx, [0, 100, 0], [0, -1, 0])).toBeNull();
+  });
+
   it('agrees with brute force on random rays over a random city', () => {
     const c = layoutCity(randomTree(3000, 21));
     const heights = buildingHeights(c.buildings.files, heightMetric('code'), defaultHeightOptions(c.citySize, c.buildings.count));

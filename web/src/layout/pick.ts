@@ -25,8 +25,11 @@ export interface PickHit {
   t: number;
 }
 
-/** Builds the grid for `layout` with buildings of the given `heights`. */
-export function buildPickIndex(layout: CityLayout, heights: Float32Array): PickIndex {
+/**
+ * Builds the grid for `layout` with buildings of the given `heights`; buildings flagged in
+ * `hidden` (files that do not exist at the time shown) are left out of the grid.
+ */
+export function buildPickIndex(layout: CityLayout, heights: Float32Array, hidden: Uint8Array | null = null): PickIndex {
   const b = layout.buildings;
   const n = b.count;
   const boxes = new Float32Array(n * 6);
@@ -57,13 +60,14 @@ export function buildPickIndex(layout: CityLayout, heights: Float32Array): PickI
     const r0 = cellOf(boxes[i * 6 + 4] ?? 0, minZ, rows), r1 = cellOf(boxes[i * 6 + 5] ?? 0, minZ, rows);
     for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) f(r * cols + c);
   };
-  for (let i = 0; i < n; i++) forEachCell(i, (c) => (counts[c + 1] = (counts[c + 1] ?? 0) + 1));
+  for (let i = 0; i < n; i++) if (!hidden?.[i]) forEachCell(i, (c) => (counts[c + 1] = (counts[c + 1] ?? 0) + 1));
   const offsets = new Int32Array(cols * rows + 1);
   for (let c = 0; c < cols * rows; c++) offsets[c + 1] = (offsets[c] ?? 0) + (counts[c + 1] ?? 0);
   const items = new Int32Array(offsets[cols * rows] ?? 0);
   const fill = offsets.slice(0, cols * rows);
   for (let i = 0; i < n; i++)
-    forEachCell(i, (c) => {
+    if (!hidden?.[i])
+      forEachCell(i, (c) => {
       items[fill[c] ?? 0] = i;
       fill[c] = (fill[c] ?? 0) + 1;
     });

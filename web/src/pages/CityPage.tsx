@@ -3,6 +3,27 @@
  * stats, hover tooltip and a details panel. View state lives in the URL query.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Legend as LegendData } from '../layout/colors';
+import { SEQUENTIAL_RAMP, rgbToHex, sampleRamp } from '../layout/colors';
+import {
+  activityColors,
+  biggestChanges,
+  cityAt,
+  compare,
+  COMPARE_COLORS,
+  compareColors,
+  indexTimeline,
+  lineHeights,
+  periodOfDate,
+  recentWindow,
+  timelineSlots,
+  timeTravelLayout,
+  type CityAt,
+  type Comparison,
+} from '../layout/timeline';
+import { districtBusFactors, expertsByBuilding, knowledgeAfter, knowledgeColors, KNOWLEDGE_COLORS } from '../layout/offboarding';
+import { BASE_STEP_MS, TimeControls } from '../components/TimeControls';
+import { ChangesPanel, OffboardingPanel, type PersonChoice } from '../components/WhatIfPanels';
 import { api } from '../api/client';
 import type { Repository, RepositoryTree } from '../api/types';
 import { useApi } from '../api/useApi';
@@ -69,15 +90,203 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     [pathname],
   );
 
-  const layout = useMemo(() => layoutCity(tree.root), [tree]);
-  const files = layout.buildings.files;
-  const heights = useMemo(
-    () => buildingHeights(files, heightMetric(params.height), defaultHeightOptions(layout.citySize, files.length)),
-    [files, params.height, layout.citySize],
+  const baseLayout = useMemo(() => layoutCity(tree.root), [tree]);
+
+  // Time travel and comparison: the timeline is loaded the first time either is asked for.
+  const timeMode = params.t !== null || params.cmp !== null;
+  const [wantTimeline, setWantTimeline] = useState(timeMode);
+  useEffect(() => {
+    if (timeMode) setWantTimeline(true);
+  }, [timeMode]);
+  const timeline = useApi(wantTimeline ? `timeline:${repo.id}` : 'timeline:none', async (signal) =>
+    wantTimeline ? api.timeline(repo.id, signal) : null,
   );
-  const colors = useMemo(() => buildingColors(files, params.color), [files, params.color]);
+  const timelineData = timeline.status === 'ok' ? timeline.data : null;
+  const index = useMemo(() => (timelineData ? indexTimeline(timelineData) : null), [timelineData]);
+  const travelLayout = useMemo(() => (index ? timeTravelLayout(tree.root, index) : null), [index, tree]);
+  const slots = useMemo(() => (travelLayout && index ? timelineSlots(travelLayout, index) : null), [travelLayout, index]);
+  const periods = timelineData?.periods ?? [];
+  const lastPeriod = Math.max(0, periods.length - 1);
+  const traveling = timeMode && travelLayout !== null && index !== null && slots !== null && periods.length > 0;
+  const layout = traveling && travelLayout ? travelLayout : baseLayout;
+  const files = layout.buildings.files;
+
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const [livePeriod, setLivePeriod] = useState<number | null>(null);
+  const urlPeriod = params.t !== null ? periodOfDate(periods, params.t) : lastPeriod;
+  const period = Math.min(lastPeriod, Math.max(0, livePeriod ?? urlPeriod));
+  const compareRange = useMemo<[number, number] | null>(
+    () => (params.cmp && periods.length > 0 ? [periodOfDate(periods, params.cmp[0]), periodOfDate(periods, params.cmp[1])] : null),
+    [params.cmp, periods],
+  );
+  const setPeriod = useCallback(
+    (p: number) => {
+      setLivePeriod(p);
+      const start = periods[p]?.start;
+      if (start && !playing) setParams({ t: start });
+    },
+    [periods, playing, setParams],
+  );
+  useEffect(() => {
+    if (!playing) return;
+    const id = window.setInterval(() => setLivePeriod((p) => Math.min(lastPeriod, (p ?? urlPeriod) + 1)), BASE_STEP_MS / speed);
+    return () => window.clearInterval(id);
+  }, [playing, speed, lastPeriod, urlPeriod]);
+  useEffect(() => {
+    if (playing && period >= lastPeriod) setPlaying(false);
+  }, [playing, period, lastPeriod]);
+  // The URL follows the slider once playing stops (not on every animation step).
+  useEffect(() => {
+    if (!playing && livePeriod !== null && traveling) {
+      const start = periods[livePeriod]?.start;
+      if (start && start !== parseCityParams(window.location.search).t) setParams({ t: start });
+    }
+  }, [playing]);
+  const play = (on: boolean) => {
+    if (on && period >= lastPeriod) setLivePeriod(0);
+    setPlaying(on);
+  };
+
+  const heightOptions = useMemo(() => defaultHeightOptions(layout.citySize, baseLayout.buildings.count), [layout.citySize, baseLayout]);
+  const recentSpan = recentWindow(periods.length);
+  const at: CityAt | null = useMemo(
+    () => (traveling && !compareRange && index && slots ? cityAt(layout, index, slots, period, recentSpan) : null),
+    [traveling, compareRange, index, slots, layout, period, recentSpan],
+  );
+  const comparison: Comparison | null = useMemo(
+    () => (traveling && compareRange && index && slots ? compare(layout, index, slots, compareRange[0], compareRange[1]) : null),
+    [traveling, compareRange, index, slots, layout],
+  );
+  const nowHeights = useMemo(
+    () => buildingHeights(files, heightMetric(params.height), heightOptions),
+    [files, params.height, heightOptions],
+  );
+  const heights = useMemo(() => {
+    if (at && index) return lineHeights(at.lines, index.maxLinesEver, heightOptions);
+    if (comparison && index) {
+      // Deleted files stand as they were before, so that what was lost is seen.
+      const lines = new Float64Array(comparison.status.length);
+      comparison.status.forEach((s, i) => (lines[i] = Math.max(0, s === 'deleted' ? (comparison.before[i] ?? 0) : (comparison.after[i] ?? 0))));
+      return lineHeights(lines, index.maxLinesEver, heightOptions);
+    }
+    return nowHeights;
+  }, [at, comparison, index, heightOptions, nowHeights]);
+  const hidden = useMemo(() => {
+    if (at) return at.alive.map((v) => 1 - v);
+    if (comparison) return Uint8Array.from(comparison.status, (s) => (s === 'absent' ? 1 : 0));
+    return null;
+  }, [at, comparison]);
+
+  // Off-boarding what-if: ownership is loaded when the panel opens.
+  const [whatIfOpen, setWhatIfOpen] = useState(params.leave.length > 0);
+  const whatIf = whatIfOpen && !traveling;
+  const ownership = useApi(whatIfOpen ? `ownership:${repo.id}` : 'ownership:none', async (signal) =>
+    whatIfOpen ? api.ownership(repo.id, signal) : null,
+  );
+  const ownershipData = ownership.status === 'ok' ? ownership.data : null;
+  const contributors = useApi(whatIfOpen ? `contributors:${repo.id}` : 'contributors:none', async (signal) =>
+    whatIfOpen ? (await api.contributors(repo.id, signal)).items : null,
+  );
+  const experts = useMemo(() => (ownershipData ? expertsByBuilding(baseLayout, ownershipData) : null), [ownershipData, baseLayout]);
+  const leavingSet = useMemo(() => {
+    const out = new Set<number>();
+    ownershipData?.people.forEach((p, i) => {
+      if (params.leave.includes(p.email)) out.add(i);
+    });
+    return out;
+  }, [ownershipData, params.leave]);
+  const knowledge = useMemo(() => (whatIf && experts ? knowledgeAfter(experts, leavingSet) : null), [whatIf, experts, leavingSet]);
+  const busFactors = useMemo(() => {
+    if (!whatIf || !experts || !ownershipData) return [];
+    const d = baseLayout.districts;
+    const tops: number[] = [];
+    for (let i = 0; i < d.count; i++) if ((d.level[i] ?? 0) <= 1) tops.push(i);
+    const totals = districtTotals(baseLayout);
+    tops.sort((a, b) => (d.level[a] ?? 0) - (d.level[b] ?? 0) || (totals.files[b] ?? 0) - (totals.files[a] ?? 0));
+    const people = ownershipData.people;
+    return districtBusFactors(baseLayout, experts, leavingSet, (p) => people[p]?.email ?? '', tops.slice(0, 14));
+  }, [whatIf, experts, ownershipData, baseLayout, leavingSet]);
+  const personChoices = useMemo<PersonChoice[]>(() => {
+    if (!ownershipData) return [];
+    const counts = new Map<number, number>();
+    for (const f of ownershipData.files) for (const [p] of f.authors) counts.set(p, (counts.get(p) ?? 0) + 1);
+    const commits = new Map<string, number>();
+    if (contributors.status === 'ok' && contributors.data) for (const c of contributors.data) commits.set(c.email.toLowerCase(), c.commits);
+    return ownershipData.people
+      .map((p, index) => ({ index, email: p.email, name: p.name, files: counts.get(index) ?? 0, commits: commits.get(p.email) ?? null }))
+      .filter((p) => p.files > 0 || params.leave.includes(p.email))
+      .sort((a, b) => b.files - a.files || (a.email < b.email ? -1 : 1))
+      .slice(0, 30);
+  }, [ownershipData, contributors, params.leave]);
+  const toggleLeaving = (email: string) =>
+    setParams({ leave: params.leave.includes(email) ? params.leave.filter((e) => e !== email) : [...params.leave, email] });
+
+  const nowColors = useMemo(() => buildingColors(files, params.color), [files, params.color]);
+  const colors = useMemo((): { rgb: Float32Array; legend: LegendData } => {
+    if (at) {
+      const stops = [0.25, 0.5, 0.75, 1].map((t) => rgbToHex(sampleRamp(t, SEQUENTIAL_RAMP)));
+      return {
+        rgb: activityColors(at),
+        legend: {
+          kind: 'sequential',
+          title: `Commits in the last ${recentSpan} ${timelineData?.unit ?? 'period'}${recentSpan === 1 ? '' : 's'}`,
+          unit: 'commits',
+          min: 1,
+          max: Math.max(1, at.maxRecent),
+          scale: 'log',
+          stops,
+        },
+      };
+    }
+    if (comparison) {
+      const labels = { added: 'New', grown: 'Grew', same: 'Unchanged', shrunk: 'Shrank', deleted: 'Deleted (as it was)' } as const;
+      return {
+        rgb: compareColors(comparison),
+        legend: {
+          kind: 'categorical',
+          title: 'Change in lines between the two points',
+          entries: (['added', 'grown', 'same', 'shrunk', 'deleted'] as const).map((k) => ({
+            key: k,
+            label: labels[k],
+            color: COMPARE_COLORS[k],
+            files: comparison.counts[k],
+            code: 0,
+          })),
+        },
+      };
+    }
+    if (knowledge) {
+      const labels = { lost: 'Loses its last expert', 'at-risk': 'Loses some experts', safe: 'Keeps its experts', none: 'No expert (already)' } as const;
+      return {
+        rgb: knowledgeColors(knowledge),
+        legend: {
+          kind: 'categorical',
+          title: 'Knowledge after the departures',
+          entries: (['lost', 'at-risk', 'safe', 'none'] as const).map((k) => ({
+            key: k,
+            label: labels[k],
+            color: KNOWLEDGE_COLORS[k],
+            files: knowledge.filter((s) => s === k).length,
+            code: 0,
+          })),
+        },
+      };
+    }
+    return nowColors;
+  }, [at, comparison, knowledge, nowColors, recentSpan, timelineData]);
+  const changeRows = useMemo(() => (comparison ? biggestChanges(layout, comparison, 25) : []), [comparison, layout]);
   const searchHighlight = useMemo(() => searchMask(files, params.q), [files, params.q]);
   const ranking = useMemo(() => topFiles(files, heightMetric(params.height), 10), [files, params.height]);
+  const enterTime = () => {
+    setWhatIfOpen(false);
+    setParams({ t: periods[lastPeriod]?.start ?? new Date().toISOString().slice(0, 10), cmp: null, leave: [] });
+  };
+  const exitTime = () => {
+    setPlaying(false);
+    setLivePeriod(null);
+    setParams({ t: null, cmp: null });
+  };
   const matches = useMemo(
     () => (searchHighlight ? searchHighlight.reduce((n, v) => n + v, 0) : null),
     [searchHighlight],
@@ -231,6 +440,30 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
         >
           Hotspots
         </button>
+        <button
+          data-testid="time-travel"
+          title="Replay the city through its history"
+          onClick={() => (timeMode ? exitTime() : enterTime())}
+          className={`rounded-md border px-2 py-1 text-sm hover:bg-slate-800 ${timeMode ? 'border-sky-500/70 text-sky-200' : 'border-slate-700 text-slate-300'}`}
+        >
+          Time travel
+        </button>
+        <button
+          data-testid="what-if"
+          title="Off-boarding what-if: pick people and see whose knowledge would be lost"
+          onClick={() => {
+            if (whatIfOpen) {
+              setWhatIfOpen(false);
+              setParams({ leave: [] });
+            } else {
+              exitTime();
+              setWhatIfOpen(true);
+            }
+          }}
+          className={`rounded-md border px-2 py-1 text-sm hover:bg-slate-800 ${whatIfOpen ? 'border-red-500/70 text-red-200' : 'border-slate-700 text-slate-300'}`}
+        >
+          What if…
+        </button>
         <Link
           href={`/repositories/${repo.id}/charts`}
           data-testid="open-charts"
@@ -245,7 +478,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           Reset view
         </button>
       </div>
-      <StatsStrip repo={repo} tree={tree} layout={layout} />
+      <StatsStrip repo={repo} tree={tree} layout={baseLayout} />
       <div className="flex min-h-0 flex-1">
       <FindingsPanel state={insights} isInCity={isInCity} onPickFile={flyToPath} />
       <div className="relative min-h-0 min-w-0 flex-1">
@@ -257,7 +490,11 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           <div
             data-testid="city-canvas"
             role="img"
-            aria-label={`3D city of ${repo.name}: ${files.length} files as buildings in ${layout.districts.count} folders`}
+            aria-label={
+              at
+                ? `3D city of ${repo.name} in the ${timelineData?.unit ?? 'period'} of ${periods[period]?.start ?? ''}: ${at.aliveCount} files`
+                : `3D city of ${repo.name}: ${files.length} files as buildings in ${layout.districts.count} folders`
+            }
             className="absolute inset-0"
             style={{ cursor: hovered ? 'pointer' : 'grab' }}
           >
@@ -279,20 +516,61 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                 onFocusDistrict={onFocusDistrict}
                 initialCamera={initialCamera}
                 onCameraChange={onCameraChange}
-                coupled={arcPartners}
+                coupled={traveling ? null : arcPartners}
+                hidden={hidden}
+                animate={traveling}
               />
             </ErrorBoundary>
           </div>
         )}
+        {timeMode && timeline.status === 'loading' && (
+          <div className="absolute inset-x-3 bottom-3 rounded-lg border border-slate-800 bg-slate-900/95 p-3 text-xs text-slate-400">
+            Loading the history…
+          </div>
+        )}
+        {timeMode && timeline.status === 'error' && (
+          <div className="absolute inset-x-3 bottom-3 rounded-lg border border-red-900 bg-slate-900/95 p-3 text-xs text-red-300">
+            Could not load the history: {timeline.error.message}
+          </div>
+        )}
+        {traveling && (
+          <TimeControls
+            periods={periods}
+            unit={timelineData?.unit ?? 'period'}
+            period={period}
+            onPeriod={setPeriod}
+            playing={playing}
+            onPlay={play}
+            speed={speed}
+            onSpeed={setSpeed}
+            compare={compareRange}
+            onCompare={(range) => {
+              setPlaying(false);
+              setParams({
+                cmp: range ? [periods[range[0]]?.start ?? '', periods[range[1]]?.start ?? ''] : null,
+                t: periods[period]?.start ?? null,
+              });
+            }}
+            aliveCount={at?.aliveCount ?? 0}
+            onExit={exitTime}
+          />
+        )}
         <Legend
+          raised={timeMode}
+          footprintLabel={traveling ? 'largest line count the file ever had' : undefined}
           legend={colors.legend}
-          heightLabel={heightMetric(params.height).label}
+          heightLabel={traveling ? 'Lines at that time (all lines)' : heightMetric(params.height).label}
           heightFormula={
             // Said once when height and colour use the same derived metric.
             params.height === params.color ? undefined : heightMetric(params.height).formula
           }
           extra={
-            arcPartners && arcPartners.length > 0 ? (
+            at ? (
+              <div className="border-t border-slate-800 pt-2 text-slate-400">
+                <span className="mr-1 inline-block h-2.5 w-2.5 rounded-sm align-middle" style={{ background: '#5c697d' }} />
+                no commit in that window
+              </div>
+            ) : !traveling && arcPartners && arcPartners.length > 0 ? (
               <div className="border-t border-slate-800 pt-2 text-slate-400" data-testid="legend-arcs">
                 <span className="mr-1 inline-block h-0.5 w-5 align-middle" style={{ background: 'linear-gradient(to right, #fff099, #ff7319)' }} />
                 <span className="text-slate-300">Arcs</span> files that change together with the selected one; deeper orange = stronger
@@ -308,7 +586,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                     ? colors.legend.entries.find((e) => e.key.toLowerCase() === activeLanguage.toLowerCase())?.key
                     : null) ?? null
           }
-          onPick={colors.legend.kind === 'categorical' ? pickLanguage : undefined}
+          onPick={colors === nowColors && colors.legend.kind === 'categorical' ? pickLanguage : undefined}
         />
         {hovered && hover && <Tooltip file={hovered} x={hover.x} y={hover.y} />}
         {hoveredDistrict && hover && (
@@ -320,7 +598,38 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             y={hover.y}
           />
         )}
-        {!selectedFile && (
+        {!selectedFile && comparison && (
+          <ChangesPanel
+            files={files}
+            comparison={comparison}
+            rows={changeRows}
+            onPick={(i) => {
+              onSelect(i);
+              setFocus((f) => ({ kind: 'building', index: i, seq: (f?.seq ?? 0) + 1 }));
+            }}
+          />
+        )}
+        {!selectedFile && whatIf && (
+          ownershipData ? (
+            <OffboardingPanel
+              people={personChoices}
+              leaving={new Set(params.leave)}
+              onToggle={toggleLeaving}
+              districts={busFactors}
+              lostFiles={knowledge ? knowledge.filter((k) => k === 'lost').length : 0}
+              formula={ownershipData.formula}
+              onClose={() => {
+                setWhatIfOpen(false);
+                setParams({ leave: [] });
+              }}
+            />
+          ) : (
+            <div className="absolute right-3 top-3 w-80 rounded-lg border border-slate-800 bg-slate-900/95 p-3 text-xs text-slate-400">
+              {ownership.status === 'error' ? `Could not load ownership: ${ownership.error.message}` : 'Loading who knows what…'}
+            </div>
+          )
+        )}
+        {!selectedFile && !comparison && !whatIf && !traveling && (
           <TopFiles
             files={files}
             ranking={ranking}
@@ -350,7 +659,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             }
           />
         )}
-        <div className="pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500">
+        <div className={`pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500 ${timeMode ? 'hidden' : ''}`}>
           drag to orbit · right-drag to pan · scroll to zoom · click a building for details
         </div>
       </div>

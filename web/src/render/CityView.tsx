@@ -9,7 +9,7 @@
  */
 import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { OrbitControls } from '@react-three/drei';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { CityLayout } from '../layout/city';
@@ -45,6 +45,10 @@ export interface CityViewProps {
   onCameraChange?: (camera: CameraState | null) => void;
   /** Coupled partners of the selected building, drawn as arcs between roofs. */
   coupled?: readonly { index: number; degree: number }[] | null;
+  /** 1 for buildings not drawn (files that do not exist at the time shown); null: all drawn. */
+  hidden?: Uint8Array | null;
+  /** Animate height changes (time travel): buildings grow, shrink, appear and vanish. */
+  animate?: boolean;
 }
 
 const BACKGROUND = '#0b1120';
@@ -54,6 +58,8 @@ const SHADOW_LIMIT = 40_000;
 /** Test and automation hook, published on `window.__codevoyage`. */
 export interface CityTestHook {
   buildingCount: number;
+  /** Buildings drawn (not hidden by time travel). */
+  visibleBuildings: number;
   /** Client (CSS pixel) coordinates of the roof centre of building `i`. */
   screenPositionOf(i: number): { x: number; y: number; visible: boolean };
   /** Client coordinates of a world point. */
@@ -239,7 +245,10 @@ interface BuildingsProps
   hovered: number | null;
 }
 
-function Buildings({ layout, heights, colors, highlight, selected, hovered, onHover, onSelect }: BuildingsProps) {
+/** How long a height change takes to animate, in milliseconds. */
+const TWEEN_MS = 240;
+
+function Buildings({ layout, heights, colors, highlight, selected, hovered, onHover, onSelect, hidden = null, animate = false }: BuildingsProps) {
   const invalidate = useThree((s) => s.invalidate);
   const count = layout.buildings.count;
   const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
@@ -267,7 +276,7 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
   useEffect(() => () => mesh.dispose(), [mesh]);
 
   // Picking walks a grid instead of testing every instance (see layout/pick.ts).
-  const pickIndex = useMemo(() => buildPickIndex(layout, heights), [layout, heights]);
+  const pickIndex = useMemo(() => buildPickIndex(layout, heights, hidden), [layout, heights, hidden]);
   useLayoutEffect(() => {
     mesh.raycast = (raycaster, intersects) => {
       const { origin, direction } = raycaster.ray;
@@ -282,20 +291,60 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     };
   }, [mesh, pickIndex]);
 
+  // Heights as drawn now; a hidden building is drawn at height 0 and, once there, not at all.
+  const shown = useRef<{ layout: CityLayout; h: Float32Array } | null>(null);
+  const tween = useRef<{ from: Float32Array; to: Float32Array; start: number } | null>(null);
+  const writeMatrices = useCallback(
+    (h: Float32Array, settled: boolean) => {
+      const b = layout.buildings;
+      const m = new THREE.Matrix4();
+      for (let i = 0; i < count; i++) {
+        const gone = hidden !== null && hidden[i] === 1 && (settled || (h[i] ?? 0) <= 0);
+        if (gone) m.makeScale(0, 0, 0);
+        else m.makeScale(b.width[i] ?? 0, Math.max(0.01, h[i] ?? 0), b.depth[i] ?? 0);
+        m.setPosition(b.x[i] ?? 0, b.y[i] ?? 0, b.z[i] ?? 0);
+        mesh.setMatrixAt(i, m);
+      }
+      mesh.instanceMatrix.needsUpdate = true;
+      if (settled) {
+        // Raycasting tests the bounds first: they must follow the new matrices.
+        mesh.computeBoundingBox();
+        mesh.computeBoundingSphere();
+      }
+    },
+    [mesh, layout, count, hidden],
+  );
+
   useLayoutEffect(() => {
-    const b = layout.buildings;
-    const m = new THREE.Matrix4();
-    for (let i = 0; i < count; i++) {
-      m.makeScale(b.width[i] ?? 0, Math.max(0.01, heights[i] ?? 0), b.depth[i] ?? 0);
-      m.setPosition(b.x[i] ?? 0, b.y[i] ?? 0, b.z[i] ?? 0);
-      mesh.setMatrixAt(i, m);
+    const target = new Float32Array(count);
+    for (let i = 0; i < count; i++) target[i] = hidden?.[i] ? 0 : (heights[i] ?? 0);
+    const prev = shown.current;
+    if (animate && prev && prev.layout === layout && prev.h.length === count) {
+      tween.current = { from: prev.h.slice(), to: target, start: performance.now() };
+      writeMatrices(prev.h, false);
+    } else {
+      tween.current = null;
+      shown.current = { layout, h: target };
+      writeMatrices(target, true);
     }
-    mesh.instanceMatrix.needsUpdate = true;
-    // Raycasting tests the bounds first: they must follow the new matrices.
-    mesh.computeBoundingBox();
-    mesh.computeBoundingSphere();
     invalidate();
-  }, [mesh, layout, heights, count, invalidate]);
+  }, [mesh, layout, heights, hidden, count, animate, invalidate, writeMatrices]);
+
+  // Render on demand: a running tween asks for the next frame until it is done.
+  useFrame(() => {
+    const tw = tween.current;
+    const cur = shown.current;
+    if (!tw || !cur) return;
+    const k = Math.min(1, (performance.now() - tw.start) / TWEEN_MS);
+    const e = 1 - (1 - k) * (1 - k);
+    for (let i = 0; i < count; i++) {
+      const a = tw.from[i] ?? 0;
+      cur.h[i] = a + ((tw.to[i] ?? 0) - a) * e;
+    }
+    writeMatrices(cur.h, k >= 1);
+    if (k >= 1) tween.current = null;
+    else invalidate();
+  });
 
   useLayoutEffect(() => {
     const attr = mesh.instanceColor;
@@ -636,7 +685,7 @@ function Ground({ size }: { size: number }) {
   );
 }
 
-function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 'heights' | 'onSelect'>) {
+function TestHook({ layout, heights, onSelect, hidden }: Pick<CityViewProps, 'layout' | 'heights' | 'onSelect' | 'hidden'>) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
   useEffect(() => {
@@ -651,8 +700,11 @@ function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 
       };
     };
     const screenPositionOf = (i: number) => project(b.x[i] ?? 0, (b.y[i] ?? 0) + (heights[i] ?? 0), b.z[i] ?? 0);
+    let visibleBuildings = b.count;
+    if (hidden) for (let i = 0; i < b.count; i++) visibleBuildings -= hidden[i] ?? 0;
     const hook: CityTestHook = {
       buildingCount: b.count,
+      visibleBuildings,
       project,
       screenPositionOf,
       bestClickTarget: () => {
@@ -661,6 +713,7 @@ function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 
         let best = -1;
         let bestScore = -1;
         for (let i = 0; i < b.count; i++) {
+          if (hidden?.[i]) continue;
           const p = screenPositionOf(i);
           if (!p.visible) continue;
           const score = (b.width[i] ?? 0) * (b.depth[i] ?? 0) * (1 + (heights[i] ?? 0));
@@ -672,13 +725,17 @@ function TestHook({ layout, heights, onSelect }: Pick<CityViewProps, 'layout' | 
         return best;
       },
       select: (i) => onSelect(i),
-      selectFirst: () => onSelect(b.count > 0 ? 0 : null),
+      selectFirst: () => {
+        let i = 0;
+        while (i < b.count && hidden?.[i]) i++;
+        onSelect(i < b.count ? i : null);
+      },
     };
     window.__codevoyage = hook;
     return () => {
       if (window.__codevoyage === hook) delete window.__codevoyage;
     };
-  }, [layout, heights, camera, gl, onSelect]);
+  }, [layout, heights, camera, gl, onSelect, hidden]);
   return null;
 }
 
@@ -736,7 +793,7 @@ export function CityView(props: CityViewProps) {
         onCameraChange={props.onCameraChange}
       />
       <CameraSync userMoved={userMoved} onCameraChange={props.onCameraChange} />
-      <TestHook layout={layout} heights={heights} onSelect={onSelect} />
+      <TestHook layout={layout} heights={heights} onSelect={onSelect} hidden={props.hidden ?? null} />
     </Canvas>
       <div ref={labelRoot} className="pointer-events-none absolute inset-0">
         {labels.map((l) => (

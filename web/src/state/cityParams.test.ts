@@ -13,6 +13,9 @@ describe('city params', () => {
       q: 'src/*.py',
       file: 'src/app.py',
       cam: { position: [100.5, 200, -300.2], target: [0, 0, 1.5] },
+      t: '2021-01-04',
+      cmp: ['2020-12-01', '2021-03-01'],
+      leave: ['alice@example.com', 'bob@example.com'],
     };
     expect(parseCityParams(formatCityParams(params))).toEqual(params);
   });
@@ -26,5 +29,11 @@ describe('city params', () => {
     );
     expect(parseCityParams('?cam=1,2,3').cam).toBeNull();
     expect(parseCityParams('?cam=1,2,3,4,5,x').cam).toBeNull();
+  });
+  it('rejects malformed times, ranges and people', () => {
+    expect(parseCityParams('?t=yesterday').t).toBeNull();
+    expect(parseCityParams('?cmp=2021-01-01').cmp).toBeNull();
+    expect(parseCityParams('?cmp=2021-01-01..2021-02-01..2021-03-01').cmp).toBeNull();
+    expect(parseCityParams('?leave=nobody,,a@b').leave).toEqual(['a@b']);
   });
 });

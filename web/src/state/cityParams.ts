@@ -15,6 +15,12 @@ export interface CityParams {
   file: string | null;
   /** Camera position and orbit target, when the user moved the camera. */
   cam: CameraState | null;
+  /** Time travel: the city at the period starting on this date (`YYYY-MM-DD`). */
+  t: string | null;
+  /** Comparison of two points in history: the periods starting on these dates. */
+  cmp: [string, string] | null;
+  /** Off-boarding what-if: e-mails of the people who leave. */
+  leave: string[];
 }
 
 export interface CameraState {
@@ -22,7 +28,30 @@ export interface CameraState {
   target: [number, number, number];
 }
 
-export const DEFAULT_CITY_PARAMS: CityParams = { height: 'code', color: 'language', q: '', file: null, cam: null };
+export const DEFAULT_CITY_PARAMS: CityParams = {
+  height: 'code',
+  color: 'language',
+  q: '',
+  file: null,
+  cam: null,
+  t: null,
+  cmp: null,
+  leave: [],
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDate(text: string | null): string | null {
+  return text && DATE.test(text) ? text : null;
+}
+
+/** `from..to`, two dates. */
+function parseRange(text: string | null): [string, string] | null {
+  const [a, b, ...rest] = (text ?? '').split('..');
+  const from = parseDate(a ?? null);
+  const to = parseDate(b ?? null);
+  return from && to && rest.length === 0 ? [from, to] : null;
+}
 
 /** `px,py,pz,tx,ty,tz`, one decimal: short, and precise enough for a city 1000 units wide. */
 export function formatCamera(cam: CameraState): string {
@@ -47,6 +76,12 @@ export function parseCityParams(search: string): CityParams {
     q: p.get('q') ?? '',
     file: p.get('file') || null,
     cam: parseCamera(p.get('cam')),
+    t: parseDate(p.get('t')),
+    cmp: parseRange(p.get('cmp')),
+    leave: (p.get('leave') ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e.includes('@')),
   };
 }
 
@@ -58,6 +93,9 @@ export function formatCityParams(params: CityParams): string {
   if (params.q.trim() !== '') p.set('q', params.q);
   if (params.file) p.set('file', params.file);
   if (params.cam) p.set('cam', formatCamera(params.cam));
+  if (params.t) p.set('t', params.t);
+  if (params.cmp) p.set('cmp', `${params.cmp[0]}..${params.cmp[1]}`);
+  if (params.leave.length > 0) p.set('leave', params.leave.join(','));
   const s = p.toString();
   return s ? `?${s}` : '';
 }
