@@ -66,6 +66,8 @@ pub(crate) fn run(
     };
     let in_flight = threads * 3;
     let stop = AtomicBool::new(false);
+    let count_abort = AtomicBool::new(false);
+    let has_graph = local.commit_graph_if_enabled().ok().flatten().is_some();
 
     std::thread::scope(|scope| -> Result<WalkSummary, HistoryError> {
         let (job_tx, job_rx) = crossbeam_channel::bounded::<(u64, Vec<ObjectId>)>(threads * 2);
@@ -97,7 +99,8 @@ pub(crate) fn run(
                     *seq += 1;
                     ok
                 };
-                let result = order(&local, &tips, &hidden, shallow, &mut |id| {
+                let mut on_total = |n: u64| progress.set_total(n);
+                let result = order(&local, &tips, &hidden, shallow, &mut on_total, &mut |id| {
                     chunk.push(id);
                     if chunk.len() == CHUNK {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
@@ -115,6 +118,26 @@ pub(crate) fn run(
                     Err(e) => {
                         let _ = res_tx.send((seq, Err(e)));
                     }
+                }
+            });
+        }
+
+        // The total, up front: an unlimited walk streams in order, so the reachable commits are
+        // counted apart: from the commit-graph, before the first commit (a fraction of a second
+        // for a million commits); without one, on a second thread reading commit objects, which
+        // reports the total when done. A limited walk knows its total before emitting.
+        if hidden.is_empty() && has_graph {
+            if let Ok(Some(n)) = count_reachable(&local, &tips, &shallow, &stop, interrupt) {
+                progress.set_total(n);
+            }
+        } else if hidden.is_empty() {
+            // Stopped only when the walk fails or is cut short: after a complete walk the count
+            // finishes too (it does less work than the walk), so the total is always reported.
+            let (stop, shallow, tips) = (&count_abort, &shallow, tips.clone());
+            scope.spawn(move || {
+                let local = repo.local();
+                if let Ok(Some(n)) = count_reachable(&local, &tips, shallow, stop, interrupt) {
+                    progress.set_total(n);
                 }
             });
         }
@@ -186,11 +209,50 @@ pub(crate) fn run(
             }
         }
         stop.store(true, Ordering::Relaxed);
+        if outcome.is_err() || summary.stopped_early {
+            count_abort.store(true, Ordering::Relaxed);
+        }
         // Dropping our ends lets the walker and the workers see closed channels and finish.
         drop(token_tx);
         drop(res_rx);
         outcome.map(|()| summary)
     })
+}
+
+/// The number of commits reachable from `tips` (shallow boundaries cut), or `None` when the
+/// walk stopped first.
+pub(crate) fn count_reachable(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    shallow: &HashSet<ObjectId>,
+    stop: &AtomicBool,
+    interrupt: &AtomicBool,
+) -> Result<Option<u64>, HistoryError> {
+    let mut graph = Graph {
+        repo,
+        graph: repo.commit_graph_if_enabled().ok().flatten(),
+        buf: Vec::new(),
+        shallow,
+    };
+    let mut seen: HashSet<ObjectId> = tips.iter().copied().collect();
+    let mut stack: Vec<ObjectId> = seen.iter().copied().collect();
+    let mut parents = Vec::new();
+    let mut visited = 0u64;
+    while let Some(id) = stack.pop() {
+        visited += 1;
+        if visited % 4096 == 0
+            && (stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed))
+        {
+            return Ok(None);
+        }
+        graph.lookup(id, &mut parents)?;
+        for p in parents.drain(..) {
+            if seen.insert(p) {
+                stack.push(p);
+            }
+        }
+    }
+    Ok(Some(seen.len() as u64))
 }
 
 /// Whether `.gitattributes` may apply: `info/attributes`, or a work tree whose `HEAD` tree has a
@@ -416,11 +478,14 @@ fn add(
 
 /// Calls `emit` with every commit reachable from `tips` but not from `hidden`, in `git log`
 /// order.
+/// `on_total` is called with the number of commits before the first is emitted when a limited
+/// walk knows it (an unlimited walk streams and never calls it).
 pub(crate) fn order(
     repo: &gix::Repository,
     tips: &[ObjectId],
     hidden: &[ObjectId],
     shallow: &HashSet<ObjectId>,
+    on_total: &mut dyn FnMut(u64),
     emit: &mut dyn FnMut(ObjectId) -> ControlFlow<()>,
 ) -> Result<ControlFlow<()>, HistoryError> {
     let graph = repo.commit_graph_if_enabled().ok().flatten();
@@ -474,10 +539,9 @@ pub(crate) fn order(
             break;
         }
     }
+    popped.retain(|id| !flags.get(id).is_some_and(|f| f & UNINTERESTING != 0));
+    on_total(popped.len() as u64);
     for id in popped {
-        if flags.get(&id).is_some_and(|f| f & UNINTERESTING != 0) {
-            continue;
-        }
         if emit(id).is_break() {
             return Ok(ControlFlow::Break(()));
         }

@@ -426,3 +426,66 @@ fn missing_objects_are_named() {
     assert!(matches!(err, HistoryError::MissingObject { .. }), "{err}");
     assert!(err.to_string().contains(blob), "names the object: {err}");
 }
+
+/// Records the total known when the first commit is reported, and the final one.
+#[derive(Default)]
+struct TotalProbe {
+    total: std::sync::atomic::AtomicU64,
+    at_first: std::sync::Mutex<Option<u64>>,
+    done: std::sync::atomic::AtomicU64,
+}
+
+impl codevoyage_model::Progress for TotalProbe {
+    fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::SeqCst);
+    }
+    fn inc(&self, n: u64) {
+        let mut first = self.at_first.lock().expect("probe lock");
+        if first.is_none() {
+            *first = Some(self.total.load(Ordering::SeqCst));
+        }
+        self.done.fetch_add(n, Ordering::SeqCst);
+    }
+}
+
+fn probe_walk(path: &Path, range: Option<&str>) -> TotalProbe {
+    let repo = codevoyage_history::open(path).expect("open");
+    let probe = TotalProbe::default();
+    repo.walk(
+        &WalkOptions {
+            range: range.map(str::to_owned),
+            ..Default::default()
+        },
+        &probe,
+        &AtomicBool::new(false),
+        &mut |_| ControlFlow::Continue(()),
+    )
+    .expect("walk");
+    probe
+}
+
+#[test]
+fn the_walk_reports_its_total_commit_count() {
+    let fx = codevoyage_testkit::fixture("many");
+    let count = |rev: &str| -> u64 {
+        git_text(fx.path(), &["rev-list", "--count", rev])
+            .trim()
+            .parse()
+            .expect("count")
+    };
+    let all = count("HEAD");
+    assert!(all > 100);
+    // Without a commit-graph the count arrives from a second thread: known by the end.
+    let probe = probe_walk(fx.path(), None);
+    assert_eq!(probe.total.load(Ordering::SeqCst), all);
+    assert_eq!(probe.done.load(Ordering::SeqCst), all);
+    // A range knows its total before the first commit.
+    let probe = probe_walk(fx.path(), Some("HEAD~40..HEAD"));
+    let expected = count("HEAD~40..HEAD");
+    assert_eq!(*probe.at_first.lock().expect("lock"), Some(expected));
+    // With a commit-graph the total is there before the first commit too.
+    codevoyage_testkit::git_output(fx.path(), &["commit-graph", "write", "--reachable"]);
+    let probe = probe_walk(fx.path(), None);
+    assert_eq!(*probe.at_first.lock().expect("lock"), Some(all));
+    assert_eq!(probe.done.load(Ordering::SeqCst), all);
+}
