@@ -3,6 +3,9 @@ import { lazy, Suspense } from 'react';
 import { Link, matchRoute, useLocation } from './router';
 import { RepositoryListPage } from './pages/RepositoryListPage';
 import { ErrorBox, Spinner } from './components/Feedback';
+import LoginPage from './pages/LoginPage';
+import { auth } from './api/client';
+import { useSession } from './api/useSession';
 
 // The city page pulls in three.js; load it only when a city is opened.
 const CityPage = lazy(() => import('./pages/CityPage'));
@@ -23,8 +26,10 @@ export function App() {
             Repositories
           </Link>
         </nav>
+        <UserMenu />
       </header>
       <main className="min-h-0 flex-1">
+        {route.name === 'login' && <LoginPage />}
         {route.name === 'repositories' && <RepositoryListPage />}
         {route.name === 'city' && (
           <Suspense fallback={<Spinner label="Loading the 3D engine…" />}>
@@ -46,6 +51,34 @@ export function App() {
           </div>
         )}
       </main>
+    </div>
+  );
+}
+
+/** Who is logged in, and the way out. */
+function UserMenu() {
+  const current = useSession();
+  const { pathname } = useLocation();
+  if (!current) {
+    if (pathname === '/login') return null;
+    return (
+      <Link href="/login" className="ml-auto text-sm text-sky-400 hover:text-sky-300">
+        Log in
+      </Link>
+    );
+  }
+  return (
+    <div className="ml-auto flex items-center gap-3 text-sm">
+      <span data-testid="current-user" className="text-slate-300" title={`Logged in as ${current.username} (${current.role})`}>
+        {current.username} <span className="text-slate-500">· {current.role}</span>
+      </span>
+      <button
+        data-testid="logout"
+        onClick={() => auth.logout()}
+        className="rounded border border-slate-700 px-2 py-0.5 text-slate-300 hover:border-slate-500 hover:text-white"
+      >
+        Log out
+      </button>
     </div>
   );
 }

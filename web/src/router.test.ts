@@ -9,6 +9,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/repositories/12/')).toEqual({ name: 'city', id: 12 });
     expect(matchRoute('/repositories/12/charts')).toEqual({ name: 'charts', id: 12 });
     expect(matchRoute('/repositories/12/charts/')).toEqual({ name: 'charts', id: 12 });
+    expect(matchRoute('/login')).toEqual({ name: 'login' });
   });
   it('reports unknown paths', () => {
     expect(matchRoute('/repositories/abc')).toEqual({ name: 'not-found', path: '/repositories/abc' });

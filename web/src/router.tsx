@@ -33,6 +33,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 }
 
 export type Route =
+  | { name: 'login' }
   | { name: 'repositories' }
   | { name: 'city'; id: number }
   | { name: 'charts'; id: number }
@@ -42,6 +43,7 @@ export type Route =
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/repositories') return { name: 'repositories' };
+  if (path === '/login') return { name: 'login' };
   const m = /^\/repositories\/(\d+)$/.exec(path);
   if (m) return { name: 'city', id: Number(m[1]) };
   const c = /^\/repositories\/(\d+)\/charts$/.exec(path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, getJson, type Fetcher } from './client';
+import { ApiError, getJson, postJson, requestHeaders, type Auth, type Fetcher } from './client';
 
 const respond = (status: number, body: string, statusText = ''): Fetcher =>
   async () => new Response(body, { status, statusText });
@@ -32,5 +32,66 @@ describe('getJson', () => {
   it('rejects a non-JSON success answer', async () => {
     const err = (await getJson('/x', undefined, respond(200, '<!doctype html>')).catch((e: unknown) => e)) as ApiError;
     expect(err.code).toBe('bad_response');
+  });
+});
+
+/** An Auth that records what happens to it. */
+function recordingAuth(token: string | null): Auth & { unauthorizedCalls: number } {
+  const a = {
+    unauthorizedCalls: 0,
+    token: () => token,
+    unauthorized: () => {
+      a.unauthorizedCalls++;
+    },
+  };
+  return a;
+}
+
+describe('credentials', () => {
+  it('sends the bearer token when there is one', async () => {
+    let seen: Headers | undefined;
+    const capture: Fetcher = async (_path, init) => {
+      seen = new Headers(init?.headers);
+      return new Response('{}', { status: 200 });
+    };
+    await getJson('/x', undefined, capture, recordingAuth('jwt-1'));
+    expect(seen?.get('authorization')).toBe('Bearer jwt-1');
+    await getJson('/x', undefined, capture, recordingAuth(null));
+    expect(seen?.has('authorization')).toBe(false);
+    expect(requestHeaders(recordingAuth(null), true)['Content-Type']).toBe('application/json');
+  });
+
+  it('a 401 anywhere hands over to the login flow, other errors do not', async () => {
+    const a = recordingAuth('expired');
+    const err = (await getJson('/x', undefined, respond(401, '{"code":"unauthorized","message":"log in"}'), a).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(err.status).toBe(401);
+    expect(a.unauthorizedCalls).toBe(1);
+    await getJson('/x', undefined, respond(403, '{"code":"forbidden","message":"no"}'), a).catch(() => undefined);
+    await getJson('/x', undefined, respond(404, '{"code":"not_found","message":"no"}'), a).catch(() => undefined);
+    expect(a.unauthorizedCalls).toBe(1);
+  });
+
+  it('a wrong password on the login form stays on the form', async () => {
+    const a = recordingAuth(null);
+    let sent: RequestInit | undefined;
+    const refuse: Fetcher = async (_path, init) => {
+      sent = init;
+      return new Response('{"code":"unauthorized","message":"wrong username or password"}', { status: 401 });
+    };
+    const err = (await postJson('/api/v1/auth/login', { username: 'a', password: 'b' }, { fetcher: refuse, auth: a, redirectOn401: false }).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(err.message).toBe('wrong username or password');
+    expect(a.unauthorizedCalls).toBe(0);
+    expect(sent?.method).toBe('POST');
+    expect(JSON.parse(String(sent?.body))).toEqual({ username: 'a', password: 'b' });
+  });
+
+  it('accepts an empty 204 answer', async () => {
+    await expect(
+      postJson('/api/v1/apikeys/1', null, { fetcher: async () => new Response(null, { status: 204 }), auth: recordingAuth('t'), method: 'DELETE' }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -16,6 +16,8 @@ import type {
   RepositoryTree,
   Timeline,
 } from './types';
+import { matchRoute, navigate } from '../router';
+import { loginUrl, session, sessionFrom, type Session, type TokenResponse } from './session';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -40,11 +42,66 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** Where requests get their credential, and what a 401 does. */
+export interface Auth {
+  token(): string | null;
+  /** Called when the server refused the credential (or there was none). */
+  unauthorized(): void;
+}
+
+/** The browser's: the stored session; a 401 drops it and opens the login page, which comes back here. */
+export const browserAuth: Auth = {
+  token: () => session.token(),
+  unauthorized: () => {
+    session.clear();
+    if (typeof window === 'undefined') return;
+    const here = window.location.pathname + window.location.search;
+    if (matchRoute(window.location.pathname).name !== 'login') navigate(loginUrl(here));
+  },
+};
+
+/** The request headers: JSON, and the bearer token when there is one. */
+export function requestHeaders(auth: Auth, json = false): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (json) headers['Content-Type'] = 'application/json';
+  const token = auth.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
 /** Fetches `path` and parses JSON, turning every failure into an `ApiError`. */
-export async function getJson<T>(path: string, signal?: AbortSignal, fetcher: Fetcher = fetch): Promise<T> {
+export async function getJson<T>(
+  path: string,
+  signal?: AbortSignal,
+  fetcher: Fetcher = fetch,
+  auth: Auth = browserAuth,
+): Promise<T> {
+  return request<T>(path, { signal, headers: requestHeaders(auth) }, fetcher, auth, true);
+}
+
+/**
+ * Posts `body` as JSON. `redirectOn401` is false for the login calls themselves, where a 401
+ * means "wrong password", shown on the form.
+ */
+export async function postJson<T>(
+  path: string,
+  body: unknown,
+  options: { fetcher?: Fetcher; auth?: Auth; redirectOn401?: boolean; method?: string } = {},
+): Promise<T> {
+  const auth = options.auth ?? browserAuth;
+  return request<T>(
+    path,
+    { method: options.method ?? 'POST', headers: requestHeaders(auth, true), body: JSON.stringify(body) },
+    options.fetcher ?? fetch,
+    auth,
+    options.redirectOn401 ?? true,
+  );
+}
+
+async function request<T>(path: string, init: RequestInit, fetcher: Fetcher, auth: Auth, redirectOn401: boolean): Promise<T> {
   let response: Response;
   try {
-    response = await fetcher(path, { signal, headers: { Accept: 'application/json' } });
+    response = await fetcher(path, init);
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(
@@ -61,6 +118,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal, fetcher: Fe
     body = undefined;
   }
   if (!response.ok) {
+    if (response.status === 401 && redirectOn401) auth.unauthorized();
     if (isErrorBody(body)) throw new ApiError(response.status, body.code, body.message);
     throw new ApiError(
       response.status,
@@ -69,6 +127,7 @@ export async function getJson<T>(path: string, signal?: AbortSignal, fetcher: Fe
     );
   }
   if (body === undefined) {
+    if (response.status === 204) return undefined as T;
     throw new ApiError(
       response.status,
       'bad_response',
@@ -93,4 +152,29 @@ export const api = {
   timeline: (id: number, signal?: AbortSignal) => getJson<Timeline>(`/api/v1/repositories/${id}/timeline`, signal),
   ownership: (id: number, signal?: AbortSignal) =>
     getJson<OwnershipData>(`/api/v1/repositories/${id}/ownership`, signal),
+};
+
+/** Logging in and out. A successful login stores the session. */
+export const auth = {
+  async login(username: string, password: string, fetcher: Fetcher = fetch): Promise<Session> {
+    const response = await postJson<TokenResponse>(
+      '/api/v1/auth/login',
+      { username, password },
+      { fetcher, redirectOn401: false },
+    );
+    const s = sessionFrom(response, Date.now());
+    session.set(s);
+    return s;
+  },
+  /** Trades the one-time token of a login link (`/login#token=…`) for a session. */
+  async exchange(token: string, fetcher: Fetcher = fetch): Promise<Session> {
+    const response = await postJson<TokenResponse>('/api/v1/auth/exchange', { token }, { fetcher, redirectOn401: false });
+    const s = sessionFrom(response, Date.now());
+    session.set(s);
+    return s;
+  },
+  logout(): void {
+    session.clear();
+    navigate('/login');
+  },
 };
