@@ -47,6 +47,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/repositories/{id}/migrations",
             get(crate::team_views::migrations),
         )
+        .route(
+            "/api/v1/repositories/{id}/timeline",
+            get(crate::timeline::timeline),
+        )
+        .route(
+            "/api/v1/repositories/{id}/ownership",
+            get(crate::timeline::ownership),
+        )
 }
 
 #[derive(Serialize)]

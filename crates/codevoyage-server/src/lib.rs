@@ -13,6 +13,7 @@ pub mod auth;
 mod error;
 mod team_views;
 mod time;
+mod timeline;
 mod ui;
 mod users;
 mod views;

@@ -14,6 +14,7 @@ pub mod cache;
 mod error;
 mod migrations;
 mod store;
+mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
 pub use error::StoreError;
@@ -22,3 +23,4 @@ pub use store::{
     CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,
     RepositorySummary, Store,
 };
+pub use timeline::{TimelineChange, TimelineCommit};
