@@ -240,7 +240,7 @@ pub(crate) fn count_reachable(
     let mut visited = 0u64;
     while let Some(id) = stack.pop() {
         visited += 1;
-        if visited % 4096 == 0
+        if visited.is_multiple_of(4096)
             && (stop.load(Ordering::Relaxed) || interrupt.load(Ordering::Relaxed))
         {
             return Ok(None);
@@ -539,7 +539,7 @@ pub(crate) fn order(
             break;
         }
     }
-    popped.retain(|id| !flags.get(id).is_some_and(|f| f & UNINTERESTING != 0));
+    popped.retain(|id| flags.get(id).is_none_or(|f| f & UNINTERESTING == 0));
     on_total(popped.len() as u64);
     for id in popped {
         if emit(id).is_break() {
