@@ -14,6 +14,12 @@ pub enum JobError {
     Store(#[from] codevoyage_store::StoreError),
     #[error("the analysis was cancelled")]
     Cancelled,
+    #[error("analysis {0} no longer exists (its repository was deleted)")]
+    AnalysisGone(i64),
+    #[error("analysis {id} has already ended ({status}); start a new analysis to run it again")]
+    AlreadyEnded { id: i64, status: String },
+    #[error(transparent)]
+    Source(#[from] crate::source::SourceError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -23,8 +29,21 @@ impl JobError {
     pub fn is_input(&self) -> bool {
         matches!(
             self,
-            JobError::PathNotFound(_) | JobError::EmptyRepository(_) | JobError::History(_)
+            JobError::PathNotFound(_)
+                | JobError::EmptyRepository(_)
+                | JobError::History(_)
+                | JobError::Source(_)
         )
+    }
+
+    /// True when running the job again cannot change anything: the input is at fault, the
+    /// analysis was cancelled, deleted or has ended already.
+    pub fn is_permanent(&self) -> bool {
+        self.is_input()
+            || matches!(
+                self,
+                JobError::Cancelled | JobError::AnalysisGone(_) | JobError::AlreadyEnded { .. }
+            )
     }
 }
 

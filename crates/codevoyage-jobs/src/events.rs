@@ -36,6 +36,8 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
+    /// The analysis was registered and waits for a worker.
+    Queued,
     StageStarted {
         stage: Stage,
     },

@@ -3,18 +3,22 @@
 //! `analyze` runs the stages fetch → history → metrics → insights → compile for one
 //! repository, persisting each stage's output through the store and reporting progress on an
 //! [`EventBus`]. The analysis crates it calls are synchronous; this crate owns the threads
-//! (tokio blocking tasks and rayon) that run them. The job queue (in-process and distributed)
-//! builds on this in a later step.
+//! (tokio blocking tasks and rayon) that run them. [`queue`] holds the job queue (in memory,
+//! persisted in the store, or Redis Streams), [`worker`] the loop that runs queued analyses,
+//! and [`source`] the checks and the cloning of where a repository comes from.
 
 mod error;
 pub mod events;
 pub mod pipeline;
 pub mod queue;
+pub mod source;
 pub mod worker;
 
 pub use error::JobError;
 pub use events::{Event, EventBus, EventKind, Stage};
 pub use pipeline::{
-    ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, register, run_job,
+    ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, check_repository, register,
+    run_job,
 };
+pub use source::{CheckedSource, FetchOptions, SourceError, SourcePolicy, check_source};
 pub use worker::{WorkerOptions, WorkerStats, run_worker};

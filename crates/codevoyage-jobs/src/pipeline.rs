@@ -3,10 +3,14 @@
 //! Each stage runs its synchronous analysis on blocking threads and streams results to the
 //! store in batches, so memory stays bounded by the batch size rather than the history size.
 //! Re-running an analysis is incremental: history walks only commits that are new since the
-//! last successful analysis, and every write is idempotent.
+//! last successful analysis, and every write is idempotent. Stages checkpoint: history and
+//! metrics record in the store when their rows are written, so a re-run of the same analysis
+//! after a crash skips them. Every stage checks the cancel flag (between chunks, and at each
+//! stage boundary).
 
 use crate::error::JobError;
 use crate::events::{BusProgress, Event, EventBus, EventKind, Stage};
+use crate::source::FetchOptions;
 use codevoyage_history::{Repository, WalkOptions};
 use codevoyage_insights::{AnalysisOptions, Finding, HistoryBuilder, HistoryOptions, Hotspot};
 use codevoyage_model::{Commit, Progress};
@@ -132,6 +136,12 @@ async fn open_and_register(
     })
 }
 
+/// Checks that a local path holds a git repository with at least one commit (at `rev`, or
+/// HEAD), without storing anything.
+pub async fn check_repository(path: &std::path::Path, rev: Option<String>) -> Result<(), JobError> {
+    open_and_resolve(path, rev).await.map(|_| ())
+}
+
 /// Registers a repository (by its canonical path) and a queued analysis of it, after checking
 /// that it can be analysed. Returns `(repository_id, analysis_id)`.
 pub async fn register(store: &Store, request: &AnalyzeRequest) -> Result<(i64, i64), JobError> {
@@ -161,27 +171,62 @@ pub async fn analyze(
 }
 
 /// Runs a queued analysis (a worker's entry point). Safe to run again after a crash: the
-/// stages' writes are idempotent, so a re-run leaves exactly the rows of one clean run.
+/// stages' writes are idempotent, so a re-run leaves exactly the rows of one clean run, and
+/// stages that completed before the crash are skipped. A remote repository is cloned (or
+/// fetched) into `fetch.repos_dir` first.
 pub async fn run_job(
     store: &Store,
     bus: &EventBus,
     job: &AnalysisJob,
     cancel: Arc<AtomicBool>,
+    fetch: &FetchOptions,
 ) -> Result<AnalysisSummary, JobError> {
-    let analysis = store.analysis(job.analysis_id).await?.ok_or_else(|| {
-        JobError::Internal(format!("analysis {} no longer exists", job.analysis_id))
-    })?;
+    let analysis = store
+        .analysis(job.analysis_id)
+        .await?
+        .ok_or(JobError::AnalysisGone(job.analysis_id))?;
+    match analysis.parsed_status() {
+        Some(AnalysisStatus::Cancelled) => return Err(JobError::Cancelled),
+        Some(status) if status.is_terminal() => {
+            return Err(JobError::AlreadyEnded {
+                id: analysis.id,
+                status: analysis.status,
+            });
+        }
+        _ => {}
+    }
+    if store.cancel_requested(analysis.id).await? {
+        cancel.store(true, Ordering::Relaxed);
+    }
     let repository = store
         .repository(analysis.repository_id)
         .await?
-        .ok_or_else(|| {
-            JobError::Internal(format!(
-                "repository {} no longer exists",
-                analysis.repository_id
-            ))
-        })?;
+        .ok_or(JobError::AnalysisGone(job.analysis_id))?;
+    let local = if crate::source::is_remote(&repository.source) {
+        let progress = BusProgress::new(bus, analysis.id, repository.id, Stage::Fetch);
+        progress.set_total(1);
+        let fetched = crate::source::fetch_remote(&repository.source, fetch, &cancel).await;
+        match fetched {
+            Ok(dir) => {
+                progress.inc(1);
+                progress.finish();
+                dir
+            }
+            Err(crate::source::SourceError::Cancelled) => {
+                return fail_before_start(store, bus, &analysis, JobError::Cancelled).await;
+            }
+            Err(e) => return fail_before_start(store, bus, &analysis, e.into()).await,
+        }
+    } else {
+        PathBuf::from(
+            repository
+                .source
+                .strip_prefix("file://")
+                .unwrap_or(&repository.source),
+        )
+    };
     let request = AnalyzeRequest {
-        source: PathBuf::from(&repository.source),
+        source: local,
         name: Some(repository.name.clone()),
         rev: job.rev.clone(),
         threads: job.threads,
@@ -189,15 +234,7 @@ pub async fn run_job(
     let opened = open_and_resolve(&request.source, request.rev.clone()).await;
     let (_, repo, head) = match opened {
         Ok(o) => o,
-        Err(e) => {
-            let update = AnalysisUpdate {
-                status: Some(AnalysisStatus::Failed),
-                error: Some(e.to_string()),
-                ..Default::default()
-            };
-            store.update_analysis(job.analysis_id, &update).await?;
-            return Err(e);
-        }
+        Err(e) => return fail_before_start(store, bus, &analysis, e).await,
     };
     execute(
         store,
@@ -210,6 +247,38 @@ pub async fn run_job(
         cancel,
     )
     .await
+}
+
+/// Records why an analysis ended before its stages ran, and tells the bus.
+async fn fail_before_start<T>(
+    store: &Store,
+    bus: &EventBus,
+    analysis: &codevoyage_store::AnalysisRow,
+    e: JobError,
+) -> Result<T, JobError> {
+    let (status, kind) = match &e {
+        JobError::Cancelled => (AnalysisStatus::Cancelled, EventKind::Cancelled),
+        other => (
+            AnalysisStatus::Failed,
+            EventKind::Failed {
+                error: other.to_string(),
+            },
+        ),
+    };
+    let update = AnalysisUpdate {
+        status: Some(status),
+        error: Some(e.to_string()),
+        ..Default::default()
+    };
+    if let Err(store_err) = store.update_analysis(analysis.id, &update).await {
+        tracing::warn!(analysis_id = analysis.id, error = %store_err, "could not record the analysis failure");
+    }
+    bus.publish(Event {
+        analysis_id: analysis.id,
+        repository_id: analysis.repository_id,
+        kind,
+    });
+    Err(e)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -233,7 +302,7 @@ async fn execute(
         repository_id: repository.id,
         cancel: cancel.clone(),
     };
-    store
+    let running = store
         .update_analysis(
             analysis_id,
             &AnalysisUpdate {
@@ -242,7 +311,22 @@ async fn execute(
                 ..Default::default()
             },
         )
-        .await?;
+        .await;
+    match running {
+        Ok(()) => {}
+        // Cancelled (or ended) between the worker's check and now.
+        Err(codevoyage_store::StoreError::InvalidTransition { from, .. }) => {
+            return Err(if from == AnalysisStatus::Cancelled.as_str() {
+                JobError::Cancelled
+            } else {
+                JobError::AlreadyEnded {
+                    id: analysis_id,
+                    status: from,
+                }
+            });
+        }
+        Err(e) => return Err(e.into()),
+    }
 
     let outcome = run_stages(&ctx, repo, &head, repository.head.clone(), request).await;
     match outcome {
@@ -319,6 +403,13 @@ impl Ctx<'_> {
         Ok(self.progress(stage))
     }
 
+    async fn checkpoint(&self, stage: Stage) -> Result<(), JobError> {
+        Ok(self
+            .store
+            .record_checkpoint(self.analysis_id, stage.as_str())
+            .await?)
+    }
+
     fn check_cancel(&self) -> Result<(), JobError> {
         if self.cancel.load(Ordering::Relaxed) {
             Err(JobError::Cancelled)
@@ -335,25 +426,60 @@ async fn run_stages(
     previous_head: Option<String>,
     request: &AnalyzeRequest,
 ) -> Result<AnalysisSummary, JobError> {
+    let done: HashSet<String> = ctx
+        .store
+        .checkpoints(ctx.analysis_id)
+        .await?
+        .into_iter()
+        .collect();
     let fetch = ctx.enter(Stage::Fetch).await?;
     fetch.set_total(1);
     fetch.inc(1);
     fetch.finish();
 
-    let commits_new =
-        history_stage(ctx, repo.clone(), head, previous_head, request.threads).await?;
-    let mut files = metrics_stage(ctx, repo.clone(), head).await?;
+    let commits_new = if done.contains(Stage::History.as_str()) {
+        tracing::info!(
+            analysis_id = ctx.analysis_id,
+            "history already stored by an earlier run; skipped"
+        );
+        0
+    } else {
+        let n = history_stage(ctx, repo.clone(), head, previous_head, request.threads).await?;
+        ctx.checkpoint(Stage::History).await?;
+        n
+    };
+    // path → cyclomatic complexity of every file of the analysed revision.
+    let files: Vec<(String, u64)> = if done.contains(Stage::Metrics.as_str()) {
+        tracing::info!(
+            analysis_id = ctx.analysis_id,
+            "file metrics already stored by an earlier run; skipped"
+        );
+        ctx.store.file_complexities(ctx.analysis_id).await?
+    } else {
+        let files = metrics_stage(ctx, repo.clone(), head).await?;
+        ctx.check_cancel()?;
+        ctx.store
+            .replace_files(ctx.repository_id, ctx.analysis_id, &files)
+            .await?;
+        ctx.checkpoint(Stage::Metrics).await?;
+        files
+            .into_iter()
+            .map(|f| (f.path, u64::from(f.metrics.cyclomatic)))
+            .collect()
+    };
 
-    let insights = insights_stage(ctx, &mut files).await?;
+    let (insights, revisions) = insights_stage(ctx, &files).await?;
 
     let compile = ctx.enter(Stage::Compile).await?;
     compile.set_total(4);
     ctx.store
-        .replace_files(ctx.repository_id, ctx.analysis_id, &files)
+        .set_file_revisions(ctx.analysis_id, &revisions)
         .await?;
     compile.inc(1);
+    ctx.check_cancel()?;
     store_insights(ctx, &insights).await?;
     compile.inc(1);
+    ctx.check_cancel()?;
     let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
     compile.inc(1);
     ctx.check_cancel()?;
@@ -399,11 +525,11 @@ async fn run_stages(
 }
 
 /// Replays the stored history (all of it, not only what this run walked) through the
-/// insights engine, and sets each file's revisions from it (renames followed).
+/// insights engine, and computes each file's revisions from it (renames followed).
 async fn insights_stage(
     ctx: &Ctx<'_>,
-    files: &mut [FileRecord],
-) -> Result<codevoyage_insights::Analysis, JobError> {
+    files: &[(String, u64)],
+) -> Result<(codevoyage_insights::Analysis, Vec<(String, u64)>), JobError> {
     let progress = ctx.enter(Stage::Insights).await?;
     let mut builder = HistoryBuilder::new(HistoryOptions::default());
     let replay_progress = progress.clone();
@@ -419,11 +545,8 @@ async fn insights_stage(
         })
         .await?;
     ctx.check_cancel()?;
-    let live: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
-    let complexity: HashMap<String, u64> = files
-        .iter()
-        .map(|f| (f.path.clone(), u64::from(f.metrics.cyclomatic)))
-        .collect();
+    let live: HashSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
+    let complexity: HashMap<String, u64> = files.iter().cloned().collect();
     let now = if newest == i64::MIN { 0 } else { newest };
     let analysis = tokio::task::spawn_blocking(move || {
         let mut history = builder.finish(now);
@@ -435,16 +558,23 @@ async fn insights_stage(
         )
     })
     .await?;
-    let revisions: HashMap<&str, u64> = analysis
+    ctx.check_cancel()?;
+    let by_path: HashMap<&str, u64> = analysis
         .files
         .iter()
         .map(|f| (f.path.as_str(), f.revisions))
         .collect();
-    for f in files.iter_mut() {
-        f.revisions = revisions.get(f.path.as_str()).copied().unwrap_or(0);
-    }
+    let revisions = files
+        .iter()
+        .map(|(path, _)| {
+            (
+                path.clone(),
+                by_path.get(path.as_str()).copied().unwrap_or(0),
+            )
+        })
+        .collect();
     progress.finish();
-    Ok(analysis)
+    Ok((analysis, revisions))
 }
 
 /// Writes the findings and coupling pairs of this analysis (replacing any earlier attempt's).

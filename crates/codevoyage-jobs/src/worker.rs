@@ -5,13 +5,12 @@
 //! timeout another worker reclaims the entry and re-runs the analysis; idempotent writes
 //! make the re-run leave exactly the rows of one clean run.
 
-use crate::error::JobError;
 use crate::events::EventBus;
 use crate::pipeline::{ANALYZE_JOB, AnalysisJob, run_job};
 use crate::queue::{Delivery, Queue, QueueError, RetryOutcome};
 use codevoyage_store::{AnalysisStatus, AnalysisUpdate, Store};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -23,6 +22,10 @@ pub struct WorkerOptions {
     pub consumer: String,
     /// How long one `take` waits before checking for shutdown again.
     pub poll: Duration,
+    /// How remote repositories are cloned (and which sources are allowed).
+    pub fetch: crate::source::FetchOptions,
+    /// How often a running analysis looks for a cancellation request in the store.
+    pub cancel_poll: Duration,
 }
 
 impl WorkerOptions {
@@ -30,6 +33,8 @@ impl WorkerOptions {
         Self {
             consumer: consumer.into(),
             poll: Duration::from_secs(1),
+            fetch: crate::source::FetchOptions::default(),
+            cancel_poll: Duration::from_millis(500),
         }
     }
 }
@@ -115,11 +120,13 @@ async fn handle_in_span(
     };
     tracing::info!(analysis_id = job.analysis_id, "running analysis");
 
-    // Heart-beat at a third of the visibility timeout while the job runs.
+    // Heart-beat at a third of the visibility timeout while the job runs. The guard aborts
+    // the task however this function ends, including when the worker itself is aborted: a
+    // heartbeat that outlived its worker would keep the job from ever being reclaimed.
     let beat_every = queue.options().visibility_timeout / 3;
     let (beat_queue, beat_delivery, consumer) =
         (queue.clone(), delivery.clone(), options.consumer.clone());
-    let heartbeat = tokio::spawn(async move {
+    let _heartbeat = AbortOnDrop(tokio::spawn(async move {
         let mut tick = tokio::time::interval(beat_every.max(Duration::from_millis(50)));
         tick.tick().await;
         loop {
@@ -128,11 +135,30 @@ async fn handle_in_span(
                 tracing::warn!(error = %e, "heartbeat failed; the job may be handed to another worker");
             }
         }
-    });
+    }));
+    // Cancellation requests arrive through the store (from any `serve` instance).
     let cancel = Arc::new(AtomicBool::new(false));
-    let result = run_job(store, bus, &job, cancel).await;
-    heartbeat.abort();
-    let _ = heartbeat.await;
+    let (watch_store, watch_flag, analysis_id, every) = (
+        store.clone(),
+        cancel.clone(),
+        job.analysis_id,
+        options.cancel_poll,
+    );
+    let _cancel_watch = AbortOnDrop(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
+        loop {
+            tick.tick().await;
+            if watch_store
+                .cancel_requested(analysis_id)
+                .await
+                .unwrap_or(false)
+            {
+                watch_flag.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+    }));
+    let result = run_job(store, bus, &job, cancel, &options.fetch).await;
 
     match result {
         Ok(summary) => {
@@ -145,8 +171,9 @@ async fn handle_in_span(
             queue.ack(&delivery).await?;
             Ok(true)
         }
-        Err(e) if e.is_input() || matches!(e, JobError::Cancelled) => {
-            // The repository itself is unusable (or the user cancelled): retrying cannot help.
+        Err(e) if e.is_permanent() => {
+            // The repository itself is unusable, or the analysis was cancelled, deleted or has
+            // ended already: retrying cannot help.
             tracing::warn!(error = %e, "analysis failed permanently");
             queue.ack(&delivery).await?;
             Ok(false)
@@ -171,5 +198,14 @@ async fn handle_in_span(
             }
             Ok(false)
         }
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -1,5 +1,7 @@
-//! One conformance suite for both queue engines: in-process always, Redis Streams when
-//! `CODEVOYAGE_TEST_REDIS_URL` is set (always in CI, where an unreachable Redis fails).
+//! One conformance suite for every queue engine: in-process, persisted in a SQLite file
+//! always; persisted in PostgreSQL when `CODEVOYAGE_TEST_DATABASE_URL` is set and Redis
+//! Streams when `CODEVOYAGE_TEST_REDIS_URL` is set (always in CI, where an unreachable server
+//! fails).
 
 use codevoyage_jobs::queue::{NewJob, Queue, QueueOptions, RetryOutcome};
 use std::collections::HashSet;
@@ -25,31 +27,82 @@ fn redis_url() -> Option<String> {
     }
 }
 
-/// Builds each engine with `options`; Redis queues get a unique key prefix, removed at the end.
-async fn engines(
-    name: &str,
-    options: QueueOptions,
-) -> Vec<(String, Queue, Option<(String, String)>)> {
-    let mut out = vec![("local".to_string(), Queue::local(options.clone()), None)];
+fn database_url() -> Option<String> {
+    match std::env::var("CODEVOYAGE_TEST_DATABASE_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            eprintln!(
+                "skipping the PostgreSQL-persisted engine: set CODEVOYAGE_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it"
+            );
+            None
+        }
+    }
+}
+
+/// What to remove after a test: Redis keys, a temporary folder (dropped), or a queue's rows.
+enum Cleanup {
+    None,
+    Redis(String, String),
+    Folder(#[allow(dead_code)] tempfile::TempDir),
+    Rows(codevoyage_store::Store, String),
+}
+
+fn unique(name: &str) -> String {
+    format!(
+        "cvtest:{name}:{}:{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    )
+}
+
+/// Builds each engine with `options`; Redis queues get a unique key prefix and PostgreSQL
+/// queues a unique name, removed at the end.
+async fn engines(name: &str, options: QueueOptions) -> Vec<(String, Queue, Cleanup)> {
+    let mut out = vec![(
+        "local".to_string(),
+        Queue::local(options.clone()),
+        Cleanup::None,
+    )];
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = codevoyage_store::Store::open_sqlite_file(&dir.path().join("q.db"))
+        .await
+        .expect("open sqlite");
+    store.migrate().await.expect("migrate");
+    out.push((
+        "sqlite".to_string(),
+        Queue::persisted(store, name, options.clone()),
+        Cleanup::Folder(dir),
+    ));
+    if let Some(url) = database_url() {
+        let store = codevoyage_store::Store::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {url} is unreachable: {e}"));
+        store.migrate().await.expect("migrate postgres");
+        let queue = unique(name);
+        out.push((
+            "postgres".to_string(),
+            Queue::persisted(store.clone(), &queue, options.clone()),
+            Cleanup::Rows(store, queue),
+        ));
+    }
     if let Some(url) = redis_url() {
-        let prefix = format!(
-            "cvtest:{name}:{}:{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        );
+        let prefix = unique(name);
         let q = Queue::redis(&url, &prefix, options)
             .await
             .unwrap_or_else(|e| panic!("Redis at {url} is unreachable: {e}"));
-        out.push(("redis".to_string(), q, Some((url, prefix))));
+        out.push(("redis".to_string(), q, Cleanup::Redis(url, prefix)));
     }
     out
 }
 
-async fn cleanup(target: Option<(String, String)>) {
-    if let Some((url, prefix)) = target {
+async fn cleanup(target: Cleanup) {
+    if let Cleanup::Rows(store, queue) = &target {
+        store.purge_queue(queue).await.expect("purge");
+    }
+    if let Cleanup::Redis(url, prefix) = target {
         let client = redis::Client::open(url.as_str()).expect("url");
         let mut conn = client
             .get_multiplexed_async_connection()

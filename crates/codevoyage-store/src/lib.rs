@@ -12,12 +12,14 @@
 mod auth;
 pub mod cache;
 mod error;
+mod jobs;
 mod migrations;
 mod store;
 mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
 pub use error::StoreError;
+pub use jobs::{JobCounts, JobRow, NewJobRow};
 pub use store::{
     AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, CommitRow, ContributorRow,
     CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,

@@ -51,6 +51,7 @@ pub async fn draw(mut events: broadcast::Receiver<Event>, visible: bool, only: O
             continue;
         }
         match event.kind {
+            EventKind::Queued => {}
             EventKind::StageStarted { stage } => {
                 let bar = multi.add(ProgressBar::new(0));
                 bar.set_style(spinner.clone());

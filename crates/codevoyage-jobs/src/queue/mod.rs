@@ -1,6 +1,8 @@
 //! The job queue: one interface, two engines.
 //!
-//! - [`Queue::local`]: in-process, for `codevoyage serve` on one machine.
+//! - [`Queue::local`]: in-process and in memory (tests, one-shot runs).
+//! - [`Queue::persisted`]: in-process, jobs persisted in the store, for `codevoyage serve` on
+//!   one machine: a restarted server resumes its unfinished analyses.
 //! - [`Queue::redis`]: Redis Streams with a consumer group (see `docs/adr/0003`), for any
 //!   number of `codevoyage worker` processes on any machines.
 //!
@@ -11,9 +13,11 @@
 //! handlers must therefore be idempotent, which the pipeline's writes are.
 
 mod local;
+mod persisted;
 mod redis_streams;
 
 pub use local::LocalQueue;
+pub use persisted::PersistedQueue;
 pub use redis_streams::RedisQueue;
 
 use serde::{Deserialize, Serialize};
@@ -137,18 +141,26 @@ pub enum QueueError {
     Redis(#[from] redis::RedisError),
     #[error("a queue entry could not be read: {0}")]
     Corrupt(String),
+    #[error("the persisted queue failed: {0}")]
+    Store(#[from] codevoyage_store::StoreError),
 }
 
 /// The queue, whichever engine runs it. Cloning shares the same queue.
 #[derive(Debug, Clone)]
 pub enum Queue {
     Local(Arc<LocalQueue>),
+    Persisted(Arc<PersistedQueue>),
     Redis(Arc<RedisQueue>),
 }
 
 impl Queue {
     pub fn local(options: QueueOptions) -> Queue {
         Queue::Local(Arc::new(LocalQueue::new(options)))
+    }
+
+    /// The queue `name` persisted in `store` (which must be migrated).
+    pub fn persisted(store: codevoyage_store::Store, name: &str, options: QueueOptions) -> Queue {
+        Queue::Persisted(Arc::new(PersistedQueue::new(store, name, options)))
     }
 
     /// Connects to Redis; `prefix` namespaces the keys (one queue per prefix).
@@ -175,6 +187,7 @@ impl Queue {
         let id = job.id.clone();
         match self {
             Queue::Local(q) => q.push(job),
+            Queue::Persisted(q) => q.push(&job).await?,
             Queue::Redis(q) => q.push(&job).await?,
         }
         Ok(id)
@@ -188,6 +201,7 @@ impl Queue {
     ) -> Result<Option<Delivery>, QueueError> {
         match self {
             Queue::Local(q) => Ok(q.take(consumer, wait).await),
+            Queue::Persisted(q) => q.take(consumer, wait).await,
             Queue::Redis(q) => q.take(consumer, wait).await,
         }
     }
@@ -199,6 +213,7 @@ impl Queue {
                 q.ack(delivery);
                 Ok(())
             }
+            Queue::Persisted(q) => q.ack(delivery).await,
             Queue::Redis(q) => q.ack(delivery).await,
         }
     }
@@ -211,6 +226,7 @@ impl Queue {
                 q.heartbeat(delivery);
                 Ok(())
             }
+            Queue::Persisted(q) => q.heartbeat(delivery).await,
             Queue::Redis(q) => q.heartbeat(consumer, delivery).await,
         }
     }
@@ -219,6 +235,7 @@ impl Queue {
     pub async fn fail(&self, delivery: &Delivery, error: &str) -> Result<RetryOutcome, QueueError> {
         match self {
             Queue::Local(q) => Ok(q.fail(delivery, error)),
+            Queue::Persisted(q) => q.fail(delivery, error).await,
             Queue::Redis(q) => q.fail(delivery, error).await,
         }
     }
@@ -226,6 +243,7 @@ impl Queue {
     pub async fn depth(&self) -> Result<QueueDepth, QueueError> {
         match self {
             Queue::Local(q) => Ok(q.depth()),
+            Queue::Persisted(q) => q.depth().await,
             Queue::Redis(q) => q.depth().await,
         }
     }
@@ -234,6 +252,7 @@ impl Queue {
     pub async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, QueueError> {
         match self {
             Queue::Local(q) => Ok(q.dead_letters(limit)),
+            Queue::Persisted(q) => q.dead_letters(limit).await,
             Queue::Redis(q) => q.dead_letters(limit).await,
         }
     }
@@ -241,6 +260,7 @@ impl Queue {
     pub fn options(&self) -> &QueueOptions {
         match self {
             Queue::Local(q) => q.options(),
+            Queue::Persisted(q) => q.options(),
             Queue::Redis(q) => q.options(),
         }
     }
@@ -277,7 +297,7 @@ pub(crate) fn now_ms() -> i64 {
 
 /// Unique enough across processes and machines: time, process id, a counter and the host's
 /// random-ish address-space layout.
-fn new_job_id() -> String {
+pub(crate) fn new_job_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let salt = (&COUNTER as *const AtomicU64 as u64) >> 4;
