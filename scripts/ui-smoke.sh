@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser smoke test: analyse a fixture repository, start a real `codevoyage serve`, and drive
-# Debian's Chromium through the UI (repository list, city renders, a building's details).
+# Debian's Chromium through the UI (login form, repository list, city renders, a building's
+# details, logout).
 #
 # Without Chromium (a developer machine) it skips with a message; under CI=true it fails.
 set -euo pipefail
@@ -29,6 +30,9 @@ trap cleanup EXIT
 
 bash crates/codevoyage-testkit/fixtures/basic.sh "$work/demo" >/dev/null
 "$bin" analyze "$work/demo" --data-dir "$work/data" >/dev/null
+# Every page needs a login: a viewer made with the CLI logs in through the login form.
+smoke_password="smoke-$RANDOM-$RANDOM-password"
+printf '%s\n' "$smoke_password" | "$bin" user add smoke --role viewer --data-dir "$work/data"
 
 # Pick a free port by binding port 0 through the server itself is not possible here, so try a
 # few random high ports.
@@ -50,5 +54,6 @@ if [ -z "$server_pid" ]; then
   exit 1
 fi
 
-CODEVOYAGE_URL="http://127.0.0.1:$port" CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
+CODEVOYAGE_URL="http://127.0.0.1:$port" CODEVOYAGE_USER=smoke CODEVOYAGE_PASSWORD="$smoke_password" \
+  CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
 echo "ui-smoke: 1 passed, 0 failed"

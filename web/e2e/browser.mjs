@@ -124,3 +124,41 @@ export async function waitForCity(page, timeout = 60_000) {
   // Give the on-demand renderer (SwiftShader is slow) time to draw the framed city.
   await page.waitForTimeout(1500);
 }
+
+/**
+ * Opens the site and, when it asks for a login (a real server does, the mock server does
+ * not), logs in through the login form with CODEVOYAGE_USER and CODEVOYAGE_PASSWORD.
+ * Afterwards `page.request` calls carry the same bearer token as the UI. Returns the user
+ * name, or null when no login was needed. With `wrongPasswordFirst`, first checks that a
+ * wrong password is refused on the form.
+ */
+export async function login(page, base, { wrongPasswordFirst = false } = {}) {
+  await page.goto(`${base}/`);
+  await page.waitForSelector(
+    '[data-testid="login-form"], [data-testid="repo-list"], [data-testid="repo-list-empty"], [data-testid="error"]',
+    { timeout: 30_000 },
+  );
+  if (new URL(page.url()).pathname !== '/login') return null;
+  await page.waitForSelector('[data-testid="login-form"]', { timeout: 30_000 });
+  const user = process.env.CODEVOYAGE_USER;
+  const password = process.env.CODEVOYAGE_PASSWORD;
+  if (!user || !password) throw new Error('the server asks for a login: set CODEVOYAGE_USER and CODEVOYAGE_PASSWORD');
+  if (wrongPasswordFirst) {
+    await page.fill('[data-testid="login-username"]', user);
+    await page.fill('[data-testid="login-password"]', `${password}-wrong`);
+    await page.click('[data-testid="login-submit"]');
+    const message = await (await page.waitForSelector('[data-testid="login-error"]', { timeout: 30_000 })).innerText();
+    if (!/wrong username or password/i.test(message)) throw new Error(`a wrong password shows "${message}"`);
+  }
+  await page.fill('[data-testid="login-username"]', user);
+  await page.fill('[data-testid="login-password"]', password);
+  await page.click('[data-testid="login-submit"]');
+  await page.waitForSelector('[data-testid="current-user"]', { timeout: 30_000 });
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('codevoyage.session') ?? 'null')?.token);
+  if (!token) throw new Error('logged in, but the UI stored no session token');
+  await page.context().setExtraHTTPHeaders({ Authorization: `Bearer ${token}` });
+  return user;
+}
+
+/** Console errors a login flow causes on purpose: the 401 that sends a visitor to the form. */
+export const isExpectedAuthError = (message) => /status of 401/.test(message);

@@ -2,7 +2,7 @@
 // Saves a 1280x720 screenshot of a city for the README.
 // Usage: CODEVOYAGE_URL=http://127.0.0.1:7878 node e2e/screenshot.mjs OUT.png [REPO_ID] [QUERY]
 //   REPO_ID defaults to the first repository listed; QUERY (e.g. "height=revisions") is appended.
-import { baseUrl, launch, waitForCity } from './browser.mjs';
+import { baseUrl, launch, login, waitForCity } from './browser.mjs';
 
 const out = process.argv[2];
 if (!out) {
@@ -14,6 +14,7 @@ const { context, close } = await launch({ width: 1280, height: 720 });
 try {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  await login(page, base);
   let id = process.argv[3];
   if (!id) {
     const res = await page.request.get(`${base}/api/v1/repositories`);

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { baseUrl, launch, pixelStats, waitForCity } from './browser.mjs';
+import { baseUrl, isExpectedAuthError, launch, login, pixelStats, waitForCity } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const results = resolve(here, '..', 'test-results');
@@ -30,6 +30,10 @@ page.on('console', (m) => {
 });
 
 try {
+  step = 'login';
+  const user = await login(page, base, { wrongPasswordFirst: true });
+  if (user) log(`the login page refused a wrong password, then logged in ${user} through the form`);
+
   step = 'repository list';
   await page.goto(`${base}/`);
   await page.waitForSelector('[data-testid="repo-list"], [data-testid="repo-list-empty"], [data-testid="error"]', { timeout: 30_000 });
@@ -251,7 +255,19 @@ try {
     log('hotspot scatter has no dots (no file with measured complexity)');
   }
 
-  const serious = pageErrors.filter((e) => !/favicon/.test(e));
+  if (user) {
+    step = 'logout';
+    const shown = (await page.innerText('[data-testid="current-user"]')).trim();
+    check(shown.startsWith(user), `the header shows "${shown}", not ${user}`);
+    await page.click('[data-testid="logout"]');
+    await page.waitForSelector('[data-testid="login-form"]', { timeout: 30_000 });
+    await page.context().setExtraHTTPHeaders({});
+    await page.goto(`${base}/repositories/${repoId}`);
+    await page.waitForURL(/\/login\?next=%2Frepositories%2F\d+/, { timeout: 30_000 });
+    log('logging out ends the session: opening a city asks for a login again, with the way back');
+  }
+
+  const serious = pageErrors.filter((e) => !/favicon/.test(e) && !isExpectedAuthError(e));
   check(serious.length === 0, `the page reported errors:\n    ${serious.join('\n    ')}`);
   console.log(`smoke test passed (screenshots in ${results})`);
 } catch (err) {

@@ -5,7 +5,7 @@
 //   FILE is the file to select (defaults to the first file of the strongest coupling pair).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseUrl, launch, waitForCity } from './browser.mjs';
+import { baseUrl, launch, login, waitForCity } from './browser.mjs';
 
 const outDir = process.argv[2] ?? 'test-results';
 mkdirSync(outDir, { recursive: true });
@@ -14,6 +14,7 @@ const { context, close } = await launch({ width: 1280, height: 720 });
 try {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  await login(page, base);
   const id = process.argv[3] ?? String((await (await page.request.get(`${base}/api/v1/repositories`)).json()).items[0].id);
   let file = process.argv[4];
   if (!file) {
