@@ -526,7 +526,7 @@ impl ExecutiveSummary {
     pub fn label(&self) -> String {
         match &self.source {
             SummarySource::Model { model, cached } => format!(
-                "Summary written by the language model {model}{} from the findings below",
+                "Summary written by the language model {model}{} from the findings",
                 if *cached { " (cached)" } else { "" }
             ),
             SummarySource::Deterministic { reason: None } => {

@@ -14,6 +14,9 @@ use serde::Serialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(crate::auth::routes())
+        .merge(crate::analyses::routes())
+        .merge(crate::repositories_write::routes())
+        .merge(crate::ws::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/api/v1/repositories", get(list_repositories))
@@ -110,7 +113,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// A repository as the API shows it.
 #[derive(Serialize)]
-struct RepositoryView {
+pub(crate) struct RepositoryView {
     id: i64,
     name: String,
     source: String,

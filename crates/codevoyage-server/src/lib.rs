@@ -6,18 +6,22 @@
 //! resolves. Architecture Invariant: the server never runs an analysis itself; it reads the
 //! store (and, later, enqueues jobs and streams their events).
 
+mod analyses;
 mod api;
 mod apikeys;
 mod audit;
 pub mod auth;
 mod error;
+mod repositories_write;
 mod team_views;
 mod time;
 mod timeline;
 mod ui;
 mod users;
 mod views;
+mod ws;
 
+pub use analyses::Jobs;
 pub use error::ApiError;
 
 use axum::Router;
@@ -38,6 +42,9 @@ pub struct AppState {
     pub auth: std::sync::Arc<auth::AuthSettings>,
     /// Login attempts per client address (brute-force guard).
     pub login_limiter: std::sync::Arc<auth::LoginLimiter>,
+    /// The queue, event bus and source policy of the write side (analyses, registration,
+    /// WebSocket); `None` serves the read endpoints only.
+    pub jobs: Option<Jobs>,
 }
 
 impl AppState {
@@ -48,7 +55,15 @@ impl AppState {
             cache_ttl: Duration::from_secs(300),
             auth: std::sync::Arc::new(auth::AuthSettings::ephemeral()),
             login_limiter: std::sync::Arc::default(),
+            jobs: None,
         }
+    }
+
+    /// The same state with a job queue and event bus: enables registering repositories,
+    /// starting and cancelling analyses, and the WebSocket.
+    pub fn with_jobs(mut self, jobs: Jobs) -> Self {
+        self.jobs = Some(jobs);
+        self
     }
 
     /// The same state with these authentication settings (configured JWT secrets).

@@ -57,6 +57,15 @@ struct RawConfig {
     queue_name: String,
     queue_visibility_secs: u64,
     queue_max_attempts: u32,
+    /// An OpenAI-compatible chat-completions endpoint for the optional executive summary,
+    /// e.g. `http://localhost:11434/v1` (Ollama); unset: the deterministic summary only.
+    llm_base_url: Option<String>,
+    /// The model name at that endpoint.
+    llm_model: Option<String>,
+    /// Seconds per model request attempt.
+    llm_timeout_secs: u64,
+    /// Read from `CODEVOYAGE_LLM_API_KEY` (or the file); never printed.
+    llm_api_key: Option<String>,
 }
 
 impl Default for RawConfig {
@@ -72,6 +81,10 @@ impl Default for RawConfig {
             queue_name: "codevoyage".into(),
             queue_visibility_secs: 60,
             queue_max_attempts: 5,
+            llm_base_url: None,
+            llm_model: None,
+            llm_timeout_secs: 60,
+            llm_api_key: None,
         }
     }
 }
@@ -97,6 +110,9 @@ pub struct Config {
     /// Key prefix of the distributed queue: deployments sharing a Redis keep apart by it.
     pub queue_name: String,
     pub queue: codevoyage_jobs::queue::QueueOptions,
+    /// The language model of the executive summary, when configured (its key is redacted in
+    /// `Debug`).
+    pub llm: Option<codevoyage_llm::LlmConfig>,
 }
 
 impl fmt::Debug for Config {
@@ -108,6 +124,7 @@ impl fmt::Debug for Config {
             .field("redis_url", &self.redis_url.as_deref().map(redact))
             .field("workers", &self.workers)
             .field("log_format", &self.log_format)
+            .field("llm", &self.llm)
             .finish()
     }
 }
@@ -139,6 +156,10 @@ const ENV_KEYS: &[&str] = &[
     "queue_name",
     "queue_visibility_secs",
     "queue_max_attempts",
+    "llm_base_url",
+    "llm_model",
+    "llm_timeout_secs",
+    "llm_api_key",
 ];
 
 impl Config {
@@ -217,6 +238,29 @@ impl Config {
         if raw.queue_name.is_empty() || raw.queue_name.contains(char::is_whitespace) {
             bail!("queue_name {:?} must be a non-empty word", raw.queue_name);
         }
+        let llm = match (raw.llm_base_url, raw.llm_model) {
+            (None, None) => None,
+            (Some(url), Some(model)) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    bail!(
+                        "llm_base_url {url:?} must start with http:// or https:// (for example http://localhost:11434/v1)"
+                    );
+                }
+                if !(1..=600).contains(&raw.llm_timeout_secs) {
+                    bail!(
+                        "llm_timeout_secs must be between 1 and 600, not {}",
+                        raw.llm_timeout_secs
+                    );
+                }
+                Some(codevoyage_llm::LlmConfig {
+                    api_key: raw.llm_api_key.filter(|k| !k.is_empty()),
+                    timeout: std::time::Duration::from_secs(raw.llm_timeout_secs),
+                    ..codevoyage_llm::LlmConfig::new(url, model)
+                })
+            }
+            (Some(_), None) => bail!("llm_base_url is set but llm_model is not: set both, or neither"),
+            (None, Some(_)) => bail!("llm_model is set but llm_base_url is not: set both, or neither"),
+        };
         let queue = codevoyage_jobs::queue::QueueOptions {
             max_attempts: raw.queue_max_attempts,
             visibility_timeout: std::time::Duration::from_secs(raw.queue_visibility_secs),
@@ -232,6 +276,7 @@ impl Config {
             log_filter: raw.log,
             queue_name: raw.queue_name,
             queue,
+            llm,
         })
     }
 

@@ -2,6 +2,8 @@
 
 use crate::config::{Config, open_store};
 use codevoyage_jobs::{AnalysisSummary, AnalyzeRequest, EventBus};
+use codevoyage_llm::{ExecutiveSummary, Summarizer, SummarySource, executive_summary};
+use codevoyage_store::cache::Cache;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -80,12 +82,47 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         drop(bus);
         let _ = bars.await;
         let summary = result?;
+        let executive = model_summary(config, &summary.findings).await;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&summary)?);
+            let mut value = serde_json::to_value(&summary)?;
+            let executive = executive.unwrap_or_else(|| ExecutiveSummary {
+                source: SummarySource::Deterministic { reason: None },
+                text: codevoyage_insights::summary_text(&summary.findings),
+            });
+            value["executive_summary"] = serde_json::to_value(&executive)?;
+            value["executive_summary"]["label"] = executive.label().into();
+            println!("{}", serde_json::to_string_pretty(&value)?);
         } else {
-            print_summary(&summary, config);
+            print_summary(&summary, config, executive.as_ref());
         }
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The executive summary by the configured language model (the deterministic one, with the
+/// reason, when the model fails); `None` when no model is configured.
+async fn model_summary(
+    config: &Config,
+    findings: &[codevoyage_insights::Finding],
+) -> Option<ExecutiveSummary> {
+    let llm = config.llm.as_ref()?;
+    // The cache is shared through Redis when configured, so an unchanged set of findings is
+    // summarised once across runs and processes.
+    let cache = match &config.redis_url {
+        Some(url) => Cache::redis(url).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "Redis unavailable; the model summary is cached in memory");
+            Cache::memory()
+        }),
+        None => Cache::memory(),
+    };
+    Some(match Summarizer::new(llm.clone(), cache) {
+        Ok(s) => executive_summary(Some(&s), findings).await,
+        Err(e) => ExecutiveSummary {
+            source: SummarySource::Deterministic {
+                reason: Some(e.to_string()),
+            },
+            text: codevoyage_insights::summary_text(findings),
+        },
     })
 }
 
@@ -205,7 +242,7 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn print_summary(s: &AnalysisSummary, config: &Config) {
+fn print_summary(s: &AnalysisSummary, config: &Config, executive: Option<&ExecutiveSummary>) {
     let short = &s.revision[..s.revision.len().min(10)];
     println!(
         "\n{}  ({})  at {short}{}",
@@ -262,8 +299,27 @@ fn print_summary(s: &AnalysisSummary, config: &Config) {
             );
         }
     }
-    if !s.findings.is_empty() {
+    if let Some(
+        e @ ExecutiveSummary {
+            source: SummarySource::Model { .. },
+            ..
+        },
+    ) = executive
+    {
+        println!("\n{}:\n\n{}\n", e.label(), e.text.trim_end());
+        println!(
+            "{} findings (all of them with --json)",
+            thousands(s.findings.len() as u64)
+        );
+    } else if !s.findings.is_empty() {
         println!();
+        println!(
+            "{}:",
+            executive.map_or_else(
+                || "Deterministic summary (no language model configured)".to_string(),
+                ExecutiveSummary::label
+            )
+        );
         let shown = s.findings.len().min(5);
         print!(
             "{}",
