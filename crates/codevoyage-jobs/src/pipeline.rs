@@ -27,6 +27,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use tokio::sync::mpsc;
 
+mod manifests;
+
 /// Commits per database transaction: large enough to amortise the round trip, small enough to
 /// keep memory flat on million-commit histories.
 const COMMIT_BATCH: usize = 2_000;
@@ -468,7 +470,7 @@ async fn run_stages(
             .collect()
     };
 
-    let (insights, revisions) = insights_stage(ctx, &files).await?;
+    let (insights, revisions) = insights_stage(ctx, repo.clone(), &files).await?;
 
     let compile = ctx.enter(Stage::Compile).await?;
     compile.set_total(4);
@@ -528,6 +530,7 @@ async fn run_stages(
 /// insights engine, and computes each file's revisions from it (renames followed).
 async fn insights_stage(
     ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
     files: &[(String, u64)],
 ) -> Result<(codevoyage_insights::Analysis, Vec<(String, u64)>), JobError> {
     let progress = ctx.enter(Stage::Insights).await?;
@@ -537,9 +540,11 @@ async fn insights_stage(
     // wall clock: the analysis of a given history is then reproducible, and an old clone does
     // not make every author look gone.
     let mut newest = i64::MIN;
+    let mut manifest_changes = Vec::new();
     ctx.store
         .for_each_commit(ctx.repository_id, &mut |commit| {
             newest = newest.max(commit.committer.time);
+            manifests::collect(&commit, &mut manifest_changes);
             builder.push(&commit);
             replay_progress.inc(1);
         })
@@ -548,12 +553,29 @@ async fn insights_stage(
     let live: HashSet<String> = files.iter().map(|(path, _)| path.clone()).collect();
     let complexity: HashMap<String, u64> = files.iter().cloned().collect();
     let now = if newest == i64::MIN { 0 } else { newest };
+    // The dependency manifests at the commits that changed them, for the migrations analysis.
+    let cancel = ctx.cancel.clone();
+    let (manifest_versions, skipped) = match tokio::task::spawn_blocking(move || {
+        manifests::read_versions(&repo, manifest_changes, &cancel)
+    })
+    .await?
+    {
+        Err(_) if ctx.cancel.load(Ordering::Relaxed) => return Err(JobError::Cancelled),
+        other => other?,
+    };
+    if skipped > 0 {
+        tracing::info!(
+            skipped,
+            "manifest versions unreadable or unparsable; left out of the dependency history"
+        );
+    }
     let analysis = tokio::task::spawn_blocking(move || {
         let mut history = builder.finish(now);
         history.mark_live(|p| live.contains(p));
-        codevoyage_insights::analyze(
+        codevoyage_insights::analyze_with_manifests(
             &history,
             &|p| complexity.get(p).copied(),
+            &manifest_versions,
             &AnalysisOptions::default(),
         )
     })
@@ -597,6 +619,7 @@ async fn store_insights(
             body: format!("{}\n\nSuggested action: {}", f.explanation, f.action),
             evidence: serde_json::to_value(&f.evidence).unwrap_or_default(),
         })
+        .chain(manifests::report_records(analysis))
         .collect();
     ctx.store
         .replace_insights(ctx.analysis_id, &records)
