@@ -10,6 +10,7 @@ import { useSession } from './api/useSession';
 // The city page pulls in three.js; load it only when a city is opened.
 const CityPage = lazy(() => import('./pages/CityPage'));
 const ChartsPage = lazy(() => import('./pages/ChartsPage'));
+const BenchPage = lazy(() => import('./pages/BenchPage'));
 
 export function App() {
   const { pathname } = useLocation();
@@ -39,6 +40,11 @@ export function App() {
         {route.name === 'charts' && (
           <Suspense fallback={<Spinner label="Loading the charts…" />}>
             <ChartsPage id={route.id} />
+          </Suspense>
+        )}
+        {route.name === 'bench' && (
+          <Suspense fallback={<Spinner label="Building the benchmark city…" />}>
+            <BenchPage />
           </Suspense>
         )}
         {route.name === 'not-found' && (

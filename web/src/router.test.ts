@@ -10,6 +10,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/repositories/12/charts')).toEqual({ name: 'charts', id: 12 });
     expect(matchRoute('/repositories/12/charts/')).toEqual({ name: 'charts', id: 12 });
     expect(matchRoute('/login')).toEqual({ name: 'login' });
+    expect(matchRoute('/bench')).toEqual({ name: 'bench' });
   });
   it('reports unknown paths', () => {
     expect(matchRoute('/repositories/abc')).toEqual({ name: 'not-found', path: '/repositories/abc' });

@@ -37,6 +37,7 @@ export type Route =
   | { name: 'repositories' }
   | { name: 'city'; id: number }
   | { name: 'charts'; id: number }
+  | { name: 'bench' }
   | { name: 'not-found'; path: string };
 
 /** Maps a path to a route. */
@@ -44,6 +45,7 @@ export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/repositories') return { name: 'repositories' };
   if (path === '/login') return { name: 'login' };
+  if (path === '/bench') return { name: 'bench' };
   const m = /^\/repositories\/(\d+)$/.exec(path);
   if (m) return { name: 'city', id: Number(m[1]) };
   const c = /^\/repositories\/(\d+)\/charts$/.exec(path);

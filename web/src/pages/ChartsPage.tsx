@@ -9,6 +9,8 @@ import { useApi, type ApiState } from '../api/useApi';
 import { ActivityChart } from '../charts/ActivityChart';
 import { ContributorsTable } from '../charts/ContributorsTable';
 import { HotspotScatter } from '../charts/HotspotScatter';
+import { CodeAgeChart, CouplingNetwork, LanguageMixChart } from '../charts/HistoryCharts';
+import { codeAge, couplingGraph, languageMix, languageResolver } from '../data/history';
 import { ErrorBox, Spinner } from '../components/Feedback';
 import { filesOf, scatterPoints, topContributors } from '../data/charts';
 import { HOTSPOT_FORMULA } from '../layout/metrics';
@@ -25,6 +27,12 @@ export default function ChartsPage({ id }: { id: number }) {
     const files = filesOf(tree.root);
     return { points: scatterPoints(hot?.items ?? null, files), formula: hot?.formula ?? HOTSPOT_FORMULA };
   });
+  const history = useApi(`history:${id}`, async (signal) => {
+    const [timeline, tree] = await Promise.all([api.timeline(id, signal), api.tree(id, signal)]);
+    const known = new Map(filesOf(tree.root).map((f) => [f.path, f.language] as const));
+    return { mix: languageMix(timeline, languageResolver(known)), age: codeAge(timeline), periods: timeline.periods };
+  });
+  const network = useApi(`network:${id}`, async (signal) => couplingGraph((await api.coupling(id, 200, signal)).items, 60));
   if (repo.status === 'error')
     return (
       <div className="mx-auto max-w-3xl p-8">
@@ -70,6 +78,23 @@ export default function ChartsPage({ id }: { id: number }) {
               )
             }
           </Card>
+          <Card title="Language mix over time" subtitle="lines per language at the end of each period (migrations show as one colour giving way to another)" state={history}>
+            {(d) => (d.periods.length === 0 ? <Empty>No history recorded.</Empty> : <LanguageMixChart mix={d.mix} periods={d.periods} />)}
+          </Card>
+          <div className="grid gap-5 lg:grid-cols-2">
+            <Card title="Code age" subtitle="lines by time since their file last changed" state={history}>
+              {(d) => <CodeAgeChart buckets={d.age} />}
+            </Card>
+            <Card title="Coupling network" subtitle="the 60 strongest pairs of files that change together; click a file to open it" state={network}>
+              {(g) =>
+                g.links.length === 0 ? (
+                  <Empty>No pair of files changes together often enough.</Empty>
+                ) : (
+                  <CouplingNetwork nodes={g.nodes} links={g.links} onPick={openInCity} />
+                )
+              }
+            </Card>
+          </div>
           <Card title="Contributors" subtitle="top 20 by commits" state={contributors}>
             {(items) =>
               items.length === 0 ? (

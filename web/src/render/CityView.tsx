@@ -16,6 +16,7 @@ import type { CityLayout } from '../layout/city';
 import { districtColor } from '../layout/colors';
 import { arcBuffers, buildingsBox, ribbonFromSegments } from '../layout/arcs';
 import { buildPickIndex, districtAt, pickRay } from '../layout/pick';
+import { lodOrder, visibleSlots } from '../layout/lod';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
 import type { CameraState } from '../state/cityParams';
@@ -49,6 +50,8 @@ export interface CityViewProps {
   hidden?: Uint8Array | null;
   /** Animate height changes (time travel): buildings grow, shrink, appear and vanish. */
   animate?: boolean;
+  /** Skip buildings smaller than a pixel from afar (default on; the benchmark turns it off to compare). */
+  lod?: boolean;
 }
 
 const BACKGROUND = '#0b1120';
@@ -68,6 +71,16 @@ export interface CityTestHook {
   bestClickTarget(): number;
   select(i: number | null): void;
   selectFirst(): void;
+  /** What the last rendered frame drew: draw calls, triangles, building instances. */
+  renderStats(): { calls: number; triangles: number; drawnBuildings: number };
+  /**
+   * Renders `frames` frames synchronously while orbiting the camera a little each frame (as a
+   * user dragging would), waiting for the GPU after each; returns per frame the milliseconds
+   * spent on the main thread (scene update and command submission) and in total.
+   */
+  measureFrames(frames: number): { cpu: number; total: number }[];
+  /** Moves the camera to `position`, looking at `target`, and renders once. */
+  lookFrom(position: [number, number, number], target: [number, number, number]): void;
 }
 
 declare global {
@@ -248,7 +261,7 @@ interface BuildingsProps
 /** How long a height change takes to animate, in milliseconds. */
 const TWEEN_MS = 240;
 
-function Buildings({ layout, heights, colors, highlight, selected, hovered, onHover, onSelect, hidden = null, animate = false }: BuildingsProps) {
+function Buildings({ layout, heights, colors, highlight, selected, hovered, onHover, onSelect, hidden = null, animate = false, lod: lodOn = true }: BuildingsProps) {
   const invalidate = useThree((s) => s.invalidate);
   const count = layout.buildings.count;
   const geometry = useMemo(() => new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0), []);
@@ -262,9 +275,18 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     m.castShadow = count <= SHADOW_LIMIT;
     m.receiveShadow = true;
     m.frustumCulled = false;
+    m.name = 'buildings';
     return m;
   }, [geometry, material, count]);
   const finalColors = useRef<Float32Array>(new Float32Array(0));
+  // Instances are stored largest footprint first, so that level of detail is a prefix: a
+  // far camera draws only the buildings that can cover a pixel (see layout/lod.ts).
+  const lod = useMemo(() => lodOrder(layout), [layout]);
+  const topY = useMemo(() => {
+    let top = 0;
+    for (let i = 0; i < count; i++) top = Math.max(top, (layout.buildings.y[i] ?? 0) + (heights[i] ?? 0));
+    return top;
+  }, [layout, heights, count]);
 
   useEffect(
     () => () => {
@@ -298,12 +320,13 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     (h: Float32Array, settled: boolean) => {
       const b = layout.buildings;
       const m = new THREE.Matrix4();
-      for (let i = 0; i < count; i++) {
+      for (let slot = 0; slot < count; slot++) {
+        const i = lod.order[slot] ?? 0;
         const gone = hidden !== null && hidden[i] === 1 && (settled || (h[i] ?? 0) <= 0);
         if (gone) m.makeScale(0, 0, 0);
         else m.makeScale(b.width[i] ?? 0, Math.max(0.01, h[i] ?? 0), b.depth[i] ?? 0);
         m.setPosition(b.x[i] ?? 0, b.y[i] ?? 0, b.z[i] ?? 0);
-        mesh.setMatrixAt(i, m);
+        mesh.setMatrixAt(slot, m);
       }
       mesh.instanceMatrix.needsUpdate = true;
       if (settled) {
@@ -312,7 +335,7 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
         mesh.computeBoundingSphere();
       }
     },
-    [mesh, layout, count, hidden],
+    [mesh, layout, count, hidden, lod],
   );
 
   useLayoutEffect(() => {
@@ -329,6 +352,13 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     }
     invalidate();
   }, [mesh, layout, heights, hidden, count, animate, invalidate, writeMatrices]);
+
+  // Level of detail, before every rendered frame: the prefix of instances that can be seen.
+  const viewportHeight = useThree((s) => s.size.height);
+  useFrame(({ camera }) => {
+    const fov = camera instanceof THREE.PerspectiveCamera ? camera.fov : 40;
+    mesh.count = lodOn ? visibleSlots(layout, lod, topY, [camera.position.x, camera.position.y, camera.position.z], fov, viewportHeight) : count;
+  });
 
   // Render on demand: a running tween asks for the next frame until it is done.
   useFrame(() => {
@@ -351,10 +381,16 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     if (!attr) return;
     const out = composeBuildingColors(colors, highlight, selected, new Float32Array(count * 3));
     finalColors.current = out;
-    (attr.array as Float32Array).set(out.subarray(0, attr.array.length));
+    const arr = attr.array as Float32Array;
+    for (let slot = 0; slot < count; slot++) {
+      const i = lod.order[slot] ?? 0;
+      arr[slot * 3] = out[i * 3] ?? 0;
+      arr[slot * 3 + 1] = out[i * 3 + 1] ?? 0;
+      arr[slot * 3 + 2] = out[i * 3 + 2] ?? 0;
+    }
     attr.needsUpdate = true;
     invalidate();
-  }, [mesh, colors, highlight, selected, count, invalidate]);
+  }, [mesh, colors, highlight, selected, count, invalidate, lod]);
 
   // Hover: brighten one instance, restore it afterwards (no full colour rewrite per move).
   useLayoutEffect(() => {
@@ -362,18 +398,19 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
     if (!attr || hovered === null || hovered >= count || hovered === selected) return;
     const arr = attr.array as Float32Array;
     const base = finalColors.current;
+    const slot = lod.slotOf[hovered] ?? 0;
     for (let k = 0; k < 3; k++) {
       const v = base[hovered * 3 + k] ?? 0;
-      arr[hovered * 3 + k] = v + (1 - v) * 0.45;
+      arr[slot * 3 + k] = v + (1 - v) * 0.45;
     }
     attr.needsUpdate = true;
     invalidate();
     return () => {
-      for (let k = 0; k < 3; k++) arr[hovered * 3 + k] = finalColors.current[hovered * 3 + k] ?? 0;
+      for (let k = 0; k < 3; k++) arr[slot * 3 + k] = finalColors.current[hovered * 3 + k] ?? 0;
       attr.needsUpdate = true;
       invalidate();
     };
-  }, [mesh, hovered, selected, count, invalidate, colors, highlight]);
+  }, [mesh, hovered, selected, count, invalidate, colors, highlight, lod]);
 
   const move = (e: ThreeEvent<PointerEvent>) => {
     e.stopPropagation();
@@ -688,6 +725,9 @@ function Ground({ size }: { size: number }) {
 function TestHook({ layout, heights, onSelect, hidden }: Pick<CityViewProps, 'layout' | 'heights' | 'onSelect' | 'hidden'>) {
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  const advance = useThree((s) => s.advance);
+  const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
   useEffect(() => {
     const b = layout.buildings;
     const project = (x: number, y: number, z: number) => {
@@ -725,6 +765,35 @@ function TestHook({ layout, heights, onSelect, hidden }: Pick<CityViewProps, 'la
         return best;
       },
       select: (i) => onSelect(i),
+      renderStats: () => ({
+        calls: gl.info.render.calls,
+        triangles: gl.info.render.triangles,
+        drawnBuildings: (scene.getObjectByName('buildings') as THREE.InstancedMesh | undefined)?.count ?? 0,
+      }),
+      measureFrames: (frames) => {
+        const ctx = gl.getContext();
+        const pixel = new Uint8Array(4);
+        const target = controls?.target ?? new THREE.Vector3();
+        const out: { cpu: number; total: number }[] = [];
+        for (let k = 0; k < frames; k++) {
+          const t0 = performance.now();
+          camera.position.sub(target).applyAxisAngle(new THREE.Vector3(0, 1, 0), 0.01).add(target);
+          camera.lookAt(target);
+          advance(t0);
+          const t1 = performance.now();
+          // Reading a pixel waits until the GPU has finished the frame.
+          ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, pixel);
+          out.push({ cpu: t1 - t0, total: performance.now() - t0 });
+        }
+        return out;
+      },
+      lookFrom: (position, look) => {
+        camera.position.set(...position);
+        controls?.target.set(...look);
+        camera.lookAt(...look);
+        controls?.update();
+        advance(performance.now());
+      },
       selectFirst: () => {
         let i = 0;
         while (i < b.count && hidden?.[i]) i++;
@@ -735,7 +804,7 @@ function TestHook({ layout, heights, onSelect, hidden }: Pick<CityViewProps, 'la
     return () => {
       if (window.__codevoyage === hook) delete window.__codevoyage;
     };
-  }, [layout, heights, camera, gl, onSelect, hidden]);
+  }, [layout, heights, camera, gl, onSelect, hidden, scene, advance, controls]);
   return null;
 }
 
