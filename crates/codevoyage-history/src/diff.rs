@@ -9,9 +9,11 @@
 //! submodule counts as the one line `Subproject commit <id>`.
 
 pub(crate) mod attributes;
+pub(crate) mod cache;
 
 use crate::{HistoryError, rename};
 use attributes::{Attributes, DiffAttr};
+use cache::Cached;
 use codevoyage_model::{ChangeKind, FileChange, RepoPath};
 use gix::ObjectId;
 use gix::diff::blob::{Algorithm, Diff, InternedInput};
@@ -73,26 +75,26 @@ impl Differ {
     }
 
     /// The file changes from tree `old` (None = the empty tree) to tree `new`, in path order.
+    /// Trees and blobs are read through `objects`, the worker's [`cache::CommitCache`].
     pub(crate) fn changes(
         &mut self,
         repo: &gix::Repository,
+        objects: &Cached<'_>,
         old: Option<ObjectId>,
         new: ObjectId,
     ) -> Result<Vec<FileChange>, HistoryError> {
         let kind = repo.object_hash();
         let lhs = match old {
-            Some(id) => repo
-                .objects
+            Some(id) => objects
                 .find_tree_iter(&id, &mut self.old_tree)
                 .map_err(|e| HistoryError::missing(id, e))?,
             None => gix::objs::TreeRefIter::from_bytes(&[], kind),
         };
-        let rhs = repo
-            .objects
+        let rhs = objects
             .find_tree_iter(&new, &mut self.new_tree)
             .map_err(|e| HistoryError::missing(new, e))?;
         let mut recorder = gix::diff::tree::Recorder::default();
-        gix::diff::tree(lhs, rhs, &mut self.state, &repo.objects, &mut recorder).map_err(|e| {
+        gix::diff::tree(lhs, rhs, &mut self.state, objects, &mut recorder).map_err(|e| {
             HistoryError::MissingObject {
                 id: new.to_string(),
                 message: format!("diffing trees: {e}"),
@@ -215,7 +217,13 @@ impl Differ {
             };
             if self.line_counts {
                 let (old, old_path) = source.map_or((e.old, &e.path), |s| (s.old, &s.path));
-                self.count(repo, (old, old_path), (e.new, &e.path), &mut change)?;
+                self.count(
+                    repo,
+                    objects,
+                    (old, old_path),
+                    (e.new, &e.path),
+                    &mut change,
+                )?;
             }
             out.push(change);
         }
@@ -232,6 +240,7 @@ impl Differ {
     fn count(
         &mut self,
         repo: &gix::Repository,
+        objects: &Cached<'_>,
         (old, old_path): (Option<(EntryMode, ObjectId)>, &[u8]),
         (new, new_path): (Option<(EntryMode, ObjectId)>, &[u8]),
         change: &mut FileChange,
@@ -262,14 +271,14 @@ impl Differ {
         {
             // A mode-only change (e.g. chmod +x): git prints 0 0, or `-\t-` for binary content.
             let mut synthetic = String::new();
-            let side = load(repo, new, &mut self.new_blob, &mut synthetic)?;
+            let side = load(objects, new, &mut self.new_blob, &mut synthetic)?;
             change.binary = binary_side(new_attr, &side);
             return Ok(());
         }
         let mut old_synthetic = String::new();
         let mut new_synthetic = String::new();
-        let old_side = load(repo, old, &mut self.old_blob, &mut old_synthetic)?;
-        let new_side = load(repo, new, &mut self.new_blob, &mut new_synthetic)?;
+        let old_side = load(objects, old, &mut self.old_blob, &mut old_synthetic)?;
+        let new_side = load(objects, new, &mut self.new_blob, &mut new_synthetic)?;
         if binary_side(old_attr, &old_side) || binary_side(new_attr, &new_side) {
             change.binary = true;
             return Ok(());
@@ -299,7 +308,7 @@ fn same_type(a: EntryMode, b: EntryMode) -> bool {
 }
 
 fn load<'a>(
-    repo: &gix::Repository,
+    objects: &Cached<'_>,
     side: Option<(EntryMode, ObjectId)>,
     buf: &'a mut Vec<u8>,
     synthetic: &'a mut String,
@@ -312,8 +321,7 @@ fn load<'a>(
         *synthetic = format!("Subproject commit {id}\n");
         return Ok(Side::Bytes(synthetic.as_bytes()));
     }
-    let blob = repo
-        .objects
+    let blob = objects
         .find_blob(&id, buf)
         .map_err(|e| HistoryError::missing(id, e))?;
     Ok(Side::Bytes(blob.data))

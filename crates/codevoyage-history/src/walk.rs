@@ -156,6 +156,9 @@ pub(crate) fn run(
                             .then(|| crate::diff::attributes::Attributes::new(&local))
                             .flatten(),
                     ),
+                    cache: crate::diff::cache::CommitCache::new(
+                        std::env::var("CODEVOYAGE_COMMIT_CACHE").map_or(true, |v| v != "0"),
+                    ),
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
                 };
@@ -163,6 +166,8 @@ pub(crate) fn run(
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
+                    // Chunks handed to one worker are not contiguous with each other.
+                    worker.cache.clear();
                     let result: ChunkResult = ids
                         .iter()
                         .map(|id| worker.commit(&local, *id, opts, shallow, mailmap))
@@ -275,6 +280,8 @@ struct Worker {
     /// Parent trees come from the commit-graph when it has them: no parent commit to inflate.
     graph: Option<gix::commitgraph::Graph>,
     differ: Differ,
+    /// The previous commit's decoded objects, for this commit's new side.
+    cache: crate::diff::cache::CommitCache,
     commit_buf: Vec<u8>,
     parent_buf: Vec<u8>,
 }
@@ -316,14 +323,22 @@ impl Worker {
         drop(commit);
 
         let changes = match parents.as_slice() {
-            [] => self.differ.changes(repo, None, tree)?,
+            [] => {
+                self.cache.next_commit();
+                let objects = self.cache.over(&repo.objects);
+                self.differ.changes(repo, &objects, None, tree)?
+            }
             [first] => {
                 let old = self.parent_tree(repo, *first)?;
-                self.differ.changes(repo, Some(old), tree)?
+                self.cache.next_commit();
+                let objects = self.cache.over(&repo.objects);
+                self.differ.changes(repo, &objects, Some(old), tree)?
             }
             [first, ..] if opts.diff_merges => {
                 let old = self.parent_tree(repo, *first)?;
-                self.differ.changes(repo, Some(old), tree)?
+                self.cache.next_commit();
+                let objects = self.cache.over(&repo.objects);
+                self.differ.changes(repo, &objects, Some(old), tree)?
             }
             _ => Vec::new(),
         };
