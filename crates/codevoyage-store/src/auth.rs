@@ -201,6 +201,22 @@ impl Store {
             .ctx("listing users")
     }
 
+    /// Replaces a user's password hash. False when the user does not exist.
+    pub async fn set_password_hash(
+        &self,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .ctx("changing a password")?
+            .rows_affected();
+        Ok(changed > 0)
+    }
+
     pub async fn count_users(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.pool())

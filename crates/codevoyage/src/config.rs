@@ -57,6 +57,12 @@ struct RawConfig {
     queue_name: String,
     queue_visibility_secs: u64,
     queue_max_attempts: u32,
+    /// Secrets signing the API's access tokens: the first signs, all verify (key rotation).
+    /// A list, or one string with commas. When unset, one is generated and kept in
+    /// `<data_dir>/jwt_secret`.
+    jwt_secrets: Option<SecretList>,
+    /// How long an access token from a login stays valid, in seconds.
+    token_lifetime_secs: u64,
     /// An OpenAI-compatible chat-completions endpoint for the optional executive summary,
     /// e.g. `http://localhost:11434/v1` (Ollama); unset: the deterministic summary only.
     llm_base_url: Option<String>,
@@ -66,6 +72,28 @@ struct RawConfig {
     llm_timeout_secs: u64,
     /// Read from `CODEVOYAGE_LLM_API_KEY` (or the file); never printed.
     llm_api_key: Option<String>,
+}
+
+/// `jwt_secrets` as a TOML list or as one comma-separated string (the environment's form).
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+enum SecretList {
+    Many(Vec<String>),
+    One(String),
+}
+
+impl SecretList {
+    fn into_vec(self) -> Vec<String> {
+        let items = match self {
+            SecretList::Many(v) => v,
+            SecretList::One(s) => s.split(',').map(str::to_string).collect(),
+        };
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
 }
 
 impl Default for RawConfig {
@@ -81,6 +109,8 @@ impl Default for RawConfig {
             queue_name: "codevoyage".into(),
             queue_visibility_secs: 60,
             queue_max_attempts: 5,
+            jwt_secrets: None,
+            token_lifetime_secs: 12 * 3600,
             llm_base_url: None,
             llm_model: None,
             llm_timeout_secs: 60,
@@ -110,6 +140,11 @@ pub struct Config {
     /// Key prefix of the distributed queue: deployments sharing a Redis keep apart by it.
     pub queue_name: String,
     pub queue: codevoyage_jobs::queue::QueueOptions,
+    /// Configured JWT secrets (empty: use the one kept in the data directory). Never
+    /// printed by `Debug`.
+    jwt_secrets: Vec<String>,
+    /// Lifetime of an access token.
+    pub token_lifetime: std::time::Duration,
     /// The language model of the executive summary, when configured (its key is redacted in
     /// `Debug`).
     pub llm: Option<codevoyage_llm::LlmConfig>,
@@ -124,6 +159,11 @@ impl fmt::Debug for Config {
             .field("redis_url", &self.redis_url.as_deref().map(redact))
             .field("workers", &self.workers)
             .field("log_format", &self.log_format)
+            .field(
+                "jwt_secrets",
+                &format!("{} configured", self.jwt_secrets.len()),
+            )
+            .field("token_lifetime", &self.token_lifetime)
             .field("llm", &self.llm)
             .finish()
     }
@@ -156,6 +196,8 @@ const ENV_KEYS: &[&str] = &[
     "queue_name",
     "queue_visibility_secs",
     "queue_max_attempts",
+    "jwt_secrets",
+    "token_lifetime_secs",
     "llm_base_url",
     "llm_model",
     "llm_timeout_secs",
@@ -261,6 +303,27 @@ impl Config {
             (Some(_), None) => bail!("llm_base_url is set but llm_model is not: set both, or neither"),
             (None, Some(_)) => bail!("llm_model is set but llm_base_url is not: set both, or neither"),
         };
+        let jwt_secrets = raw
+            .jwt_secrets
+            .map(SecretList::into_vec)
+            .unwrap_or_default();
+        if let Some(short) = jwt_secrets
+            .iter()
+            .position(|s| s.len() < codevoyage_server::auth::MIN_SECRET_LEN)
+        {
+            bail!(
+                "jwt_secrets: secret number {} is shorter than {} characters; use long random \
+                 strings (for example from `openssl rand -base64 48`)",
+                short + 1,
+                codevoyage_server::auth::MIN_SECRET_LEN
+            );
+        }
+        if !(60..=30 * 86_400).contains(&raw.token_lifetime_secs) {
+            bail!(
+                "token_lifetime_secs must be between 60 (a minute) and 2592000 (30 days), not {}",
+                raw.token_lifetime_secs
+            );
+        }
         let queue = codevoyage_jobs::queue::QueueOptions {
             max_attempts: raw.queue_max_attempts,
             visibility_timeout: std::time::Duration::from_secs(raw.queue_visibility_secs),
@@ -276,6 +339,8 @@ impl Config {
             log_filter: raw.log,
             queue_name: raw.queue_name,
             queue,
+            jwt_secrets,
+            token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
             llm,
         })
     }
@@ -295,6 +360,78 @@ impl Config {
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_none()
     }
+}
+
+/// Name of the file in the data directory that keeps the generated JWT secret.
+pub const JWT_SECRET_FILE: &str = "jwt_secret";
+
+/// The JWT secrets to use: the configured ones, or else the one kept in
+/// `<data_dir>/jwt_secret`, generated (readable by the owner only) on first use. Several
+/// `serve` instances must share configured secrets, since each has its own data directory.
+pub fn jwt_secrets(config: &Config) -> anyhow::Result<Vec<String>> {
+    if !config.jwt_secrets.is_empty() {
+        return Ok(config.jwt_secrets.clone());
+    }
+    let path = config.data_dir.join(JWT_SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = text.trim().to_string();
+            if secret.len() < codevoyage_server::auth::MIN_SECRET_LEN {
+                bail!(
+                    "{} holds no usable secret; delete it to have a new one generated (every \
+                     login token becomes invalid) or set jwt_secrets",
+                    path.display()
+                );
+            }
+            Ok(vec![secret])
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data folder {}",
+                    config.data_dir.display()
+                )
+            })?;
+            let secret = codevoyage_server::auth::generate_secret()
+                .map_err(|e| anyhow::anyhow!("cannot generate a JWT secret: {e}"))?;
+            write_private(&path, &secret)?;
+            // Read back: when another process created the file first, its secret is the one.
+            let kept = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(vec![kept.trim().to_string()])
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Creates `path` with `content`, readable and writable by the owner only; fails when it
+/// exists (another process won the race: read theirs instead).
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(content.as_bytes())
+                .and_then(|()| file.write_all(b"\n"))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
+/// The server's authentication settings from the configuration.
+pub fn auth_settings(config: &Config) -> anyhow::Result<codevoyage_server::auth::AuthSettings> {
+    let secrets = jwt_secrets(config)?;
+    codevoyage_server::auth::AuthSettings::new(&secrets, config.token_lifetime)
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The distributed queue, when a Redis URL is configured.
@@ -407,6 +544,62 @@ mod tests {
             assert_eq!(c.queue.max_attempts, 2);
             jail.set_env("CODEVOYAGE_QUEUE_MAX_ATTEMPTS", "0");
             assert!(Config::load(&GlobalArgs::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn jwt_secrets_come_as_a_list_or_comma_separated_and_must_be_long() {
+        figment::Jail::expect_with(|jail| {
+            let a = "a".repeat(40);
+            let b = "b".repeat(40);
+            jail.create_file("codevoyage.toml", &format!("jwt_secrets = [\"{b}\"]"))?;
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.jwt_secrets, vec![b.clone()]);
+            assert_eq!(c.token_lifetime, std::time::Duration::from_secs(12 * 3600));
+            // The environment's form: one string, commas between secrets; it wins over the file.
+            jail.set_env("CODEVOYAGE_JWT_SECRETS", format!("{a}, {b}"));
+            jail.set_env("CODEVOYAGE_TOKEN_LIFETIME_SECS", "600");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.jwt_secrets, vec![a.clone(), b]);
+            assert_eq!(c.token_lifetime, std::time::Duration::from_secs(600));
+            assert!(!format!("{c:?}").contains(&a), "Debug hides the secrets");
+            jail.set_env("CODEVOYAGE_JWT_SECRETS", "short");
+            let err = Config::load(&GlobalArgs::default())
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(err.contains("shorter than 32"), "{err}");
+            jail.set_env("CODEVOYAGE_JWT_SECRETS", &a);
+            jail.set_env("CODEVOYAGE_TOKEN_LIFETIME_SECS", "5");
+            assert!(Config::load(&GlobalArgs::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_generated_jwt_secret_is_kept_private_in_the_data_dir() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        figment::Jail::expect_with(|_jail| {
+            let flags = GlobalArgs {
+                data_dir: Some(dir.path().join("data")),
+                ..Default::default()
+            };
+            let c = Config::load(&flags).map_err(|e| e.to_string())?;
+            let first = jwt_secrets(&c).map_err(|e| e.to_string())?;
+            let again = jwt_secrets(&c).map_err(|e| e.to_string())?;
+            assert_eq!(first, again, "generated once, then read back");
+            assert!(first[0].len() >= 32);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(dir.path().join("data").join(JWT_SECRET_FILE))
+                    .map_err(|e| e.to_string())?
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+            assert!(auth_settings(&c).is_ok());
             Ok(())
         });
     }

@@ -49,10 +49,10 @@ enum Command {
     Metrics(cmd::metrics::MetricsArgs),
     /// Write a self-contained HTML snapshot of a repository's city.
     Export(cmd::unavailable::Args),
-    /// Manage users (add, list, remove) for the web UI and API.
-    User(cmd::unavailable::Args),
-    /// Manage API keys (create, list, revoke).
-    Apikey(cmd::unavailable::Args),
+    /// Manage the users of the web UI and API: add, list, passwd, link (a one-time login link).
+    User(cmd::user::UserArgs),
+    /// Manage API keys for scripts: create (printed once), list, revoke.
+    Apikey(cmd::apikey::ApikeyArgs),
     /// Create or upgrade the database schema (also done automatically at start-up).
     Migrate(cmd::migrate::MigrateArgs),
 }
@@ -75,8 +75,8 @@ fn main() -> ExitCode {
         Command::Metrics(args) => cmd::metrics::run(args),
         Command::Worker(args) => cmd::worker::run(&config, args),
         Command::Export(_) => cmd::unavailable::run("export", "the static HTML export"),
-        Command::User(_) => cmd::unavailable::run("user", "user administration"),
-        Command::Apikey(_) => cmd::unavailable::run("apikey", "API key administration"),
+        Command::User(args) => cmd::user::run(&config, args),
+        Command::Apikey(args) => cmd::apikey::run(&config, args),
     };
     match result {
         Ok(code) => code,

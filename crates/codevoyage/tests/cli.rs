@@ -134,10 +134,12 @@ fn analyze_matches_git_and_is_incremental() {
     assert_eq!(again["repository_id"], summary["repository_id"]);
 }
 
-/// A running `codevoyage serve`, stopped with SIGTERM on drop.
+/// A running `codevoyage serve`, stopped with SIGTERM on drop. On a first start it logs in
+/// with the one-time link the server prints, and sends that session's token on every request.
 struct Server {
     child: Child,
     addr: String,
+    token: Option<String>,
 }
 
 impl Server {
@@ -151,26 +153,54 @@ impl Server {
             .expect("spawn serve");
         let stderr = child.stderr.take().expect("piped stderr");
         let mut lines = BufReader::new(stderr).lines();
+        let mut link = None;
         let addr = loop {
             let line = lines
                 .next()
                 .expect("serve exited before listening")
                 .expect("read stderr");
-            if let Some(rest) = line.split("http://").nth(1) {
+            if let Some(token) = line.split("/login#token=").nth(1) {
+                link = Some(token.trim().to_string());
+            }
+            if line.starts_with("CodeVoyage is serving")
+                && let Some(rest) = line.split("http://").nth(1)
+            {
                 break rest.split('/').next().expect("address").to_string();
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
+        let mut server = Server {
+            child,
+            addr,
+            token: None,
+        };
+        if let Some(link) = link {
+            let body = format!("{{\"token\":\"{link}\"}}");
+            let (status, session) = server.request("POST", "/api/v1/auth/exchange", Some(&body));
+            assert_eq!(status, 200, "the first-run login link works: {session}");
+            server.token = session["access_token"].as_str().map(str::to_string);
+        }
+        server
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
+        self.request("GET", path, None)
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        let auth = self
+            .token
+            .as_ref()
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let body = body.unwrap_or_default();
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
         )
         .expect("send");
         let mut raw = Vec::new();
@@ -310,6 +340,156 @@ fn serve_returns_the_analysed_tree_over_http_and_stops_gracefully() {
         exit.success(),
         "graceful shutdown on SIGTERM exits 0, got {exit:?}"
     );
+}
+
+#[test]
+fn first_serve_creates_an_admin_with_a_one_time_link_and_never_opens_anonymous_access() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path());
+    let (status, me) = server.get("/api/v1/auth/me");
+    assert_eq!((status, me["username"].as_str()), (200, Some("admin")));
+    assert_eq!(me["role"], "admin");
+    let anonymous = Server {
+        child: Command::new("true").spawn().expect("placeholder child"),
+        addr: server.addr.clone(),
+        token: None,
+    };
+    let (status, err) = anonymous.get("/api/v1/repositories");
+    assert_eq!((status, err["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = anonymous.get("/healthz");
+    assert_eq!(status, 200);
+    assert!(server.stop().success());
+
+    // The JWT secret was generated once, for the owner's eyes only, and is reused.
+    let secret = dir.path().join("jwt_secret");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret)
+            .expect("jwt_secret")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = std::fs::read_to_string(&secret).expect("read");
+    // A second start has a user already: no new admin, no link.
+    let again = Server::start(dir.path());
+    assert!(again.token.is_none(), "no link on the second start");
+    // A served request also means the shutdown handler is installed before SIGTERM.
+    assert_eq!(again.get("/healthz").0, 200);
+    assert!(again.stop().success());
+    assert_eq!(std::fs::read_to_string(&secret).expect("read"), before);
+}
+
+fn codevoyage_stdin(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_codevoyage"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("CODEVOYAGE_DATABASE_URL")
+        .env_remove("CODEVOYAGE_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run codevoyage");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn users_and_api_keys_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    let out = codevoyage_stdin(
+        data,
+        &["user", "add", "alice", "--role", "analyst"],
+        "a long enough password\nignored second line\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = codevoyage_stdin(
+        data,
+        &["user", "add", "alice", "--role", "viewer"],
+        "another long password\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a taken name is the caller's mistake"
+    );
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    let out = codevoyage_stdin(data, &["user", "add", "bob", "--role", "viewer"], "short\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("at least 10"), "{}", stderr(&out));
+    let out = codevoyage_stdin(data, &["user", "add", "bob", "--role", "viewer"], "");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("first line"), "{}", stderr(&out));
+    let out = codevoyage(data, &["user", "add", "bob", "--role", "root"]);
+    assert_eq!(out.status.code(), Some(2), "clap rejects an unknown role");
+
+    let out = codevoyage(data, &["user", "list", "--json"]);
+    assert!(out.status.success());
+    let users: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0]["username"], "alice");
+    assert_eq!(users[0]["role"], "analyst");
+    assert!(users[0].get("password_hash").is_none());
+
+    let out = codevoyage(
+        data,
+        &["apikey", "create", "--user", "alice", "--name", "ci"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(key.starts_with("cvk_") && key.len() > 40, "{key}");
+    let out = codevoyage(
+        data,
+        &["apikey", "create", "--user", "nobody", "--name", "ci"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+
+    // The key works against a server on the same data, until it is revoked.
+    let mut server = Server::start(data);
+    assert!(server.token.is_none(), "users exist: no first-run link");
+    server.token = Some(key.clone());
+    let (status, me) = server.get("/api/v1/auth/me");
+    assert_eq!((status, me["username"].as_str()), (200, Some("alice")));
+    let out = codevoyage(data, &["apikey", "list", "--json"]);
+    let listed: Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("JSON");
+    assert!(key.starts_with(listed["prefix"].as_str().expect("prefix")));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(&key),
+        "the key is never listed"
+    );
+    let id = listed["id"].as_i64().expect("id").to_string();
+    let out = codevoyage(data, &["apikey", "revoke", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (status, _) = server.get("/api/v1/auth/me");
+    assert_eq!(status, 401, "a revoked key stops working at once");
+
+    // A one-time link from the command line logs alice in once.
+    let out = codevoyage(data, &["user", "link", "alice"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let token = link.split("#token=").nth(1).expect("token in the fragment");
+    let body = format!("{{\"token\":\"{token}\"}}");
+    let (status, _) = server.request("POST", "/api/v1/auth/exchange", Some(&body));
+    assert_eq!(status, 200);
+    let (status, _) = server.request("POST", "/api/v1/auth/exchange", Some(&body));
+    assert_eq!(status, 401);
+    assert!(server.stop().success());
+
+    let out = codevoyage(data, &["audit-is-not-a-command"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

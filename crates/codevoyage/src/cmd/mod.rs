@@ -1,9 +1,11 @@
 //! One module per subcommand; each exposes `run` returning an exit code.
 
 pub mod analyze;
+pub mod apikey;
 pub mod log;
 pub mod metrics;
 pub mod migrate;
 pub mod serve;
 pub mod unavailable;
+pub mod user;
 pub mod worker;

@@ -29,6 +29,8 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             crate::exit::InputError(format!("cannot listen on {listen}: {e} (is another server running there? choose another with --listen)"))
         })?;
         let local = listener.local_addr()?;
+        let auth = crate::config::auth_settings(config)?;
+        crate::cmd::user::first_run(&store, local).await?;
         let repositories = store.list_repositories().await?.len();
         eprintln!("CodeVoyage is serving http://{local}/  ({repositories} analysed repositories; data in {})", config.data_dir.display());
         if !codevoyage_server::ui_available() {
@@ -37,7 +39,7 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         if repositories == 0 {
             eprintln!("note: nothing analysed yet: run `codevoyage analyze PATH` (with the same --data-dir) and reload the page.");
         }
-        let app = codevoyage_server::router(codevoyage_server::AppState::new(store, cache));
+        let app = codevoyage_server::router(codevoyage_server::AppState::new(store, cache).with_auth(auth));
         codevoyage_server::serve(listener, app, shutdown_signal()).await?;
         eprintln!("CodeVoyage stopped.");
         Ok(ExitCode::SUCCESS)

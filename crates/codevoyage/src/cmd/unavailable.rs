@@ -12,7 +12,7 @@ pub struct Args {
 pub fn run(command: &str, feature: &str) -> anyhow::Result<ExitCode> {
     eprintln!(
         "error: `codevoyage {command}` is not available yet in this build ({feature} is still being built). \
-         Available now: analyze, serve, worker, log, metrics, migrate."
+         Available now: analyze, serve, worker, log, metrics, migrate, user, apikey."
     );
     Ok(ExitCode::from(crate::exit::UNAVAILABLE))
 }
