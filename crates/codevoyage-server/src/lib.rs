@@ -12,10 +12,13 @@ mod apikeys;
 mod audit;
 pub mod auth;
 mod error;
+pub mod metrics;
+pub mod ops;
 mod repositories_write;
 mod team_views;
 mod time;
 mod timeline;
+pub mod tls;
 mod ui;
 mod users;
 mod views;
@@ -23,6 +26,8 @@ mod ws;
 
 pub use analyses::Jobs;
 pub use error::ApiError;
+pub use metrics::metrics_router;
+pub use ops::{Ops, OpsSettings, RateLimit};
 
 use axum::Router;
 use codevoyage_store::Store;
@@ -45,6 +50,8 @@ pub struct AppState {
     /// The queue, event bus and source policy of the write side (analyses, registration,
     /// WebSocket); `None` serves the read endpoints only.
     pub jobs: Option<Jobs>,
+    /// Metrics, rate limit and CORS settings (see `ops`).
+    pub ops: ops::Ops,
 }
 
 impl AppState {
@@ -56,7 +63,15 @@ impl AppState {
             auth: std::sync::Arc::new(auth::AuthSettings::ephemeral()),
             login_limiter: std::sync::Arc::default(),
             jobs: None,
+            ops: ops::Ops::default(),
         }
+    }
+
+    /// The same state with these operations settings (CORS origins, rate limit); the
+    /// metrics collected so far are kept.
+    pub fn with_ops(mut self, settings: OpsSettings) -> Self {
+        self.ops.settings = std::sync::Arc::new(settings);
+        self
     }
 
     /// The same state with a job queue and event bus: enables registering repositories,
@@ -77,10 +92,12 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use axum::http::{HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer;
-    Router::new()
+    let app = Router::new()
         .merge(api::routes())
+        .merge(ops::routes())
+        .route_layer(axum::middleware::from_fn(metrics::remember_route))
         .fallback(ui::serve_asset)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -93,8 +110,9 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::compression::CompressionLayer::new());
+    // Request ids, metrics, the request log, the rate limit and CORS.
+    ops::wrap(app, &state)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then drains open requests.

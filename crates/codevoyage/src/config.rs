@@ -63,6 +63,13 @@ struct RawConfig {
     jwt_secrets: Option<SecretList>,
     /// How long an access token from a login stays valid, in seconds.
     token_lifetime_secs: u64,
+    /// Metrics listener, CORS, rate limit and TLS: see [`RawOps`].
+    metrics_listen: Option<String>,
+    cors_origins: Option<OriginList>,
+    rate_limit_per_second: f64,
+    rate_limit_burst: u32,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
     /// An OpenAI-compatible chat-completions endpoint for the optional executive summary,
     /// e.g. `http://localhost:11434/v1` (Ollama); unset: the deterministic summary only.
     llm_base_url: Option<String>,
@@ -111,6 +118,12 @@ impl Default for RawConfig {
             queue_max_attempts: 5,
             jwt_secrets: None,
             token_lifetime_secs: 12 * 3600,
+            metrics_listen: RawOps::default().metrics_listen,
+            cors_origins: RawOps::default().cors_origins,
+            rate_limit_per_second: RawOps::default().rate_limit_per_second,
+            rate_limit_burst: RawOps::default().rate_limit_burst,
+            tls_cert: RawOps::default().tls_cert,
+            tls_key: RawOps::default().tls_key,
             llm_base_url: None,
             llm_model: None,
             llm_timeout_secs: 60,
@@ -145,6 +158,8 @@ pub struct Config {
     jwt_secrets: Vec<String>,
     /// Lifetime of an access token.
     pub token_lifetime: std::time::Duration,
+    /// Metrics listener, CORS, rate limit and TLS of `serve`.
+    pub ops: OpsConfig,
     /// The language model of the executive summary, when configured (its key is redacted in
     /// `Debug`).
     pub llm: Option<codevoyage_llm::LlmConfig>,
@@ -198,6 +213,12 @@ const ENV_KEYS: &[&str] = &[
     "queue_max_attempts",
     "jwt_secrets",
     "token_lifetime_secs",
+    "metrics_listen",
+    "cors_origins",
+    "rate_limit_per_second",
+    "rate_limit_burst",
+    "tls_cert",
+    "tls_key",
     "llm_base_url",
     "llm_model",
     "llm_timeout_secs",
@@ -329,6 +350,15 @@ impl Config {
             visibility_timeout: std::time::Duration::from_secs(raw.queue_visibility_secs),
             ..Default::default()
         };
+        let ops = RawOps {
+            metrics_listen: raw.metrics_listen,
+            cors_origins: raw.cors_origins,
+            rate_limit_per_second: raw.rate_limit_per_second,
+            rate_limit_burst: raw.rate_limit_burst,
+            tls_cert: raw.tls_cert,
+            tls_key: raw.tls_key,
+        }
+        .validate()?;
         Ok(Config {
             data_dir,
             listen,
@@ -341,6 +371,7 @@ impl Config {
             queue,
             jwt_secrets,
             token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
+            ops,
             llm,
         })
     }
@@ -481,6 +512,116 @@ pub fn init_logging(config: &Config) {
     };
 }
 
+/// The operations settings as configured, not yet validated (fields of [`RawConfig`]).
+struct RawOps {
+    /// A second address serving `GET /metrics` without authentication (for a monitoring
+    /// network); unset: `/metrics` on the main listener, for admins only.
+    metrics_listen: Option<String>,
+    /// Origins allowed to call the API from other web pages (CORS); a list, or one string
+    /// with commas. Unset: no CORS (the web UI is served from the same origin).
+    cors_origins: Option<OriginList>,
+    /// The API rate limit per client (credential, else address): requests per second, and
+    /// the burst allowed at once. 0 requests per second turns it off.
+    rate_limit_per_second: f64,
+    rate_limit_burst: u32,
+    /// PEM certificate chain and private key: `serve` speaks HTTPS when both are set.
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+}
+
+impl Default for RawOps {
+    fn default() -> Self {
+        Self {
+            metrics_listen: None,
+            cors_origins: None,
+            // The web UI loads about ten views at once; 200 at once and 20 a second leave
+            // people unhindered and stop a runaway script.
+            rate_limit_per_second: 20.0,
+            rate_limit_burst: 200,
+            tls_cert: None,
+            tls_key: None,
+        }
+    }
+}
+
+/// `cors_origins` as a TOML list or one comma-separated string.
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+enum OriginList {
+    Many(Vec<String>),
+    One(String),
+}
+
+/// TLS certificate chain and key files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Validated operations settings of `serve`.
+#[derive(Clone, Debug, Default)]
+pub struct OpsConfig {
+    pub metrics_listen: Option<SocketAddr>,
+    /// CORS origins and the rate limit, as the server takes them.
+    pub server: codevoyage_server::OpsSettings,
+    pub tls: Option<TlsFiles>,
+}
+
+impl RawOps {
+    fn validate(self) -> anyhow::Result<OpsConfig> {
+        let metrics_listen = match self.metrics_listen.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(addr) => Some(addr.parse::<SocketAddr>().with_context(|| {
+                format!("metrics_listen {addr:?} is not ADDRESS:PORT (for example 10.0.0.5:9464)")
+            })?),
+        };
+        let origins = match self.cors_origins {
+            None => Vec::new(),
+            Some(OriginList::Many(v)) => v,
+            Some(OriginList::One(s)) => s.split(',').map(str::to_string).collect(),
+        };
+        let cors_origins = origins
+            .iter()
+            .map(|o| o.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| codevoyage_server::OpsSettings::parse_origin(o).map_err(anyhow::Error::msg))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .context("invalid cors_origins")?;
+        let per_second = self.rate_limit_per_second;
+        if !per_second.is_finite() || per_second < 0.0 {
+            bail!("rate_limit_per_second must be 0 (off) or a positive number, not {per_second}");
+        }
+        let rate_limit = if per_second == 0.0 {
+            None
+        } else {
+            if self.rate_limit_burst == 0 {
+                bail!("rate_limit_burst must be at least 1 (requests a client may send at once)");
+            }
+            Some(codevoyage_server::RateLimit {
+                burst: self.rate_limit_burst,
+                per_second,
+            })
+        };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            _ => bail!(
+                "tls_cert and tls_key go together: set both (PEM certificate chain and private \
+                 key) to serve HTTPS, or neither"
+            ),
+        };
+        Ok(OpsConfig {
+            metrics_listen,
+            server: codevoyage_server::OpsSettings {
+                cors_origins,
+                rate_limit,
+            },
+            tls,
+        })
+    }
+}
+
 #[cfg(test)]
 // figment's Jail API returns its large error type from every closure; boxing is not ours to choose.
 #[allow(clippy::result_large_err)]
@@ -610,6 +751,91 @@ mod tests {
             jail.set_env("CODEVOYAGE_DATABASE_URL", "postgres://u:hunter2@db/x");
             let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
             assert!(!format!("{c:?}").contains("hunter2"));
+            Ok(())
+        });
+    }
+    #[test]
+    fn ops_settings_come_from_file_and_environment_and_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.ops.metrics_listen, None);
+            assert!(c.ops.server.cors_origins.is_empty(), "CORS off by default");
+            assert_eq!(
+                c.ops.server.rate_limit,
+                Some(codevoyage_server::RateLimit {
+                    burst: 200,
+                    per_second: 20.0
+                })
+            );
+            assert_eq!(c.ops.tls, None);
+
+            jail.create_file(
+                "codevoyage.toml",
+                "cors_origins = [\"https://a.example\", \"http://localhost:5173\"]\n\
+                 metrics_listen = \"127.0.0.1:9464\"\n\
+                 rate_limit_per_second = 0.5\nrate_limit_burst = 3\n\
+                 tls_cert = \"/etc/cv/cert.pem\"\ntls_key = \"/etc/cv/key.pem\"\n",
+            )?;
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.ops.server.cors_origins.len(), 2);
+            assert_eq!(c.ops.metrics_listen.map(|a| a.port()), Some(9464));
+            assert_eq!(
+                c.ops.server.rate_limit,
+                Some(codevoyage_server::RateLimit {
+                    burst: 3,
+                    per_second: 0.5
+                })
+            );
+            assert_eq!(
+                c.ops.tls,
+                Some(TlsFiles {
+                    cert: "/etc/cv/cert.pem".into(),
+                    key: "/etc/cv/key.pem".into()
+                })
+            );
+
+            jail.set_env(
+                "CODEVOYAGE_CORS_ORIGINS",
+                "https://b.example, https://c.example:8443",
+            );
+            jail.set_env("CODEVOYAGE_RATE_LIMIT_PER_SECOND", "0");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            let origins: Vec<_> = c
+                .ops
+                .server
+                .cors_origins
+                .iter()
+                .map(|o| o.to_str().unwrap_or(""))
+                .collect();
+            assert_eq!(origins, ["https://b.example", "https://c.example:8443"]);
+            assert_eq!(c.ops.server.rate_limit, None, "0 turns the limit off");
+
+            let error = |jail: &mut figment::Jail, key: &str, value: &str| {
+                jail.set_env(key, value);
+                let e = Config::load(&GlobalArgs::default())
+                    .err()
+                    .map(|e| format!("{e:#}"))
+                    .unwrap_or_default();
+                jail.set_env(key, "");
+                e
+            };
+            let e = error(jail, "CODEVOYAGE_CORS_ORIGINS", "*");
+            assert!(e.contains("is not an origin"), "{e}");
+            let e = error(jail, "CODEVOYAGE_METRICS_LISTEN", "nowhere");
+            assert!(e.contains("metrics_listen"), "{e}");
+            jail.set_env("CODEVOYAGE_RATE_LIMIT_PER_SECOND", "-1");
+            let e = Config::load(&GlobalArgs::default())
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(e.contains("rate_limit_per_second"), "{e}");
+            jail.set_env("CODEVOYAGE_RATE_LIMIT_PER_SECOND", "5");
+            jail.create_file("codevoyage.toml", "tls_cert = \"/etc/cv/cert.pem\"\n")?;
+            let e = Config::load(&GlobalArgs::default())
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(e.contains("tls_cert and tls_key go together"), "{e}");
             Ok(())
         });
     }

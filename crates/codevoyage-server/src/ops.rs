@@ -1,0 +1,255 @@
+//! Operations around every request: request ids, metrics, the per-client rate limit, CORS
+//! and the request log.
+//!
+//! Layers, from the outside in: CORS (answers preflights before anything else), request id
+//! (an incoming `x-request-id` of up to 128 URL-safe characters is kept, anything else is
+//! replaced by a fresh UUID; echoed on the response), metrics, the request log span (carrying
+//! the request id, so every log line of a request names it), the rate limit (`/api/` only),
+//! then the application.
+
+use crate::metrics::Metrics;
+use crate::{ApiError, AppState};
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+/// The request id header, set on every request and echoed on every response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// Longest request id accepted from a client.
+const MAX_REQUEST_ID: usize = 128;
+
+/// A token bucket per client: `burst` requests at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per_second: f64,
+}
+
+/// The configurable part of operations.
+#[derive(Debug, Clone, Default)]
+pub struct OpsSettings {
+    /// Origins allowed to call the API from a browser page of another origin; empty: no
+    /// CORS headers at all (the embedded UI is same-origin and needs none).
+    pub cors_origins: Vec<HeaderValue>,
+    /// The general API rate limit; `None` turns it off.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl OpsSettings {
+    /// Checks and converts configured origins: `scheme://host[:port]`, http or https,
+    /// nothing after the host (browsers send exactly that in `Origin`).
+    pub fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
+        let fail = || {
+            format!(
+                "CORS origin {origin:?} is not an origin like https://codevoyage.example.com or \
+                 http://localhost:5173 (scheme, host and optional port; no path, no trailing \
+                 slash, no wildcard)"
+            )
+        };
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .ok_or_else(fail)?;
+        let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
+            // [address] or [address]:port
+            let (address, after) = v6.split_once(']').ok_or_else(fail)?;
+            if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
+                return Err(fail());
+            }
+            match after {
+                "" => ("v6", None),
+                _ => ("v6", Some(after.strip_prefix(':').ok_or_else(fail)?)),
+            }
+        } else {
+            match rest.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (rest, None),
+            }
+        };
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+        let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+        if !host_ok || !port_ok {
+            return Err(fail());
+        }
+        HeaderValue::from_str(origin).map_err(|_| fail())
+    }
+}
+
+/// Operations state shared by every request of one application.
+#[derive(Debug, Clone, Default)]
+pub struct Ops {
+    pub settings: Arc<OpsSettings>,
+    pub metrics: Metrics,
+    /// The buckets of the general rate limit (the login limiter's token bucket, with its
+    /// own table).
+    limiter: Arc<crate::auth::LoginLimiter>,
+}
+
+impl Ops {
+    pub fn new(settings: OpsSettings) -> Ops {
+        Ops {
+            settings: Arc::new(settings),
+            ..Ops::default()
+        }
+    }
+}
+
+/// Routes of operations: `/metrics` (admins).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/metrics",
+        axum::routing::get(crate::metrics::metrics_for_admins),
+    )
+}
+
+/// Wraps the application in the operations layers (see the module docs for the order).
+pub(crate) fn wrap(app: Router, state: &AppState) -> Router {
+    let ops = &state.ops;
+    ops.metrics.watch_events(state);
+    let app = app
+        .layer(from_fn_with_state(state.ops.clone(), rate_limit))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(from_fn_with_state(
+            ops.metrics.clone(),
+            crate::metrics::track,
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(from_fn(drop_bad_request_id));
+    match cors(&ops.settings.cors_origins) {
+        Some(layer) => app.layer(layer),
+        None => app,
+    }
+}
+
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID])
+            .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Removes a client's request id that is too long or holds characters other than letters,
+/// digits, `-`, `_` and `.`, so that a fresh one is made (log lines stay clean).
+async fn drop_bad_request_id(mut request: Request, next: Next) -> Response {
+    let bad = request.headers().get(&REQUEST_ID).is_some_and(|v| {
+        let b = v.as_bytes();
+        b.is_empty()
+            || b.len() > MAX_REQUEST_ID
+            || !b
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    });
+    if bad {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(request).await
+}
+
+/// The log span of a request: method, path and request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
+}
+
+/// The general rate limit on `/api/`: one bucket per credential (a fingerprint of the
+/// bearer token or API key) or, for requests without one, per client address. A request
+/// over the limit gets 429 `rate_limited` with `Retry-After`.
+async fn rate_limit(State(ops): State<Ops>, request: Request, next: Next) -> Response {
+    let Some(limit) = ops.settings.rate_limit else {
+        return next.run(request).await;
+    };
+    if !request.uri().path().starts_with("/api/") || request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let key = client_key(&request);
+    let refill = Duration::from_secs_f64(1.0 / limit.per_second.max(0.001));
+    match ops.limiter.check(&key, limit.burst, refill) {
+        Ok(()) => next.run(request).await,
+        Err(seconds) => {
+            ops.metrics.rate_limited();
+            tracing::info!(client = %key, retry_after = seconds, "rate limited");
+            ApiError::RateLimited(seconds).into_response()
+        }
+    }
+}
+
+/// Whose bucket a request takes from: its credential, else its address.
+fn client_key(request: &Request) -> String {
+    let credential = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    match credential {
+        // A fingerprint: the table never holds a usable credential.
+        Some(c) => format!("key:{}", &crate::auth::sha256_hex(c)[..24]),
+        None => match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(addr)) => format!("addr:{}", addr.ip()),
+            None => "addr:unknown".to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OpsSettings;
+
+    #[test]
+    fn origins_are_checked() {
+        for good in [
+            "https://codevoyage.example.com",
+            "http://localhost:5173",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(OpsSettings::parse_origin(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "*",
+            "codevoyage.example.com",
+            "https://example.com/",
+            "https://example.com/app",
+            "ftp://example.com",
+            "https://example.com:0",
+            "https://example.com:99999",
+            "https://",
+        ] {
+            let err = OpsSettings::parse_origin(bad).err().unwrap_or_default();
+            assert!(err.contains("is not an origin"), "{bad}: {err}");
+        }
+    }
+}
