@@ -187,6 +187,13 @@ async fn every_api_endpoint_needs_a_login_but_health_and_ui_do_not() {
         format!("/api/v1/repositories/{id}/coupling"),
         format!("/api/v1/repositories/{id}/contributors"),
         format!("/api/v1/repositories/{id}/activity"),
+        format!("/api/v1/repositories/{id}/team"),
+        format!("/api/v1/repositories/{id}/migrations"),
+        format!("/api/v1/repositories/{id}/timeline"),
+        format!("/api/v1/repositories/{id}/ownership"),
+        format!("/api/v1/repositories/{id}/analyses"),
+        "/api/v1/analyses/1".to_string(),
+        "/api/v1/ws".to_string(),
         "/api/v1/auth/me".to_string(),
         "/api/v1/users".to_string(),
         "/api/v1/apikeys".to_string(),
@@ -198,6 +205,19 @@ async fn every_api_endpoint_needs_a_login_but_health_and_ui_do_not() {
         let message = body["message"].as_str().expect("message");
         assert!(message.contains("/api/v1/auth/login"), "{message}");
         assert!(headers.contains_key("www-authenticate"));
+    }
+    for (method, uri) in [
+        ("POST", "/api/v1/repositories".to_string()),
+        ("DELETE", format!("/api/v1/repositories/{id}")),
+        ("POST", format!("/api/v1/repositories/{id}/analyses")),
+        ("POST", "/api/v1/analyses/1/cancel".to_string()),
+        ("POST", "/api/v1/users".to_string()),
+        ("POST", "/api/v1/apikeys".to_string()),
+        ("DELETE", "/api/v1/apikeys/1".to_string()),
+    ] {
+        let (status, body, _) = call(&w.app, method, &uri, None, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        assert_eq!(body["code"], "unauthorized", "{method} {uri}");
     }
     // A query-string token is only for the WebSocket path.
     let token = login(&w.app, "vera").await;
@@ -563,6 +583,33 @@ async fn a_private_repository_is_invisible_to_other_users_everywhere() {
             let (status, _, _) = call(&w.app, "GET", &uri, Some(token), None).await;
             assert_eq!(status, StatusCode::OK, "{uri}");
         }
+    }
+    // The views added beside the city: invisible means 404, exactly like a missing repository.
+    for suffix in [
+        "/team",
+        "/migrations",
+        "/timeline",
+        "/ownership",
+        "/analyses",
+    ] {
+        let missing = format!("/api/v1/repositories/999{suffix}");
+        let (_, none, _) = call(&w.app, "GET", &missing, Some(&bob), None).await;
+        let uri = format!("/api/v1/repositories/{private}{suffix}");
+        let (status, body, _) = call(&w.app, "GET", &uri, Some(&bob), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            body["message"]
+                .as_str()
+                .map(|m| m.replace(&private.to_string(), "999")),
+            none["message"].as_str().map(str::to_string),
+            "{uri}"
+        );
+        let (status, body, _) = call(&w.app, "GET", &uri, Some(&alice), None).await;
+        let hidden = status == StatusCode::NOT_FOUND
+            && body["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("no repository with id"));
+        assert!(!hidden, "{uri}: the owner sees it ({status} {body})");
     }
     let (_, detail, _) = call(
         &w.app,
