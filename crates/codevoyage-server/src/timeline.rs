@@ -5,7 +5,9 @@
 //! committer time), the commit activity and,
 //! per file, its line count over time: the running sum of lines added minus lines removed
 //! (`git log --numstat --no-renames`), a file ceasing to exist when it is deleted, and a stored
-//! rename carrying its source's count over. No re-analysis is needed.
+//! rename carrying its source's count over. No re-analysis is needed. Merges carry no numstat,
+//! so a history with branches is replayed commit by commit: an edit made on a side branch to
+//! a file the main line deleted (or moved) meanwhile does not bring the file back.
 //!
 //! The shape is sparse so that a 50,000-commit history stays small: a file has an entry only
 //! in the periods where it changed, as flat triples `[period, lines, changes, …]`, `lines`
@@ -271,6 +273,10 @@ impl TimelineBuilder {
         let n = self.paths.len();
         let mut lines = vec![0i64; n];
         let mut exists = vec![false; n];
+        // Whether a path was seen before: an edit of a path that was deleted earlier in the
+        // replay comes from a side branch merged after the deletion (the merge itself carries
+        // no numstat), so it does not bring the file back.
+        let mut seen = vec![false; n];
         let mut changes = vec![0i64; n];
         let mut dirty: Vec<u32> = Vec::new();
         let mut series: Vec<Vec<i64>> = vec![Vec::new(); n];
@@ -338,6 +344,7 @@ impl TimelineBuilder {
                         lines[f] = (before + delta).max(0);
                         exists[f] = true;
                     }
+                    _ if from.is_none() && seen[f] && !exists[f] => {}
                     _ => {
                         let before = match from {
                             Some(old) => {
@@ -345,6 +352,7 @@ impl TimelineBuilder {
                                 let carried = if exists[o] { lines[o] } else { 0 };
                                 lines[o] = 0;
                                 exists[o] = false;
+                                seen[o] = true;
                                 touch(o, &mut dirty, &mut changes);
                                 carried
                             }
@@ -354,6 +362,7 @@ impl TimelineBuilder {
                         exists[f] = true;
                     }
                 }
+                seen[f] = true;
                 touch(f, &mut dirty, &mut changes);
             }
         }
@@ -678,6 +687,29 @@ mod tests {
             t.periods.iter().map(|p| p.commits).collect::<Vec<_>>(),
             [1, 0, 1, 1]
         );
+    }
+
+    #[test]
+    fn a_side_branch_edit_does_not_bring_a_deleted_file_back() {
+        let t0 = 1_609_718_400;
+        let mut b = TimelineBuilder::default();
+        b.push(commit(
+            t0,
+            "a",
+            vec![change("x.txt", ChangeKind::Added, 5, 0)],
+        ));
+        b.push(commit(
+            t0 + DAY,
+            "a",
+            vec![change("x.txt", ChangeKind::Deleted, 0, 5)],
+        ));
+        b.push(commit(
+            t0 + 2 * DAY,
+            "b",
+            vec![change("x.txt", ChangeKind::Modified, 1, 1)],
+        ));
+        let t = b.finish();
+        assert_eq!(series(&t, "x.txt"), [0, 5, 1, 1, -1, 1, 2, -1, 1]);
     }
 
     #[test]
