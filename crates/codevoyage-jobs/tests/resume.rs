@@ -360,3 +360,95 @@ async fn a_cancel_request_in_the_store_reaches_a_queued_and_a_running_analysis()
     let row = store.analysis(running).await.expect("read").expect("row");
     assert_eq!(row.status, "cancelled");
 }
+
+/// The same crash-and-resume through `run_job` on PostgreSQL (when
+/// `CODEVOYAGE_TEST_DATABASE_URL` is set): checkpoints, the early file write and the batched
+/// revision update give the rows of a clean run there too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resuming_on_postgresql_gives_the_rows_of_a_clean_run() {
+    let Ok(url) = std::env::var("CODEVOYAGE_TEST_DATABASE_URL") else {
+        eprintln!(
+            "skipping PostgreSQL: set CODEVOYAGE_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it"
+        );
+        return;
+    };
+    let repo = codevoyage_testkit::fixture("many");
+    let dir = tempfile::tempdir().expect("tmp");
+    let clean = open(&dir.path().join("clean.db")).await;
+    let request = AnalyzeRequest {
+        source: repo.path().to_path_buf(),
+        threads: 1,
+        ..Default::default()
+    };
+    let summary = codevoyage_jobs::analyze(
+        &clean,
+        &EventBus::default(),
+        request.clone(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await
+    .expect("clean run");
+    let expected = row_counts(&clean, summary.repository_id).await;
+    let expected_tree = clean
+        .latest_tree(summary.repository_id)
+        .await
+        .expect("tree")
+        .expect("analysed");
+
+    let store = Store::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {url} is unreachable: {e}"));
+    store.migrate().await.expect("migrate");
+    // The fixture's path is unique to this run, so its rows are this test's alone.
+    let (repository_id, analysis_id) = register(&store, &request).await.expect("register");
+    let job = AnalysisJob {
+        analysis_id,
+        rev: None,
+        threads: 1,
+    };
+    let bus = EventBus::default();
+    let mut rx = bus.subscribe();
+    let fetch = FetchOptions::default();
+    let crashed = tokio::select! {
+        _ = run_job(&store, &bus, &job, Arc::new(AtomicBool::new(false)), &fetch) => false,
+        _ = wait_for(&mut rx, analysis_id, |k| matches!(k, EventKind::StageStarted { stage: Stage::Insights })) => true,
+    };
+    assert!(crashed, "the run was interrupted at the insights stage");
+    let done = store.checkpoints(analysis_id).await.expect("checkpoints");
+    assert_eq!(done, vec!["history".to_string(), "metrics".to_string()]);
+    let bus = EventBus::default();
+    let mut rx = bus.subscribe();
+    run_job(
+        &store,
+        &bus,
+        &job,
+        Arc::new(AtomicBool::new(false)),
+        &FetchOptions::default(),
+    )
+    .await
+    .expect("resumed run");
+    let mut stages = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        if let EventKind::StageStarted { stage } = e.kind {
+            stages.push(stage);
+        }
+    }
+    assert_eq!(stages, vec![Stage::Fetch, Stage::Insights, Stage::Compile]);
+    let counts = row_counts(&store, repository_id).await;
+    let tree = store
+        .latest_tree(repository_id)
+        .await
+        .expect("tree")
+        .expect("analysed");
+    assert!(
+        store
+            .delete_repository(repository_id)
+            .await
+            .expect("cleanup")
+    );
+    assert_eq!(counts, expected);
+    assert_eq!(
+        tree, expected_tree,
+        "same files, metrics and revision counts"
+    );
+}
