@@ -60,6 +60,11 @@ pub const TEAM_REPORT_RANK: i64 = -1;
 pub const MIGRATIONS_REPORT_KIND: &str = "migrations_report";
 /// Its rank, below rank 1 like the team report's.
 pub const MIGRATIONS_REPORT_RANK: i64 = -2;
+/// The insight-row kind of an executive summary written by a language model (stored by
+/// `codevoyage analyze` when one is configured).
+pub const EXECUTIVE_SUMMARY_KIND: &str = "executive_summary";
+/// Its rank, below rank 1 like the reports'.
+pub const EXECUTIVE_SUMMARY_RANK: i64 = -3;
 
 /// Options of [`analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

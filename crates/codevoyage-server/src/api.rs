@@ -51,6 +51,10 @@ pub fn routes() -> Router<AppState> {
             get(crate::team_views::migrations),
         )
         .route(
+            "/api/v1/repositories/{id}/summary",
+            get(crate::team_views::summary),
+        )
+        .route(
             "/api/v1/repositories/{id}/timeline",
             get(crate::timeline::timeline),
         )

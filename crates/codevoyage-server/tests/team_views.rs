@@ -35,13 +35,27 @@ async fn seeded() -> (tempfile::TempDir, Store, i64, i64, String) {
             .await
             .expect("repo");
         let analysis = store.create_analysis(repo.id).await.expect("analysis");
-        let mut rows = vec![row(1, "hotspot", json!({"files": ["a.py"]}))];
+        let mut rows = vec![InsightRecord {
+            severity: "warning".into(),
+            title: "`a.py` is hotspot #1".into(),
+            body: "It changed a lot.\n\nSuggested action: Test it.".into(),
+            ..row(1, "hotspot", json!({"files": ["a.py"]}))
+        }];
         if reports {
             rows.push(row(
                 codevoyage_insights::TEAM_REPORT_RANK,
                 codevoyage_insights::TEAM_REPORT_KIND,
                 json!({"collaboration": [{"strength": 0.75}], "months": []}),
             ));
+            rows.push(InsightRecord {
+                title: "Summary written by the language model tiny from the findings".into(),
+                body: "One hotspot needs tests.".into(),
+                ..row(
+                    codevoyage_insights::EXECUTIVE_SUMMARY_RANK,
+                    codevoyage_insights::EXECUTIVE_SUMMARY_KIND,
+                    json!({"source": "model", "model": "tiny", "cached": false}),
+                )
+            });
             rows.push(row(
                 codevoyage_insights::MIGRATIONS_REPORT_RANK,
                 codevoyage_insights::MIGRATIONS_REPORT_KIND,
@@ -122,7 +136,11 @@ async fn team_and_migrations_serve_the_stored_reports() {
         .iter()
         .filter_map(|i| i["kind"].as_str())
         .collect();
-    assert_eq!(kinds, ["hotspot"]);
+    assert_eq!(
+        kinds,
+        ["hotspot"],
+        "reports and the model summary are not findings"
+    );
 }
 
 #[tokio::test]
@@ -156,4 +174,40 @@ async fn team_and_migrations_errors_say_what_to_do() {
     );
     let (status, _) = get(app, "/api/v1/repositories/abc/team", Some(&key)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn summary_says_whether_a_model_or_the_findings_wrote_it() {
+    let (_dir, store, with, without, key) = seeded().await;
+    let app = router(AppState::new(store, Cache::memory()));
+    let (status, body) = get(
+        app.clone(),
+        &format!("/api/v1/repositories/{with}/summary"),
+        Some(&key),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["source"], "model");
+    assert_eq!(body["model"], "tiny");
+    assert_eq!(body["text"], "One hotspot needs tests.");
+    let (status, body) = get(
+        app.clone(),
+        &format!("/api/v1/repositories/{without}/summary"),
+        Some(&key),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["source"], "deterministic");
+    assert_eq!(body["model"], Value::Null);
+    assert_eq!(
+        body["text"],
+        "1 findings: 0 critical, 1 warning, 0 info\n\n1. [warning] `a.py` is hotspot #1\n   It changed a lot.\n   → Test it.\n"
+    );
+    assert!(
+        body["label"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("Deterministic"))
+    );
+    let (status, _) = get(app, &format!("/api/v1/repositories/{with}/summary"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
