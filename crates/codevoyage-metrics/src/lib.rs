@@ -29,6 +29,19 @@ pub enum CyclomaticProfile {
     McCabe,
 }
 
+/// Which rules count cognitive complexity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CognitiveProfile {
+    /// G. Ann Campbell's specification in every language: structures cost +1 plus their
+    /// nesting level, ternaries count.
+    #[default]
+    Campbell,
+    /// lizard's `-Ecognitive` reading: the same, except for the languages it cannot nest
+    /// from its token stream (Ruby, Lua), which it counts flat: no nesting penalty and no
+    /// ternary. For comparing with lizard's numbers.
+    Lizard,
+}
+
 /// Measuring options; `Options::default()` is what the CLI and the pipeline use.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -37,6 +50,7 @@ pub struct Options {
     /// Time allowed to parse one file; past it the file gets line counts only.
     pub parse_budget: Duration,
     pub cyclomatic: CyclomaticProfile,
+    pub cognitive: CognitiveProfile,
 }
 
 impl Default for Options {
@@ -45,6 +59,7 @@ impl Default for Options {
             max_bytes: 2 * 1024 * 1024,
             parse_budget: Duration::from_secs(2),
             cyclomatic: CyclomaticProfile::Lizard,
+            cognitive: CognitiveProfile::Campbell,
         }
     }
 }

@@ -50,6 +50,15 @@ pub(crate) struct Spec {
     /// Named leaf kind holding operators as text (Scala's `operator_identifier`), and the
     /// operator texts that count as cyclomatic decisions and logical operators there.
     pub operator_leaf: Option<(&'static str, &'static [&'static str])>,
+    /// Languages lizard's `-Ecognitive` counts flat (no nesting penalty, no ternary): the
+    /// ternary kinds, which the lizard cognitive profile does not count. `None` elsewhere.
+    pub lizard_flat: Option<&'static [&'static str]>,
+    /// The arms of a multi-way branch whose arrow token counts from the second arm on, as
+    /// lizard counts them: (arm kind, arrow token). Rust `match` (`=>`), Kotlin `when` (`->`).
+    pub arms: Option<(&'static str, &'static str)>,
+    /// Named nodes under which an `else` is a multi-way branch's default, not the hybrid
+    /// `else` of an `if` (Kotlin `when`, Ruby `case` and `begin`/`rescue`).
+    pub else_defaults: &'static [&'static str],
 }
 
 const NONE: &[&str] = &[];
@@ -63,6 +72,9 @@ pub(crate) const QUIRK_RUST: u32 = 2;
 /// C/C++: a function defined inside another one (a member of a local class or struct) is
 /// part of the enclosing function, as lizard's C++ reader sees no function inside a body.
 pub(crate) const QUIRK_NO_INNER_FUNCTIONS: u32 = 4;
+/// PHP: the short ternary `a ?: b` is not a lizard decision (its PHP reader takes `?:` for
+/// one token it does not list, as it does not list `??`); McCabe counts it.
+pub(crate) const QUIRK_SHORT_TERNARY: u32 = 8;
 
 macro_rules! spec {
     ($($field:ident : $value:expr),* $(,)?) => {
@@ -93,6 +105,9 @@ const EMPTY: Spec = Spec {
     comments: &["comment"],
     cc_named: NONE,
     operator_leaf: None,
+    lizard_flat: None,
+    arms: None,
+    else_defaults: NONE,
 };
 
 pub(crate) static PYTHON: Spec = spec! {
@@ -114,14 +129,18 @@ pub(crate) static JAVASCRIPT: Spec = spec! {
     functions: &["function_declaration", "function_expression", "arrow_function",
         "method_definition", "generator_function", "generator_function_declaration"],
     classes: &["class_declaration", "class"],
-    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
-    mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
+    // A logical assignment (`a ||= b`, `a ??= b`) is its operator: `a || (a = b)`.
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "&&=", "||=",
+        "??="],
+    mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "&&=",
+        "||=", "??="],
     token_parents: &[("?", &["ternary_expression"])],
     ifs: &["if_statement"],
     structures: &["for_statement", "for_in_statement", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "ternary_expression"],
-    // `??` is null-coalescing: no cognitive increment (Campbell).
-    logical_ops: &["&&", "||"],
+    // `??` is null-coalescing: no cognitive increment (Campbell); `&&=`/`||=` are a
+    // logical operator each.
+    logical_ops: &["&&", "||", "&&=", "||="],
     jumps: &["break_statement", "continue_statement"],
     calls: &["call_expression"],
     parameter_lists: &["formal_parameters"],
@@ -132,8 +151,10 @@ pub(crate) static TYPESCRIPT: Spec = spec! {
         "method_definition", "generator_function", "generator_function_declaration"],
     signatures: &["function_signature", "method_signature", "abstract_method_signature"],
     classes: &["class_declaration", "class", "abstract_class_declaration"],
-    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "="],
-    mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "=", "&&=",
+        "||=", "??="],
+    mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "&&=",
+        "||=", "??="],
     token_parents: &[
         ("?", &["ternary_expression", "conditional_type"]),
         // lizard's TypeScript reader counts a default parameter value.
@@ -144,8 +165,9 @@ pub(crate) static TYPESCRIPT: Spec = spec! {
     ifs: &["if_statement"],
     structures: &["for_statement", "for_in_statement", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "ternary_expression", "conditional_type"],
-    // `??` is null-coalescing: no cognitive increment (Campbell).
-    logical_ops: &["&&", "||"],
+    // `??` is null-coalescing: no cognitive increment (Campbell); `&&=`/`||=` are a
+    // logical operator each.
+    logical_ops: &["&&", "||", "&&=", "||="],
     jumps: &["break_statement", "continue_statement"],
     calls: &["call_expression"],
     parameter_lists: &["formal_parameters"],
@@ -189,6 +211,7 @@ pub(crate) static RUST: Spec = spec! {
     cc_tokens: &["if", "for", "while", "where", "=>", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "=>", "&&", "||"],
     quirks: QUIRK_RUST,
+    arms: Some(("match_arm", "=>")),
     ifs: &["if_expression"],
     structures: &["for_expression", "while_expression", "loop_expression", "match_expression"],
     nest_only: &["closure_expression"],
@@ -241,9 +264,12 @@ pub(crate) static CSHARP: Spec = spec! {
         "local_function_statement", "accessor_declaration", "operator_declaration"],
     classes: &["class_declaration", "struct_declaration", "interface_declaration",
         "record_declaration"],
-    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "?", "??"],
-    mccabe_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?"],
-    token_parents: &[("?", &["conditional_expression"])],
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "?", "??", "??="],
+    mccabe_tokens: &["if", "for", "foreach", "while", "catch", "case", "&&", "||", "?", "??",
+        "??="],
+    // The null-conditional `a?.b`, `a?[i]` is a decision for lizard (as `??` is); the `?`
+    // of a nullable type `T?` is not.
+    token_parents: &[("?", &["conditional_expression", "conditional_access_expression"])],
     ifs: &["if_statement"],
     structures: &["for_statement", "foreach_statement", "while_statement", "do_statement",
         "switch_statement", "switch_expression", "catch_clause", "conditional_expression"],
@@ -259,15 +285,17 @@ pub(crate) static RUBY: Spec = spec! {
     functions: &["method", "singleton_method"],
     classes: &["class", "module"],
     cc_tokens: &["if", "elsif", "until", "for", "while", "rescue", "ensure", "when",
-        "and", "or", "&&", "||", "?"],
+        "and", "or", "&&", "||", "?", "&&=", "||="],
     mccabe_tokens: &["if", "elsif", "unless", "until", "for", "while", "rescue", "when",
-        "and", "or", "&&", "||", "?"],
+        "and", "or", "&&", "||", "?", "&&=", "||="],
     ifs: &["if", "unless", "if_modifier", "unless_modifier"],
     hybrids: &["elsif"],
     structures: &["while", "until", "for", "while_modifier", "until_modifier", "case",
-        "rescue", "conditional"],
+        "rescue", "rescue_modifier", "conditional"],
     nest_only: &["lambda", "block", "do_block"],
-    logical_ops: &["and", "or", "&&", "||"],
+    logical_ops: &["and", "or", "&&", "||", "&&=", "||="],
+    lizard_flat: Some(&["conditional"]),
+    else_defaults: &["case"],
     calls: &["call"],
     parameter_lists: &["method_parameters"],
 };
@@ -284,6 +312,7 @@ pub(crate) static PHP: Spec = spec! {
     mccabe_tokens: &["if", "elseif", "for", "foreach", "while", "catch", "case", "&&", "||",
         "?"],
     token_parents: &[("?", &["conditional_expression"])],
+    quirks: QUIRK_SHORT_TERNARY,
     ifs: &["if_statement"],
     hybrids: &["else_if_clause"],
     structures: &["for_statement", "foreach_statement", "while_statement", "do_statement",
@@ -299,8 +328,12 @@ pub(crate) static KOTLIN: Spec = spec! {
     functions: &["function_declaration", "anonymous_function", "secondary_constructor",
         "getter", "setter"],
     classes: &["class_declaration", "object_declaration", "companion_object"],
-    cc_tokens: &["if", "for", "while", "catch", "&&", "||", "?:"],
+    // A `when` with n arms is n - 1 decisions (lizard counts each `->` after the first).
+    cc_tokens: &["if", "for", "while", "catch", "&&", "||", "?:", "->"],
     mccabe_tokens: &["if", "for", "while", "catch", "&&", "||", "->"],
+    token_parents: &[("->", &["when_entry"])],
+    arms: Some(("when_entry", "->")),
+    else_defaults: &["when_entry"],
     ifs: &["if_expression"],
     structures: &["for_statement", "while_statement", "do_while_statement", "when_expression",
         "catch_block"],
@@ -313,7 +346,8 @@ pub(crate) static KOTLIN: Spec = spec! {
 
 pub(crate) static SWIFT: Spec = spec! {
     functions: &["function_declaration", "init_declaration", "deinit_declaration",
-        "protocol_function_declaration"],
+        "protocol_function_declaration", "subscript_declaration", "computed_getter",
+        "computed_setter"],
     classes: &["class_declaration", "protocol_declaration"],
     cc_tokens: &["if", "for", "while", "guard", "case", "&&", "||", "?"],
     mccabe_tokens: &["if", "for", "while", "guard", "case", "&&", "||", "?"],
@@ -362,6 +396,7 @@ pub(crate) static LUA: Spec = spec! {
     hybrids: &["elseif_statement"],
     structures: &["for_statement", "while_statement", "repeat_statement"],
     logical_ops: &["and", "or"],
+    lizard_flat: Some(NONE),
     gotos: &["goto_statement"],
     calls: &["function_call"],
     parameter_lists: &["parameters"],
@@ -445,7 +480,11 @@ mod tests {
                 continue;
             };
             let leaf = spec.operator_leaf.map(|(k, _)| vec![k]).unwrap_or_default();
-            let named_lists: [(&str, &[&str]); 14] = [
+            let arm = spec.arms.map(|(k, _)| vec![k]).unwrap_or_default();
+            let named_lists: [(&str, &[&str]); 17] = [
+                ("arms", &arm),
+                ("else_defaults", spec.else_defaults),
+                ("lizard_flat", spec.lizard_flat.unwrap_or(NONE)),
                 ("cc_named", spec.cc_named),
                 ("operator_leaf", &leaf),
                 ("functions", spec.functions),
@@ -469,7 +508,9 @@ mod tests {
                     }
                 }
             }
+            let arrow = spec.arms.map(|(_, t)| vec![t]).unwrap_or_default();
             for (list, kinds) in [
+                ("arms", &arrow[..]),
                 ("cc_tokens", spec.cc_tokens),
                 ("mccabe_tokens", spec.mccabe_tokens),
                 ("logical_ops", spec.logical_ops),

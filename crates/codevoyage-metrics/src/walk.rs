@@ -5,9 +5,10 @@
 
 use crate::lang::Language;
 use crate::spec::{
-    QUIRK_NO_INNER_FUNCTIONS, QUIRK_PREPROC, QUIRK_RUST, Spec, grammar, grammar_slot,
+    QUIRK_NO_INNER_FUNCTIONS, QUIRK_PREPROC, QUIRK_RUST, QUIRK_SHORT_TERNARY, Spec, grammar,
+    grammar_slot,
 };
-use crate::{CyclomaticProfile, Options};
+use crate::{CognitiveProfile, CyclomaticProfile, Options};
 use codevoyage_model::{FunctionMetrics, Halstead};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -38,6 +39,8 @@ const PREPROC_COND: u32 = 1 << 15;
 const ELSE: u32 = 1 << 16;
 const OPLEAF: u32 = 1 << 17;
 const SIGNATURE: u32 = 1 << 18;
+/// A ternary that lizard's flat cognitive profile does not count (`Spec::lizard_flat`).
+const FLAT_SKIP: u32 = 1 << 19;
 
 /// Flags by node kind id for one grammar, built once per process.
 struct Table {
@@ -48,12 +51,20 @@ struct Table {
     /// For restricted tokens: the parent kinds under which they count.
     restricted: Vec<(u16, Vec<u16>)>,
     quirks: u32,
-    /// Rust kinds used by `QUIRK_RUST`.
+    /// The arm kind and arrow token of `Spec::arms` (0 when the language has none).
     match_arm: u16,
+    arm_arrow: u16,
+    /// Named kinds under which `else` is a default (`Spec::else_defaults`).
+    else_defaults: Vec<u16>,
     closure_parameters: u16,
     let_declaration: u16,
     /// Operator texts of `Spec::operator_leaf` that count (Scala `&&`, `||`).
     leaf_ops: &'static [&'static str],
+    /// lizard's cognitive profile counts this language flat (`Spec::lizard_flat`).
+    lizard_flat: bool,
+    /// By field id: the fields that hold a structure's head (its condition, the subject of
+    /// a switch, a loop's header), which Campbell does not nest.
+    header_fields: Vec<bool>,
 }
 
 impl Table {
@@ -82,6 +93,7 @@ impl Table {
                     (spec.parameter_lists, PARAMS),
                     (spec.comments, COMMENT),
                     (spec.cc_named, CC | MCC),
+                    (spec.lizard_flat.unwrap_or(&[]), FLAT_SKIP),
                 ] {
                     if has(list) {
                         f |= bit;
@@ -138,10 +150,27 @@ impl Table {
             }
         }
         let named_id = |name: &str| ts.id_for_node_kind(name, true);
+        let field_count = ts.field_count();
+        let header_fields = (0..=field_count)
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| ts.field_name_for_id(id))
+                    .is_some_and(|name| HEADER_FIELDS.contains(&name))
+            })
+            .collect();
         Table {
+            header_fields,
+            lizard_flat: spec.lizard_flat.is_some(),
             restricted,
             quirks: spec.quirks,
-            match_arm: named_id("match_arm"),
+            match_arm: spec.arms.map_or(0, |(k, _)| named_id(k)),
+            arm_arrow: spec.arms.map_or(0, |(_, t)| ts.id_for_node_kind(t, false)),
+            else_defaults: spec
+                .else_defaults
+                .iter()
+                .flat_map(|k| ids_of(k, true))
+                .collect(),
             closure_parameters: named_id("closure_parameters"),
             let_declaration: named_id("let_declaration"),
             flags,
@@ -156,6 +185,34 @@ impl Table {
         self.flags.get(usize::from(kind)).copied().unwrap_or(0)
     }
 }
+
+/// Fields of a nesting structure that are its head, not its body: Campbell nests what a
+/// structure controls (SonarSource's implementations add nesting for the `consequent`,
+/// `alternate`, loop `body`, `case`s and `catch` body), so `if (a ? b : c)` has its ternary
+/// at the `if`'s own level. Names as the grammars spell them.
+const HEADER_FIELDS: &[&str] = &[
+    "condition",
+    "value",
+    "subject",
+    "initializer",
+    "init",
+    "initialize",
+    "increment",
+    "update",
+    "left",
+    "right",
+    "pattern",
+    "enumerators",
+    "clause",
+    "collection",
+    "item",
+    "variable",
+    "exceptions",
+    "parameter",
+    "expr",
+    "error",
+    "bound_identifier",
+];
 
 const SLOTS: usize = crate::lang::ALL_LANGUAGES.len();
 static TABLES: [OnceLock<Option<Table>>; SLOTS] = [const { OnceLock::new() }; SLOTS];
@@ -212,6 +269,7 @@ struct Frame {
     mccabe: u32,
     cognitive: u32,
     nest_base: usize,
+    unnest_base: usize,
     max_nesting: u32,
     recursed: bool,
     operators: FnvSet<u16>,
@@ -232,7 +290,50 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
     let table = table(lang)?;
     let slot = grammar_slot(lang);
     let mut diagnostics = Vec::new();
-    let tree = PARSERS.with(|cell| {
+    let deadline = Instant::now() + opts.parse_budget;
+    let mut tree = parse(table, slot, bytes, deadline);
+    // TypeScript 4.7 variance annotations (`interface Z<out T>`) are not in the grammar:
+    // a file that fails to parse and has them is parsed again with them blanked out.
+    let masked = match &tree {
+        Some(t) if t.root_node().has_error() && lang == Language::TypeScript => {
+            mask_variance_annotations(bytes)
+        }
+        _ => None,
+    };
+    let mut src = bytes;
+    if let Some(masked) = &masked
+        && let Some(t) = parse(table, slot, masked, deadline)
+    {
+        tree = Some(t);
+        src = masked;
+    }
+    let Some(tree) = tree else {
+        diagnostics.push(format!(
+            "parse budget of {} ms exceeded; functions not measured",
+            opts.parse_budget.as_millis()
+        ));
+        return Some(Measured {
+            functions: Vec::new(),
+            diagnostics,
+        });
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        diagnostics.push(format!(
+            "syntax errors (first near line {}); function metrics are partial",
+            first_error_line(root)
+        ));
+    }
+    let functions = Walker::new(table, src, opts).run(root.walk());
+    Some(Measured {
+        functions,
+        diagnostics,
+    })
+}
+
+/// Parses with the thread's parser for `slot`, giving up at `deadline`.
+fn parse(table: &Table, slot: usize, bytes: &[u8], deadline: Instant) -> Option<tree_sitter::Tree> {
+    PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let entry = parsers.get_mut(slot)?;
         if entry.is_none() {
@@ -243,7 +344,6 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
             *entry = Some(p);
         }
         let parser = entry.as_mut()?;
-        let deadline = Instant::now() + opts.parse_budget;
         let mut ticks = 0u32;
         let mut progress = |_: &tree_sitter::ParseState| {
             ticks = ticks.wrapping_add(1);
@@ -265,29 +365,77 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
             parser.reset();
         }
         tree
-    });
-    let Some(tree) = tree else {
-        diagnostics.push(format!(
-            "parse budget of {} ms exceeded; functions not measured",
-            opts.parse_budget.as_millis()
-        ));
-        return Some(Measured {
-            functions: Vec::new(),
-            diagnostics,
-        });
-    };
-    let root = tree.root_node();
-    if root.has_error() {
-        diagnostics.push(format!(
-            "syntax errors (first near line {}); function metrics are partial",
-            first_error_line(root)
-        ));
-    }
-    let functions = Walker::new(table, bytes, opts.cyclomatic).run(root.walk());
-    Some(Measured {
-        functions,
-        diagnostics,
     })
+}
+
+/// Blanks TypeScript variance modifiers (`in`, `out`, `in out` before a type parameter:
+/// `interface Z<out T, in U>`) so that the grammar, which predates them, can parse the
+/// file. Offsets and lines are unchanged. Only a word `in`/`out` that follows `<` or `,`
+/// and is followed by another identifier (not `extends`) qualifies, which is not valid
+/// TypeScript anywhere else. `None` when there is nothing to blank.
+fn mask_variance_annotations(bytes: &[u8]) -> Option<Vec<u8>> {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if b != b'<' && b != b',' {
+            continue;
+        }
+        let mut j = i;
+        let mut words = Vec::new();
+        loop {
+            j = skip_space_and_comments(bytes, j);
+            let word_end = bytes[j..]
+                .iter()
+                .position(|&c| !is_ident(c))
+                .map_or(bytes.len(), |n| j + n);
+            let word = &bytes[j..word_end];
+            let spaced = bytes.get(word_end).is_some_and(u8::is_ascii_whitespace);
+            if (word == b"in" || word == b"out") && spaced && words.len() < 2 {
+                words.push(j..word_end);
+                j = word_end;
+                continue;
+            }
+            let starts_ident = word
+                .first()
+                .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'$');
+            // `<out extends X>` names a type parameter `out`.
+            let modifier = starts_ident && !matches!(word, b"in" | b"out" | b"extends");
+            if !words.is_empty() && modifier {
+                let buf = out.get_or_insert_with(|| bytes.to_vec());
+                for range in words.drain(..) {
+                    buf[range].fill(b' ');
+                }
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// Index of the first byte at or after `i` that is neither whitespace nor inside a `//` or
+/// `/* */` comment.
+fn skip_space_and_comments(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match bytes.get(i..) {
+            Some([c, ..]) if c.is_ascii_whitespace() => i += 1,
+            Some([b'/', b'/', ..]) => {
+                i = bytes[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |n| i + n);
+            }
+            Some([b'/', b'*', ..]) => {
+                i = bytes[i + 2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            _ => return i,
+        }
+    }
 }
 
 fn first_error_line(root: Node<'_>) -> usize {
@@ -315,9 +463,15 @@ struct Walker<'a> {
     t: &'static Table,
     src: &'a [u8],
     profile: CyclomaticProfile,
+    /// lizard's flat cognitive profile applies (no nesting penalty, no ternary).
+    flat: bool,
     frames: Vec<Frame>,
     /// Ids of nodes that raised the cognitive nesting level, innermost last.
     nest: Vec<usize>,
+    /// Ids of nodes that cancel one level of `nest`: the head of the innermost nesting
+    /// structure (its condition), and else-if/elif nodes, which nest their body at the
+    /// level of the `if` they continue.
+    unnest: Vec<usize>,
     /// Enclosing classes: (node id, name).
     classes: Vec<(usize, String)>,
     pool: Vec<(FnvSet<u16>, FnvSet<u64>)>,
@@ -325,13 +479,15 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn new(t: &'static Table, src: &'a [u8], profile: CyclomaticProfile) -> Self {
+    fn new(t: &'static Table, src: &'a [u8], opts: &Options) -> Self {
         Walker {
             t,
             src,
-            profile,
+            profile: opts.cyclomatic,
+            flat: t.lizard_flat && opts.cognitive == CognitiveProfile::Lizard,
             frames: Vec::new(),
             nest: Vec::new(),
+            unnest: Vec::new(),
             classes: Vec::new(),
             pool: Vec::new(),
             out: Vec::new(),
@@ -358,6 +514,9 @@ impl<'a> Walker<'a> {
             let ctx = Ctx {
                 parent: anc.last().copied(),
                 prev_kind: prev[depth],
+                header: cursor
+                    .field_id()
+                    .is_some_and(|f| self.t.header_fields.get(usize::from(f.get())) == Some(&true)),
                 arms_before_parent: if depth > 0 { arms[depth - 1] } else { 0 },
             };
             self.enter(node, &ctx, &anc);
@@ -398,6 +557,14 @@ impl<'a> Walker<'a> {
                 .unwrap_or_default();
             self.classes.push((node.id(), name));
         }
+        // The head of the innermost nesting structure is not nested by it.
+        if ctx.header
+            && ctx
+                .parent
+                .is_some_and(|p| self.nest.last() == Some(&p.id()))
+        {
+            self.unnest.push(node.id());
+        }
         let inner_folded = f & FUNC != 0
             && self.t.quirks & QUIRK_NO_INNER_FUNCTIONS != 0
             && self
@@ -411,19 +578,31 @@ impl<'a> Walker<'a> {
             return;
         }
         let nesting = match self.frames.last() {
-            Some(frame) => (self.nest.len() - frame.nest_base) as u32,
+            Some(frame) => {
+                (self.nest.len() - frame.nest_base - (self.unnest.len() - frame.unnest_base)) as u32
+            }
             None => return,
         };
+        // The nesting penalty of a structural increment (none in lizard's flat profile).
+        let penalty = if self.flat { 0 } else { nesting };
         let mut add = 0u32;
         let mut push_nest = false;
+        // An else-if (or `elif`) opens a level for its body that the `if` it continues
+        // already counts: its head stays at that `if`'s level, its body one deeper.
+        let mut transparent = false;
         if node.child_count() == 0 && !node.is_named() {
             let frame = self.frames.last_mut().expect("checked above");
             frame.total_operators += 1;
             frame.operators.insert(node.kind_id());
             let counts = f & (CC | MCC | LOGIC) != 0 && self.token_counts(node, f, ctx, anc);
             if counts {
+                // PHP's short ternary `a ?: b`: lizard's PHP reader reads `?:` as one token
+                // it does not list (like `??`); a decision for McCabe.
+                let short_ternary = self.t.quirks & QUIRK_SHORT_TERNARY != 0
+                    && node.kind() == "?"
+                    && node.next_sibling().is_some_and(|n| n.kind() == ":");
                 let frame = self.frames.last_mut().expect("checked above");
-                if f & CC != 0 {
+                if f & CC != 0 && !short_ternary {
                     frame.cc += 1;
                 }
                 if f & MCC != 0 {
@@ -444,6 +623,7 @@ impl<'a> Walker<'a> {
                 && ctx
                     .parent
                     .is_none_or(|p| self.t.get(p.kind_id()) & STRUCT == 0)
+                && !self.else_is_default(anc)
             {
                 add += 1;
             }
@@ -452,7 +632,7 @@ impl<'a> Walker<'a> {
             {
                 // A structure tree-sitter could not parse (`if MACRO (cond)`): its keyword
                 // still costs the structural increment; its extent is unknown, so no nesting.
-                add += 1 + nesting;
+                add += 1 + penalty;
             }
             if f & LOGIC != 0
                 && counts
@@ -501,16 +681,21 @@ impl<'a> Walker<'a> {
             }
             if f & IF != 0 {
                 let after_else = self.t.get(ctx.prev_kind) & ELSE != 0;
-                if !after_else {
-                    add += 1 + nesting;
+                if after_else {
+                    transparent = true;
+                } else {
+                    add += 1 + penalty;
                     push_nest = true;
                 }
             }
             if f & HYBRID != 0 {
                 add += 1;
+                transparent = true;
             }
             if f & STRUCT != 0 {
-                add += 1 + nesting;
+                if !(self.flat && f & FLAT_SKIP != 0) {
+                    add += 1 + penalty;
+                }
                 push_nest = true;
             }
             if f & NEST != 0 {
@@ -531,7 +716,26 @@ impl<'a> Walker<'a> {
         if push_nest {
             self.nest.push(node.id());
             frame.max_nesting = frame.max_nesting.max(nesting + 1);
+        } else if transparent {
+            self.nest.push(node.id());
+            self.unnest.push(node.id());
         }
+    }
+
+    /// Whether the `else` token whose ancestors are `anc` is the default branch of a
+    /// multi-way branch (Kotlin `when`, Ruby `case`): no hybrid increment, like `default:`.
+    /// Ruby wraps the token in a named `else` node; its owner is one level up.
+    fn else_is_default(&self, anc: &[Node<'_>]) -> bool {
+        if self.t.else_defaults.is_empty() {
+            return false;
+        }
+        let n = anc.len();
+        let owner = match anc.last() {
+            Some(p) if p.is_named() && p.kind() == "else" && n >= 2 => anc[n - 2],
+            Some(p) => *p,
+            None => return false,
+        };
+        self.t.else_defaults.contains(&owner.kind_id())
     }
 
     /// Whether a decision token counts where it stands: restricted tokens only under their
@@ -563,8 +767,8 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if self.t.quirks & QUIRK_RUST != 0 && node.kind() == "=>" {
-            // Counts from the second arm of a match on (lizard counts `=>` after the first).
+        if self.t.arm_arrow != 0 && node.kind_id() == self.t.arm_arrow {
+            // Counts from the second arm on (lizard counts `=>`/`->` after the first).
             return parent.is_some_and(|p| p.kind_id() == self.t.match_arm)
                 && ctx.arms_before_parent > 1;
         }
@@ -614,6 +818,9 @@ impl<'a> Walker<'a> {
 
     fn leave(&mut self, node: Node<'_>) {
         let id = node.id();
+        if self.unnest.last() == Some(&id) {
+            self.unnest.pop();
+        }
         if self.nest.last() == Some(&id) {
             self.nest.pop();
         }
@@ -652,6 +859,7 @@ impl<'a> Walker<'a> {
             mccabe: 0,
             cognitive: 0,
             nest_base: self.nest.len(),
+            unnest_base: self.unnest.len(),
             max_nesting: 0,
             recursed: false,
             operators,
@@ -715,6 +923,8 @@ struct Ctx<'t> {
     parent: Option<Node<'t>>,
     prev_kind: u16,
     arms_before_parent: u16,
+    /// The node is the head (condition, subject, loop header) of its parent.
+    header: bool,
 }
 
 /// Overload signatures count as functions at top level and in class bodies, not in
@@ -806,6 +1016,13 @@ fn declarator_name(node: Node<'_>) -> Option<Node<'_>> {
 /// The function's own name, or what it is assigned to, or `(anonymous)`.
 fn function_name<'s>(node: Node<'_>, src: &'s [u8]) -> &'s [u8] {
     let text = |n: Node<'_>| src.get(n.byte_range()).unwrap_or(&[]);
+    // Accessors and subscripts have no name of their own; lizard names them so.
+    match node.kind() {
+        "computed_getter" | "getter" => return b"get",
+        "computed_setter" | "setter" => return b"set",
+        "subscript_declaration" => return b"subscript",
+        _ => {}
+    }
     if let Some(n) = node
         .child_by_field_name("name")
         .or_else(|| declarator_name(node))

@@ -2,7 +2,9 @@
 //! checked against tokei 15, cyclomatic expectations against lizard 1.24 (noted where we
 //! differ on purpose).
 
-use codevoyage_metrics::{CyclomaticProfile, Options, detect_language, lines, measure};
+use codevoyage_metrics::{
+    CognitiveProfile, CyclomaticProfile, Options, detect_language, lines, measure,
+};
 
 fn lines_of(path: &str, src: &str) -> (u64, u64, u64) {
     let lang = detect_language(path, src.as_bytes()).expect("known language");
@@ -296,4 +298,109 @@ fn mccabe_profile_drops_lizard_extras() {
     let mccabe = measure("a.py", src.as_bytes(), &opts);
     assert_eq!(lizard.functions[0].cyclomatic, 2);
     assert_eq!(mccabe.functions[0].cyclomatic, 1);
+}
+
+#[test]
+fn logical_assignments_count_as_their_operator() {
+    // `a ||= b` is `a || (a = b)`: one decision, and one logical operator for Campbell;
+    // `a ??= b` is a decision but null-coalescing adds no cognitive complexity (lizard 1.24
+    // agrees on all of them, for JavaScript and TypeScript alike).
+    let ts = "function a(x) {\n  x.y ??= 1;\n}\nfunction b(x) {\n  x.y ||= 1;\n}\nfunction c(x) {\n  x.y &&= 1;\n}\n";
+    for path in ["a.ts", "a.js"] {
+        let got: Vec<(u32, u32)> = functions(path, ts).iter().map(|f| (f.3, f.4)).collect();
+        assert_eq!(got, vec![(2, 0), (2, 1), (2, 1)], "{path}");
+    }
+    let rb = "def a(x)\n  x ||= 1\nend\ndef b(x)\n  x &&= 1\nend\n";
+    let got: Vec<(u32, u32)> = functions("a.rb", rb).iter().map(|f| (f.3, f.4)).collect();
+    assert_eq!(got, vec![(2, 1), (2, 1)]);
+    let cs = "class A {\n  int a(int? x) {\n    x ??= 1;\n    return 0;\n  }\n}\n";
+    assert_eq!(functions("a.cs", cs)[0].3, 2);
+}
+
+#[test]
+fn a_structures_head_is_not_nested_by_it() {
+    // Campbell nests what a structure controls, not its condition: the ternary in the `if`
+    // condition is +1 (SonarSource nests an if's consequent and alternate only).
+    let ts = "function a(x) {\n  if (x.a ? x.b : x.c) {\n    return;\n  }\n}\n";
+    assert_eq!(functions("a.ts", ts)[0].4, 2);
+    // A loop's condition too; its body is nested: while +1, ternary +1, if +2.
+    let js = "function a(x) {\n  while (x ? 1 : 0) {\n    if (x) { x--; }\n  }\n}\n";
+    assert_eq!(functions("a.js", js)[0].4, 4);
+    // An else-if's condition stays at the level of the `if` it continues; its body is one
+    // deeper: if +1, else if +1, ternary +1, nested if +2.
+    let java = "class A {\n  void f(int a) {\n    if (a > 0) {\n    } else if (a < 0 ? b : c) {\n      if (a == 1) {}\n    }\n  }\n}\n";
+    assert_eq!(functions("A.java", java)[0].4, 5);
+    // The same for Python's `elif` (+1), whose condition holds a conditional expression (+1).
+    let py = "def f(a):\n    if a:\n        pass\n    elif (1 if a else 2):\n        if a:\n            pass\n";
+    assert_eq!(functions("a.py", py)[0].4, 1 + 1 + 1 + 2);
+}
+
+#[test]
+fn typescript_variance_annotations_parse() {
+    // TypeScript 4.7 `in`/`out` modifiers are not in the grammar; they are blanked before a
+    // second parse, so the file has no syntax error and its functions are all found.
+    let ts = "export interface Z<\n  /** c */\n  out T = unknown,\n  in out U extends V = W,\n> {}\ninterface Y<out extends string> {}\nfunction f(a: number) {\n  return a > 0 ? 1 : 2;\n}\n";
+    let m = measure("a.ts", ts.as_bytes(), &Options::default());
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+    let got: Vec<(&str, u32, u32)> = m
+        .functions
+        .iter()
+        .map(|f| (f.name.as_str(), f.start_line, f.cyclomatic))
+        .collect();
+    assert_eq!(got, vec![("f", 7, 2)]);
+}
+
+#[test]
+fn ruby_and_php_rules() {
+    // Ruby: `x rescue y` is a catch (+1 cyclomatic, +1 cognitive), as a `rescue` clause is.
+    let rb = "def c(value)\n  x = (unescape(value) rescue value)\nend\n";
+    assert_eq!(
+        functions("a.rb", rb)
+            .iter()
+            .map(|f| (f.3, f.4))
+            .collect::<Vec<_>>(),
+        vec![(2, 1)]
+    );
+    // PHP: the short ternary `a ?: b` is no lizard decision (its PHP reader reads `?:` as
+    // one token it does not list, like `??`); McCabe counts it; Campbell counts it as a
+    // ternary (+1).
+    let php = "<?php\nfunction a($x) {\n    $op = $x ?: '=';\n    return $x ? 1 : 2;\n}\n";
+    let f = &functions("a.php", php)[0];
+    assert_eq!((f.3, f.4), (2, 2));
+    let opts = Options {
+        cyclomatic: CyclomaticProfile::McCabe,
+        ..Options::default()
+    };
+    assert_eq!(
+        measure("a.php", php.as_bytes(), &opts).functions[0].cyclomatic,
+        3
+    );
+}
+
+#[test]
+fn lizard_cognitive_profile_is_flat_for_ruby_and_lua() {
+    // Campbell (default): if +1, nested if +2, ternary nested in both +3 = 6. lizard's
+    // `-Ecognitive` counts Ruby and Lua flat: no nesting penalty, no ternary: 2.
+    let rb = "def f(a, b)\n  if a\n    if b\n      x = a ? 1 : 2\n    end\n  end\nend\n";
+    assert_eq!(functions("a.rb", rb)[0].4, 6);
+    let lizard = Options {
+        cognitive: CognitiveProfile::Lizard,
+        ..Options::default()
+    };
+    let m = measure("a.rb", rb.as_bytes(), &lizard);
+    assert_eq!(m.functions[0].cognitive, 2);
+    // Nesting depth is still measured.
+    assert_eq!(m.functions[0].max_nesting, 3);
+    let lua = "function f(a)\n  for i = 1, a do\n    if i then\n      x = 1\n    end\n  end\nend\n";
+    assert_eq!(functions("a.lua", lua)[0].4, 3);
+    assert_eq!(
+        measure("a.lua", lua.as_bytes(), &lizard).functions[0].cognitive,
+        2
+    );
+    // Elsewhere both profiles are Campbell's.
+    let js = "function f(a) {\n  if (a) {\n    if (a) {}\n  }\n}\n";
+    assert_eq!(
+        measure("a.js", js.as_bytes(), &lizard).functions[0].cognitive,
+        3
+    );
 }

@@ -3,7 +3,7 @@
 //! The oracle outputs are stored next to the corpus (regenerate them with
 //! `bench/metrics/make-oracles.sh`), so this test needs neither tool installed.
 
-use codevoyage_metrics::{Options, measure};
+use codevoyage_metrics::{CognitiveProfile, Options, measure};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -91,6 +91,10 @@ struct Tally {
     same_span: u32,
     same_span_cc_exact: u32,
     same_span_cog_exact: u32,
+    /// Cognitive agreement under `CognitiveProfile::Lizard` (differs only for the languages
+    /// lizard counts flat: Ruby, Lua).
+    cog_exact_lizard: u32,
+    same_span_cog_exact_lizard: u32,
 }
 
 impl Tally {
@@ -104,13 +108,26 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
     let rows = lizard_rows();
     assert!(rows.len() > 1000, "oracle has {} rows", rows.len());
     let opts = Options::default();
+    let lizard_opts = Options {
+        cognitive: CognitiveProfile::Lizard,
+        ..Options::default()
+    };
     let mut measured = HashMap::new();
+    let mut measured_lizard = HashMap::new();
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut shown = 0;
     for row in &rows {
         let m = measured.entry(row.file.clone()).or_insert_with(|| {
             let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
             measure(&row.file, &bytes, &opts)
+        });
+        // Only Ruby and Lua differ under lizard's cognitive profile: measure those again.
+        let flat_lang = matches!(language_of(&row.file), "Ruby" | "Lua");
+        let ml = flat_lang.then(|| {
+            measured_lizard.entry(row.file.clone()).or_insert_with(|| {
+                let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
+                measure(&row.file, &bytes, &lizard_opts)
+            })
         });
         let t = tallies.entry(language_of(&row.file)).or_default();
         t.total += 1;
@@ -134,7 +151,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             if m.diagnostics.iter().any(|d| d.contains("syntax")) {
                 t.same_span += 1;
             }
-            if shown < 600 && std::env::var_os("ORACLE_VERBOSE").is_some() {
+            if shown < 5000 && std::env::var_os("ORACLE_VERBOSE").is_some() {
                 shown += 1;
                 eprintln!(
                     "unmatched {}:{}-{} {} lizard cc={} cog={}",
@@ -144,11 +161,26 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             continue;
         };
         let same_span = f.end_line == row.end;
+        // The same function under lizard's cognitive profile (same walk, same order).
+        let cog_lizard = ml
+            .and_then(|ml| {
+                ml.functions
+                    .iter()
+                    .find(|g| g.start_line == f.start_line && g.end_line == f.end_line)
+            })
+            .map_or(f.cognitive, |g| g.cognitive);
+        if cog_lizard == row.cognitive {
+            t.cog_exact_lizard += 1;
+            t.same_span_cog_exact_lizard += u32::from(same_span);
+        }
         let verbose = std::env::var_os("ORACLE_VERBOSE").is_some();
-        if (f.cyclomatic != row.ccn || f.cognitive != row.cognitive) && verbose && shown < 600 {
+        if (f.cyclomatic != row.ccn || f.cognitive != row.cognitive || !same_span)
+            && verbose
+            && shown < 5000
+        {
             shown += 1;
             eprintln!(
-                "differs {}:{} {} lizard {}-{} cc={} cog={} | ours {}-{} cc={} cog={}{}",
+                "differs {}:{} {} lizard {}-{} cc={} cog={} | ours {}-{} cc={} cog={} (lizard profile {}){}",
                 row.file,
                 row.start,
                 row.name,
@@ -160,6 +192,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
                 f.end_line,
                 f.cyclomatic,
                 f.cognitive,
+                cog_lizard,
                 if same_span { "" } else { "  [span differs]" }
             );
         }
@@ -183,7 +216,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
     // function. Unmatched rows in files with syntax errors stay in (as disagreement). The
     // issue's targets are asserted on the second measure, floors on the first; both printed.
     println!(
-        "language     functions  cc-exact  cog-exact  unmatched | same-span  cc-exact  cog-exact"
+        "language     functions  cc-exact  cog-exact  unmatched | same-span  cc-exact  cog-exact | cog with --cognitive lizard: all, same span"
     );
     let mut failures = Vec::new();
     for (lang, t) in &tallies {
@@ -191,22 +224,31 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
         let cog = Tally::pct(t.cog_exact, t.total);
         let scc = Tally::pct(t.same_span_cc_exact, t.same_span);
         let scog = Tally::pct(t.same_span_cog_exact, t.same_span);
+        let cog_l = Tally::pct(t.cog_exact_lizard, t.total);
+        let scog_l = Tally::pct(t.same_span_cog_exact_lizard, t.same_span);
         println!(
-            "{lang:<12} {:>9}  {cc:>7.1}%  {cog:>8.1}%  {:>9} | {:>9}  {scc:>7.1}%  {scog:>8.1}%",
+            "{lang:<12} {:>9}  {cc:>7.1}%  {cog:>8.1}%  {:>9} | {:>9}  {scc:>7.1}%  {scog:>8.1}% | {cog_l:>6.1}% {scog_l:>6.1}%",
             t.total, t.unmatched, t.same_span
         );
+        // For the languages lizard counts flat, cognitive agreement is asserted on its own
+        // profile (like with like); the default (Campbell's nesting) is held by the floors.
+        let flat = matches!(*lang, "Ruby" | "Lua");
+        let (cog_cmp, scog_cmp) = if flat { (cog_l, scog_l) } else { (cog, scog) };
         // The measure must not hide much: at least 90 % of lizard's rows keep their span
-        // (checked where the corpus is large enough for a share to mean something).
-        if t.total >= 100 && Tally::pct(t.same_span, t.total) < 90.0 {
+        // (checked where the corpus is large enough for a share to mean something), except
+        // for Kotlin, where lizard ends every expression-bodied `fun f() = …` at the next
+        // declaration and lists lambdas with parameters as functions (README).
+        let span_share = if *lang == "Kotlin" { 60.0 } else { 90.0 };
+        if t.total >= 100 && Tally::pct(t.same_span, t.total) < span_share {
             failures.push(format!(
                 "{lang}: only {}/{} functions with lizard's span",
                 t.same_span, t.total
             ));
         }
         let (floor_cc, floor_cog) = floors_all(lang);
-        if cc < floor_cc || cog < floor_cog {
+        if cc < floor_cc || cog_cmp < floor_cog {
             failures.push(format!(
-                "{lang}: over all functions {cc:.1}% / {cog:.1}% < floor {floor_cc}% / {floor_cog}%"
+                "{lang}: over all functions {cc:.1}% / {cog_cmp:.1}% < floor {floor_cc}% / {floor_cog}%"
             ));
         }
         let (need_cc, need_cog) = thresholds(lang);
@@ -217,9 +259,9 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
                 "{lang}: cyclomatic {scc:.1}% < {need_cc}% (same span)"
             ));
         }
-        if t.same_span > 0 && scog < need_cog {
+        if t.same_span > 0 && scog_cmp < need_cog {
             failures.push(format!(
-                "{lang}: cognitive {scog:.1}% < {need_cog}% (same span)"
+                "{lang}: cognitive {scog_cmp:.1}% < {need_cog}% (same span)"
             ));
         }
     }
@@ -233,45 +275,52 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// The issue's targets (cyclomatic, cognitive exact agreement), asserted on the functions
 /// lizard reads correctly (same span as the syntax tree; see the test). 99 % for Python, Go,
 /// Java, JavaScript; 97 % for C, C++; 95 % for TypeScript; cognitive 97 % everywhere.
-/// Where a target is not met the value is held just below what we reach:
-/// * TypeScript (zod 4 from npm) 92.8 % / 93.5 %: lizard counts every `??=` as a decision
-///   (`core-checks.ts:34`, `core-errors.ts:240`; null-coalescing is not a branch for us),
-///   applies the enclosing arrow callback's nesting to the arrow functions defined inside
-///   it (`core-checks.ts:440`: one unnested `if`, lizard says 2) and loses the decisions in
-///   `...(c ? a : b)` (`core-checks.ts:524`). Some cognitive differences (`core-checks.ts:82`,
-///   ternary inside an `if` condition) were not classified in time.
-/// * Ruby (rack from Debian) cyclomatic 96.0 %: lizard counts `||=` as a decision
-///   (`rack-server.rb:248`, `:421`); cognitive 74.3 %: lizard's flat profile for Ruby and
-///   Lua (no nesting penalty, by its own documentation).
-/// * PHP (composer/semver from Debian) cognitive 88.7 %: lizard's nullable-type reading of
-///   `?string`; `MultiConstraint.php:303` (9 vs 15) not classified in time.
-/// * C#: lizard's nullable-type reading of `) ?`. Scala has no function with lizard's span
-///   (lizard ends each at the next `def`) and is held on the all-functions measure only.
+/// Ruby and Lua cognitive are compared under `CognitiveProfile::Lizard` (lizard counts them
+/// flat, by its own documentation). Where a target is not met the value is held just below
+/// what we reach, and the remaining differences are lizard misreadings (README, "Every
+/// remaining difference, classified"), except the few listed there as ours:
+/// * TypeScript cognitive 96.4 % (zod 4): lizard reads an object key or property named
+///   `continue` (`{ continue: !def.abort }`, `_issue.continue = false`) as a jump (13 rows),
+///   keeps one nesting level too many after an arrow function passed inside an `if` block
+///   (`core-util.ts:425`) and misreads template literals in a brace-less `if` chain
+///   (`core-errors.ts:514`).
+/// * PHP cognitive 88.7 %: lizard does not count a ternary inside an `if` condition or the
+///   short ternary `?:`, gives closures no nesting level, reads `?string` as a ternary and
+///   misses the recursion of a global function.
+/// * C# (pythonnet) cyclomatic 89.5 %: lizard counts the `?` of a nullable local or `out`
+///   variable type (`string? st`) as a decision; cognitive 90.8 %: it counts nothing in
+///   expression-bodied members (`=> a || b`) and reads `) ?` as a nullable type.
+/// * Kotlin and Swift cognitive (91.9 %, 86.5 %): lizard gives closures no nesting level.
+/// * Lua (argparse): lizard takes the length operator `#` for a comment start and reads
+///   `else` + `if` on the next line as an `elseif`.
 fn thresholds(lang: &str) -> (f64, f64) {
     match lang {
         "Python" | "Go" | "Java" | "JavaScript" => (99.0, 97.0),
-        "TypeScript" => (92.5, 93.0),
-        "C#" => (97.0, 60.0),
-        "Lua" => (97.0, 70.0),
-        "PHP" => (95.0, 88.0),
-        "Ruby" => (95.5, 74.0),
+        "TypeScript" => (95.0, 96.0),
+        "C#" => (89.0, 90.5),
+        "Kotlin" => (97.0, 91.5),
+        "Lua" => (97.0, 95.5),
+        "PHP" => (97.0, 88.5),
+        "Swift" => (97.0, 86.0),
         _ => (97.0, 97.0),
     }
 }
 
 /// Regression floors over all of lizard's rows (misread functions included), just below
-/// what the corpus gives today, so that a change cannot lose agreement unnoticed.
+/// what the corpus gives today, so that a change cannot lose agreement unnoticed (Ruby and
+/// Lua cognitive under lizard's profile, as above).
 fn floors_all(lang: &str) -> (f64, f64) {
     match lang {
-        "TypeScript" => (91.0, 91.5),
+        "TypeScript" => (94.5, 92.0),
         "C++" => (98.0, 97.0),
         "Rust" => (99.0, 97.0),
-        "C#" => (97.0, 60.0),
-        "Kotlin" => (70.0, 85.0),
-        "Lua" => (97.0, 70.0),
-        "PHP" => (96.0, 88.0),
-        "Ruby" => (92.5, 69.0),
+        "C#" => (89.0, 90.5),
+        "Kotlin" => (86.5, 82.0),
+        "Lua" => (97.0, 95.5),
+        "PHP" => (97.5, 88.0),
+        "Ruby" => (96.0, 91.5),
         "Scala" => (97.0, 60.0),
+        "Swift" => (97.5, 86.0),
         _ => (97.0, 95.0),
     }
 }

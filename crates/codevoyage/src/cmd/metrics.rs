@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use codevoyage_metrics::fs::{MeasuredFile, exclude_set, measure_blobs, measure_dir};
-use codevoyage_metrics::{CyclomaticProfile, Options};
+use codevoyage_metrics::{CognitiveProfile, CyclomaticProfile, Options};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +26,14 @@ pub enum CyclomaticArg {
     Mccabe,
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CognitiveArg {
+    /// G. Ann Campbell's specification in every language (the default).
+    Campbell,
+    /// As lizard -Ecognitive counts: Ruby and Lua flat (no nesting penalty, no ternary).
+    Lizard,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct MetricsArgs {
     /// A directory, a file, or (with --rev) a git repository.
@@ -41,6 +49,9 @@ pub struct MetricsArgs {
     /// Cyclomatic complexity rules.
     #[arg(long, value_enum, default_value = "lizard")]
     pub cyclomatic: CyclomaticArg,
+    /// Cognitive complexity rules.
+    #[arg(long, value_enum, default_value = "campbell")]
+    pub cognitive: CognitiveArg,
     /// Files larger than this many bytes get line counts only.
     #[arg(long, default_value_t = 2 * 1024 * 1024)]
     pub max_bytes: u64,
@@ -52,6 +63,10 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
         cyclomatic: match args.cyclomatic {
             CyclomaticArg::Lizard => CyclomaticProfile::Lizard,
             CyclomaticArg::Mccabe => CyclomaticProfile::McCabe,
+        },
+        cognitive: match args.cognitive {
+            CognitiveArg::Campbell => CognitiveProfile::Campbell,
+            CognitiveArg::Lizard => CognitiveProfile::Lizard,
         },
         ..Options::default()
     };
