@@ -404,3 +404,34 @@ fn lizard_cognitive_profile_is_flat_for_ruby_and_lua() {
         3
     );
 }
+
+#[test]
+fn multi_way_branches_and_accessors() {
+    // Kotlin: a `when` with n arms is n - 1 decisions (lizard counts each `->` after the
+    // first; a lambda's `->` is no decision); its `else` is the default, no hybrid +1.
+    let kt = "fun a(t: Int) {\n    when (t) {\n        1 -> foo()\n        2 -> bar()\n        else -> {}\n    }\n    xs.map { x -> x + 1 }\n}\n";
+    let f = &functions("a.kt", kt)[0];
+    assert_eq!((f.3, f.4), (3, 1));
+    // Ruby: the `else` of a `case` is its default too; an `if`'s `else` is +1.
+    let rb = "def f(x)\n  case x\n  when 1 then 2\n  else 3\n  end\nend\ndef h(x)\n  if x then 1 else 2 end\nend\n";
+    let got: Vec<u32> = functions("a.rb", rb).iter().map(|f| f.4).collect();
+    assert_eq!(got, vec![1, 2]);
+    // C#: the null-conditional `a?.b` and `a?[i]` are decisions (as `??` is, and as lizard
+    // counts them); the `?` of a nullable type is not.
+    let cs = "class A {\n  void b(Foo? x) {\n    x?.Bar();\n    var z = x?[0];\n    Foo? y = null;\n  }\n}\n";
+    assert_eq!(functions("a.cs", cs)[0].3, 3);
+    // Swift: computed-property accessors and subscripts are functions (lizard lists them).
+    let swift = "class S {\n    subscript(key: String) -> Int? {\n        get { return store[key] }\n        set {\n            if let v = newValue { store[key] = v }\n        }\n    }\n}\n";
+    let got: Vec<(String, u32, u32, u32)> = functions("a.swift", swift)
+        .into_iter()
+        .map(|f| (f.0, f.1, f.2, f.3))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("S.subscript".into(), 2, 7, 1),
+            ("S.subscript.get".into(), 3, 3, 1),
+            ("S.subscript.set".into(), 4, 6, 2),
+        ]
+    );
+}
