@@ -171,7 +171,7 @@ async fn tree_nests_files_and_is_served_from_cache_the_second_time() {
 
 #[tokio::test]
 async fn errors_have_stable_codes_and_helpful_messages() {
-    let (_dir, store, _id, _key) = seeded().await;
+    let (_dir, store, _id, key) = seeded().await;
     let app = router(AppState::new(store.clone(), Cache::memory()));
     let (status, body) = get_as(app.clone(), "/api/v1/repositories/999/tree", Some(&key)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
