@@ -57,6 +57,15 @@ struct RawConfig {
     queue_name: String,
     queue_visibility_secs: u64,
     queue_max_attempts: u32,
+    /// Folders under which the API accepts local repository paths (a list, or one string of
+    /// paths separated like PATH). Unset: see `codevoyage serve --help`.
+    allowed_roots: Option<PathList>,
+    /// Accept repository URLs whose host resolves to a private, loopback or link-local address.
+    allow_private_urls: bool,
+    /// Longest one clone or fetch of a remote repository may take, in seconds.
+    clone_timeout_secs: u64,
+    /// Largest clone of a remote repository, in MiB.
+    max_clone_mb: u64,
     /// Secrets signing the API's access tokens: the first signs, all verify (key rotation).
     /// A list, or one string with commas. When unset, one is generated and kept in
     /// `<data_dir>/jwt_secret`.
@@ -103,6 +112,27 @@ impl SecretList {
     }
 }
 
+/// `allowed_roots` as a TOML list or as one string of paths separated like PATH (the
+/// environment's form).
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(untagged)]
+enum PathList {
+    Many(Vec<PathBuf>),
+    One(String),
+}
+
+impl PathList {
+    fn into_vec(self) -> Vec<PathBuf> {
+        match self {
+            PathList::Many(v) => v,
+            PathList::One(s) => std::env::split_paths(&s).collect(),
+        }
+        .into_iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect()
+    }
+}
+
 impl Default for RawConfig {
     fn default() -> Self {
         Self {
@@ -116,6 +146,10 @@ impl Default for RawConfig {
             queue_name: "codevoyage".into(),
             queue_visibility_secs: 60,
             queue_max_attempts: 5,
+            allowed_roots: None,
+            allow_private_urls: false,
+            clone_timeout_secs: 600,
+            max_clone_mb: 2048,
             jwt_secrets: None,
             token_lifetime_secs: 12 * 3600,
             metrics_listen: RawOps::default().metrics_listen,
@@ -153,6 +187,12 @@ pub struct Config {
     /// Key prefix of the distributed queue: deployments sharing a Redis keep apart by it.
     pub queue_name: String,
     pub queue: codevoyage_jobs::queue::QueueOptions,
+    /// Folders for local repository paths given to the API; `None` when not configured
+    /// (`serve` then picks its documented default).
+    pub allowed_roots: Option<Vec<PathBuf>>,
+    pub allow_private_urls: bool,
+    pub clone_timeout: std::time::Duration,
+    pub max_clone_bytes: u64,
     /// Configured JWT secrets (empty: use the one kept in the data directory). Never
     /// printed by `Debug`.
     jwt_secrets: Vec<String>,
@@ -211,6 +251,10 @@ const ENV_KEYS: &[&str] = &[
     "queue_name",
     "queue_visibility_secs",
     "queue_max_attempts",
+    "allowed_roots",
+    "allow_private_urls",
+    "clone_timeout_secs",
+    "max_clone_mb",
     "jwt_secrets",
     "token_lifetime_secs",
     "metrics_listen",
@@ -321,8 +365,12 @@ impl Config {
                     ..codevoyage_llm::LlmConfig::new(url, model)
                 })
             }
-            (Some(_), None) => bail!("llm_base_url is set but llm_model is not: set both, or neither"),
-            (None, Some(_)) => bail!("llm_model is set but llm_base_url is not: set both, or neither"),
+            (Some(_), None) => {
+                bail!("llm_base_url is set but llm_model is not: set both, or neither")
+            }
+            (None, Some(_)) => {
+                bail!("llm_model is set but llm_base_url is not: set both, or neither")
+            }
         };
         let jwt_secrets = raw
             .jwt_secrets
@@ -344,6 +392,9 @@ impl Config {
                 "token_lifetime_secs must be between 60 (a minute) and 2592000 (30 days), not {}",
                 raw.token_lifetime_secs
             );
+        }
+        if raw.clone_timeout_secs == 0 || raw.max_clone_mb == 0 {
+            bail!("clone_timeout_secs and max_clone_mb must be at least 1");
         }
         let queue = codevoyage_jobs::queue::QueueOptions {
             max_attempts: raw.queue_max_attempts,
@@ -369,6 +420,10 @@ impl Config {
             log_filter: raw.log,
             queue_name: raw.queue_name,
             queue,
+            allowed_roots: raw.allowed_roots.map(PathList::into_vec),
+            allow_private_urls: raw.allow_private_urls,
+            clone_timeout: std::time::Duration::from_secs(raw.clone_timeout_secs),
+            max_clone_bytes: raw.max_clone_mb.saturating_mul(1024 * 1024),
             jwt_secrets,
             token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
             ops,
@@ -480,6 +535,21 @@ pub async fn open_redis_queue(
             .await
             .with_context(|| format!("cannot reach the job queue at {}", redact(url)))?,
         )),
+    }
+}
+
+/// How remote repositories are cloned by this process: into `<data_dir>/repos`, with the
+/// configured limits; URLs are checked again at clone time.
+pub fn fetch_options(config: &Config) -> codevoyage_jobs::FetchOptions {
+    codevoyage_jobs::FetchOptions {
+        repos_dir: Some(config.data_dir.join("repos")),
+        timeout: config.clone_timeout,
+        max_bytes: config.max_clone_bytes,
+        policy: codevoyage_jobs::SourcePolicy {
+            allow_private_urls: config.allow_private_urls,
+            allowed_roots: config.allowed_roots.clone().unwrap_or_default(),
+        },
+        ..Default::default()
     }
 }
 
@@ -741,6 +811,33 @@ mod tests {
                 assert_eq!(mode & 0o777, 0o600);
             }
             assert!(auth_settings(&c).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn source_settings_come_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.allowed_roots, None);
+            assert!(!c.allow_private_urls);
+            jail.set_env("CODEVOYAGE_ALLOWED_ROOTS", "/srv/a:/srv/b");
+            jail.set_env("CODEVOYAGE_ALLOW_PRIVATE_URLS", "true");
+            jail.set_env("CODEVOYAGE_MAX_CLONE_MB", "10");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(
+                c.allowed_roots,
+                Some(vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")])
+            );
+            assert!(c.allow_private_urls);
+            assert_eq!(c.max_clone_bytes, 10 * 1024 * 1024);
+            jail.clear_env();
+            jail.create_file("codevoyage.toml", "allowed_roots = [\"/x\", \"/y\"]")?;
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(
+                c.allowed_roots,
+                Some(vec![PathBuf::from("/x"), PathBuf::from("/y")])
+            );
             Ok(())
         });
     }

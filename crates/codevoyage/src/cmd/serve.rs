@@ -1,17 +1,60 @@
-//! `codevoyage serve`: the web UI and the REST API.
+//! `codevoyage serve`: the web UI and the REST API, and in local mode the analysis workers.
+//!
+//! Local mode (no Redis): the job queue lives in the store, and a pool of `workers` workers
+//! (default: one per core) runs in this process, so a restarted `serve` resumes the analyses
+//! it had not finished. Scaled mode (`redis_url` set): `serve` only enqueues on the Redis
+//! queue; `codevoyage worker` processes run the jobs, and their progress events reach this
+//! process's WebSockets through Redis pub/sub.
 
 use crate::config::{Config, open_store};
+use codevoyage_jobs::queue::Queue;
+use codevoyage_jobs::{EventBus, SourcePolicy, WorkerOptions};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  codevoyage serve\n  codevoyage serve --listen 0.0.0.0:8080 --data-dir /var/lib/codevoyage"
+    after_help = "Examples:\n  codevoyage serve\n  codevoyage serve --listen 0.0.0.0:8080 --data-dir /var/lib/codevoyage --allowed-root /srv/git\n\n\
+Repository sources given to the API: URLs must resolve to public addresses (allow_private_urls = true\n\
+lifts that); local paths must lie under an allowed root. Without --allowed-root or allowed_roots,\n\
+a local single-user server (loopback address, no Redis, embedded SQLite) allows the folder it was\n\
+started in, as Jupyter does; any other server allows no local path."
 )]
 pub struct ServeArgs {
     /// Address and port to listen on [default: 127.0.0.1:7878] [env: CODEVOYAGE_LISTEN]
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
+    /// Accept local repository paths under DIR (repeatable) [env: CODEVOYAGE_ALLOWED_ROOTS]
+    #[arg(long = "allowed-root", value_name = "DIR")]
+    pub allowed_roots: Vec<PathBuf>,
+}
+
+/// The folders the API accepts local paths under: flags, else configuration, else the
+/// documented default (the current folder for a local single-user server, nothing otherwise).
+fn allowed_roots(config: &Config, args: &ServeArgs, listen: SocketAddr) -> Vec<PathBuf> {
+    if !args.allowed_roots.is_empty() {
+        return args.allowed_roots.clone();
+    }
+    if let Some(roots) = &config.allowed_roots {
+        return roots.clone();
+    }
+    let single_user =
+        listen.ip().is_loopback() && config.redis_url.is_none() && config.uses_embedded_sqlite();
+    match std::env::current_dir() {
+        Ok(cwd) if single_user => vec![cwd],
+        _ => Vec::new(),
+    }
+}
+
+/// Workers of the local pool: `workers`, or one per core.
+fn pool_size(config: &Config) -> usize {
+    if config.workers > 0 {
+        config.workers
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
 }
 
 pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
@@ -40,8 +83,78 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         if repositories == 0 {
             eprintln!("note: nothing analysed yet: run `codevoyage analyze PATH` (with the same --data-dir) and reload the page.");
         }
-        let state = codevoyage_server::AppState::new(store, cache).with_auth(auth).with_ops(config.ops.server.clone());
+        let roots = allowed_roots(config, args, local);
+        if roots.is_empty() {
+            eprintln!("note: the API accepts no local repository paths; allow some with --allowed-root DIR.");
+        } else {
+            let shown: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+            eprintln!("Local repositories are accepted under: {}", shown.join(", "));
+        }
+        let policy = SourcePolicy {
+            allow_private_urls: config.allow_private_urls,
+            allowed_roots: roots,
+        };
+        let bus = EventBus::default();
+        let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+        let mut workers = Vec::new();
+        let mut relay = None;
+        let queue = match &config.redis_url {
+            None => {
+                let queue = Queue::persisted(store.clone(), &config.queue_name, config.queue.clone());
+                let size = pool_size(config);
+                let mut fetch = crate::config::fetch_options(config);
+                fetch.policy = policy.clone();
+                for i in 0..size {
+                    let options = WorkerOptions {
+                        fetch: fetch.clone(),
+                        ..WorkerOptions::new(format!("serve-{}-{i}", std::process::id()))
+                    };
+                    workers.push(tokio::spawn(codevoyage_jobs::run_worker(
+                        queue.clone(),
+                        store.clone(),
+                        bus.clone(),
+                        options,
+                        stopped.clone(),
+                    )));
+                }
+                let depth = queue.depth().await?;
+                eprintln!("{size} analysis workers ready ({} queued or unfinished analyses)", depth.ready + depth.delayed + depth.in_flight);
+                queue
+            }
+            Some(url) => {
+                let queue = crate::config::open_redis_queue(config)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no queue configured"))?;
+                relay = Some(bus.relay_from_redis(url, &crate::config::events_channel(config)).await?);
+                eprintln!("Scaled mode: analyses are queued on Redis for `codevoyage worker` processes.");
+                queue
+            }
+        };
+        let jobs = codevoyage_server::Jobs {
+            queue,
+            bus,
+            policy,
+            repos_dir: Some(config.data_dir.join("repos")),
+        };
+        let state = codevoyage_server::AppState::new(store, cache).with_auth(auth).with_jobs(jobs).with_ops(config.ops.server.clone());
         serve_with_ops(config, state, listener, tls).await?;
+        // The workers finish their current analysis if it ends soon; otherwise it is handed
+        // back (its lease runs out) and the next start resumes it from its checkpoints.
+        let _ = stop_workers.send(true);
+        let drain = async {
+            for w in workers.iter_mut() {
+                let _ = w.await;
+            }
+        };
+        if tokio::time::timeout(Duration::from_secs(10), drain).await.is_err() {
+            eprintln!("analyses still running were handed back; the next start resumes them");
+            for w in &workers {
+                w.abort();
+            }
+        }
+        if let Some(relay) = relay {
+            relay.abort();
+        }
         eprintln!("CodeVoyage stopped.");
         Ok(ExitCode::SUCCESS)
     })

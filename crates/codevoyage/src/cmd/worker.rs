@@ -50,9 +50,11 @@ pub fn run(config: &Config, args: &WorkerArgs) -> anyhow::Result<ExitCode> {
             Some(url) => EventBus::with_redis(url, &crate::config::events_channel(config)).await?,
             None => EventBus::default(),
         };
-        let stats =
-            codevoyage_jobs::run_worker(queue, store, bus, WorkerOptions::new(name), shutdown)
-                .await?;
+        let options = WorkerOptions {
+            fetch: crate::config::fetch_options(config),
+            ..WorkerOptions::new(name)
+        };
+        let stats = codevoyage_jobs::run_worker(queue, store, bus, options, shutdown).await?;
         eprintln!(
             "worker stopped: {} analyses succeeded, {} failed",
             stats.succeeded, stats.failed
