@@ -359,6 +359,14 @@ async fn a_cancel_request_in_the_store_reaches_a_queued_and_a_running_analysis()
     assert!(matches!(result, Err(JobError::Cancelled)), "{result:?}");
     let row = store.analysis(running).await.expect("read").expect("row");
     assert_eq!(row.status, "cancelled");
+    // An analysis deleted with its repository counts as cancelled for the worker running it.
+    assert!(
+        store
+            .delete_repository(row.repository_id)
+            .await
+            .expect("delete")
+    );
+    assert!(store.cancel_requested(running).await.expect("read"));
 }
 
 /// The same crash-and-resume through `run_job` on PostgreSQL (when

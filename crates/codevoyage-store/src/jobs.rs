@@ -432,7 +432,8 @@ impl Store {
         self.analysis(analysis_id).await
     }
 
-    /// True when someone asked for the analysis to stop.
+    /// True when someone asked for the analysis to stop, or it was deleted (with its
+    /// repository) while it ran.
     pub async fn cancel_requested(&self, analysis_id: i64) -> Result<bool, StoreError> {
         let flag: Option<i64> =
             sqlx::query_scalar("SELECT cancel_requested FROM analyses WHERE id = $1")
@@ -440,6 +441,6 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await
                 .ctx("reading a cancellation request")?;
-        Ok(flag.unwrap_or(0) != 0)
+        Ok(flag.is_none_or(|f| f != 0))
     }
 }
