@@ -217,6 +217,29 @@ fn main() {
     let age = code_age(&h);
     report("code_age", t, format!("{} files", age.len()));
     let t = Instant::now();
+    let tm = team(&h, &TeamOptions::default());
+    report(
+        "team",
+        t,
+        format!(
+            "{} pairs, {} months, {} people",
+            tm.collaboration.len(),
+            tm.months.len(),
+            tm.people.len()
+        ),
+    );
+    let t = Instant::now();
+    let mig = migrations(&h, &[], &MigrationOptions::default());
+    report(
+        "migrations",
+        t,
+        format!(
+            "{} months, {} folder moves",
+            mig.languages.len(),
+            mig.folder_moves.len()
+        ),
+    );
+    let t = Instant::now();
     let a = analyze(&h, &|p| Some(p.len() as u64), &AnalysisOptions::default());
     report("analyze (all)", t, format!("{} findings", a.findings.len()));
 }
