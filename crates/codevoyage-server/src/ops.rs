@@ -118,7 +118,15 @@ pub(crate) fn wrap(app: Router, state: &AppState) -> Router {
     ops.metrics.watch_events(state);
     let app = app
         .layer(from_fn_with_state(state.ops.clone(), rate_limit))
-        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            // One INFO line per response (status, latency) inside the request's span: the
+            // access log, with the request id.
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
+        )
         .layer(from_fn_with_state(
             ops.metrics.clone(),
             crate::metrics::track,
