@@ -51,6 +51,9 @@ pub struct Options {
     pub parse_budget: Duration,
     pub cyclomatic: CyclomaticProfile,
     pub cognitive: CognitiveProfile,
+    /// Extension (lowercase, without the dot) → language, checked before detection
+    /// (`--language inc=PHP`). See [`parse_language_override`].
+    pub language_overrides: Vec<(String, Language)>,
 }
 
 impl Default for Options {
@@ -60,8 +63,48 @@ impl Default for Options {
             parse_budget: Duration::from_secs(2),
             cyclomatic: CyclomaticProfile::Lizard,
             cognitive: CognitiveProfile::Campbell,
+            language_overrides: Vec::new(),
         }
     }
+}
+
+/// Parses a language override `EXT=LANGUAGE` (`inc=PHP`, `.h=C`): the extension with or
+/// without its dot, the language by its display name (case-insensitive, as tokei spells it).
+pub fn parse_language_override(spec: &str) -> Result<(String, Language), String> {
+    let Some((ext, name)) = spec.split_once('=') else {
+        return Err(format!(
+            "language override {spec:?} is not EXT=LANGUAGE (for example inc=PHP)"
+        ));
+    };
+    let ext = ext.trim().trim_start_matches('.').to_ascii_lowercase();
+    if ext.is_empty() || ext.contains(['/', '\\']) {
+        return Err(format!(
+            "language override {spec:?}: give a file extension before '=' (for example inc=PHP)"
+        ));
+    }
+    let lang = Language::from_name(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = ALL_LANGUAGES.iter().map(|l| l.name()).collect();
+        format!(
+            "language override {spec:?}: unknown language {:?}; known: {}",
+            name.trim(),
+            known.join(", ")
+        )
+    })?;
+    Ok((ext, lang))
+}
+
+/// The language of `path`: an override for its extension, else [`detect_language`].
+pub fn language_of(path: &str, head: &[u8], overrides: &[(String, Language)]) -> Option<Language> {
+    if !overrides.is_empty() {
+        let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if let Some((stem, ext)) = file_name.rsplit_once('.')
+            && !stem.is_empty()
+            && let Some((_, lang)) = overrides.iter().find(|(e, _)| e.eq_ignore_ascii_case(ext))
+        {
+            return Some(*lang);
+        }
+    }
+    detect_language(path, head)
 }
 
 /// Bytes inspected by binary sniffing, like git's own heuristic.
@@ -91,7 +134,11 @@ pub fn measure(path: &str, bytes: &[u8], opts: &Options) -> FileMetrics {
         out.binary = true;
         return out;
     }
-    let lang = detect_language(path, &bytes[..bytes.len().min(256)]);
+    let lang = language_of(
+        path,
+        &bytes[..bytes.len().min(256)],
+        &opts.language_overrides,
+    );
     out.language = lang.map(|l| l.name().to_owned());
     out.lines = match lang {
         Some(l) => lines::count_lines(l, bytes),

@@ -435,3 +435,42 @@ fn multi_way_branches_and_accessors() {
         ]
     );
 }
+
+#[test]
+fn language_can_be_overridden_by_extension() {
+    use codevoyage_metrics::{Language, parse_language_override};
+    let src = b"<?php\nfunction f($a) { return $a ? 1 : 2; }\n";
+    // Without an override `.inc` is no known language: lines only.
+    let plain = measure("lib/x.inc", src, &Options::default());
+    assert_eq!(plain.language, None);
+    assert!(plain.functions.is_empty());
+    let opts = Options {
+        language_overrides: vec![parse_language_override(".INC=php").expect("valid")],
+        ..Options::default()
+    };
+    let m = measure("lib/x.inc", src, &opts);
+    assert_eq!(m.language.as_deref(), Some("PHP"));
+    assert_eq!(m.functions[0].cyclomatic, 2);
+    // Overrides win over detection; other extensions are untouched.
+    let opts = Options {
+        language_overrides: vec![("h".into(), Language::C)],
+        ..Options::default()
+    };
+    assert_eq!(
+        measure("a.h", b"int x;\n", &opts).language.as_deref(),
+        Some("C")
+    );
+    assert_eq!(
+        measure("a.c", b"int x;\n", &opts).language.as_deref(),
+        Some("C")
+    );
+    assert_eq!(
+        measure("a.py", b"x = 1\n", &opts).language.as_deref(),
+        Some("Python")
+    );
+    // Bad specifications are clear errors.
+    for bad in ["inc", "=PHP", "inc=Klingon", "a/b=PHP"] {
+        let err = parse_language_override(bad).expect_err(bad);
+        assert!(err.contains(bad), "{err}");
+    }
+}

@@ -5,7 +5,9 @@
 
 use anyhow::Context;
 use codevoyage_metrics::fs::{MeasuredFile, exclude_set, measure_blobs, measure_dir};
-use codevoyage_metrics::{CognitiveProfile, CyclomaticProfile, Options};
+use codevoyage_metrics::{
+    CognitiveProfile, CyclomaticProfile, Language, Options, parse_language_override,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +54,9 @@ pub struct MetricsArgs {
     /// Cognitive complexity rules.
     #[arg(long, value_enum, default_value = "campbell")]
     pub cognitive: CognitiveArg,
+    /// Measure files with this extension as this language (repeatable), e.g. 'inc=PHP'.
+    #[arg(long = "language", value_name = "EXT=LANGUAGE", value_parser = parse_language_override)]
+    pub language: Vec<(String, Language)>,
     /// Files larger than this many bytes get line counts only.
     #[arg(long, default_value_t = 2 * 1024 * 1024)]
     pub max_bytes: u64,
@@ -68,6 +73,7 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
             CognitiveArg::Campbell => CognitiveProfile::Campbell,
             CognitiveArg::Lizard => CognitiveProfile::Lizard,
         },
+        language_overrides: args.language.clone(),
         ..Options::default()
     };
     let exclude = exclude_set(&args.exclude)?;
