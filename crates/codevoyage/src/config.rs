@@ -515,6 +515,14 @@ fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
 
 /// The server's authentication settings from the configuration.
 pub fn auth_settings(config: &Config) -> anyhow::Result<codevoyage_server::auth::AuthSettings> {
+    if config.jwt_secrets.is_empty() && !config.uses_embedded_sqlite() {
+        eprintln!(
+            "note: jwt_secrets is not configured, so this instance signs logins with the secret in \
+             {}; other `serve` instances on the same database will not accept them. Give every \
+             instance the same CODEVOYAGE_JWT_SECRETS.",
+            config.data_dir.join(JWT_SECRET_FILE).display()
+        );
+    }
     let secrets = jwt_secrets(config)?;
     codevoyage_server::auth::AuthSettings::new(&secrets, config.token_lifetime)
         .map_err(|e| anyhow::anyhow!("{e}"))
