@@ -83,6 +83,9 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         let _ = bars.await;
         let summary = result?;
         let executive = model_summary(config, &summary.findings).await;
+        if let Some(e) = &executive {
+            store_model_summary(&store, summary.analysis_id, e).await?;
+        }
         if args.json {
             let mut value = serde_json::to_value(&summary)?;
             let executive = executive.unwrap_or_else(|| ExecutiveSummary {
@@ -124,6 +127,32 @@ async fn model_summary(
             text: codevoyage_insights::summary_text(findings),
         },
     })
+}
+
+/// Stores a model-written summary with the analysis's insights, so the API and the UI show
+/// it (a deterministic one is derived from the findings on request and not stored).
+async fn store_model_summary(
+    store: &codevoyage_store::Store,
+    analysis_id: i64,
+    e: &ExecutiveSummary,
+) -> anyhow::Result<()> {
+    if !matches!(e.source, SummarySource::Model { .. }) {
+        return Ok(());
+    }
+    let mut rows = store.insights(analysis_id).await?;
+    rows.retain(|r| r.kind != codevoyage_insights::EXECUTIVE_SUMMARY_KIND);
+    let mut evidence = serde_json::to_value(e)?;
+    evidence["label"] = e.label().into();
+    rows.push(codevoyage_store::InsightRecord {
+        rank: codevoyage_insights::EXECUTIVE_SUMMARY_RANK,
+        kind: codevoyage_insights::EXECUTIVE_SUMMARY_KIND.to_string(),
+        severity: "info".to_string(),
+        title: e.label(),
+        body: e.text.clone(),
+        evidence,
+    });
+    store.replace_insights(analysis_id, &rows).await?;
+    Ok(())
 }
 
 /// Registers the analysis and hands it to the workers through the queue.
