@@ -255,6 +255,57 @@ function insightsOf(tree) {
   return items;
 }
 
+// A deterministic history for the time-travel views: 24 months; every file of the tree appears
+// in a month derived from its path and grows to its size today; a few files existed only in the
+// past. The shapes are those of /timeline and /ownership.
+function hashOf(text) {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+function timelineOf(tree) {
+  const months = 24;
+  const periods = [];
+  for (let k = 0; k < months; k++) {
+    const y = 2023 + Math.floor(k / 12), m = (k % 12) + 1;
+    periods.push({ start: `${y}-${String(m).padStart(2, '0')}-01`, commits: 0, authors: 1 + (k % 4), added: 0, removed: 0 });
+  }
+  const files = [];
+  const add = (path, total, born, diedAt) => {
+    const series = [];
+    const steps = [born, Math.floor((born + months - 1) / 2), months - 1].filter((p, i, a) => a.indexOf(p) === i);
+    for (const p of steps) {
+      if (diedAt !== null && p >= diedAt) break;
+      const lines = Math.round((total * (p - born + 1)) / (months - born));
+      series.push(p, lines, 1);
+      periods[p].commits++;
+      periods[p].added += lines;
+    }
+    if (diedAt !== null) {
+      series.push(diedAt, -1, 1);
+      periods[diedAt].commits++;
+    }
+    files.push({ path, series });
+  };
+  for (const f of allFiles(tree)) add(f.path, f.lines.code + f.lines.comment + f.lines.blank, hashOf(f.path) % 18, null);
+  for (let k = 0; k < 5; k++) add(`legacy/old_module_${k}.py`, 200 + 80 * k, k, 10 + k);
+  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { repository_id: 0, analysis_id: 1, revision: null, unit: 'month', time: 'committer', periods, files };
+}
+
+function ownershipOf(tree) {
+  const people = PEOPLE.filter((p) => !p.endsWith('[bot]')).map((name) => ({ email: `${name.split(' ')[0].toLowerCase()}@example.com`, name }));
+  const files = allFiles(tree).map((f) => {
+    const h = hashOf(f.path);
+    const first = h % 3;
+    const authors = [[first, 1]];
+    if (h % 5 === 0) authors.push([(first + 1 + (h % 4)) % people.length, 0.8]);
+    return { path: f.path, authors };
+  });
+  return { repository_id: 0, analysis_id: 1, formula: 'DOA (mock)', people, files };
+}
+
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 
 function json(res, status, body) {
@@ -268,7 +319,7 @@ const server = createServer((req, res) => {
   if (path.startsWith('/api/')) {
     if (fail) return json(res, 500, { code: 'internal', message: 'The mock server was started with --fail.' });
     if (path === '/api/v1/repositories') return json(res, 200, { items: repos.map((r) => r.meta) });
-    const view = /^\/api\/v1\/repositories\/(\d+)\/(insights|hotspots|coupling|contributors|activity)$/.exec(path);
+    const view = /^\/api\/v1\/repositories\/(\d+)\/(insights|hotspots|coupling|contributors|activity|timeline|ownership)$/.exec(path);
     if (view) {
       const r = repos.find((x) => x.meta.id === Number(view[1]));
       if (!r) return json(res, 404, { code: 'not_found', message: `No repository with id ${view[1]}.` });
@@ -279,6 +330,8 @@ const server = createServer((req, res) => {
         case 'hotspots': return json(res, 200, { analysis_id: 1, formula: 'score = revisions × complexity', items: hotspotsOf(r.tree).slice(0, limit) });
         case 'coupling': return json(res, 200, { analysis_id: 1, items: couplingOf(r.tree).slice(0, limit) });
         case 'contributors': return json(res, 200, { items: contributorsOf(r.meta) });
+        case 'timeline': return json(res, 200, { ...timelineOf(r.tree), repository_id: r.meta.id });
+        case 'ownership': return json(res, 200, { ...ownershipOf(r.tree), repository_id: r.meta.id });
         default: return json(res, 200, { items: activityOf() });
       }
     }

@@ -213,6 +213,9 @@ try {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="time-slider"]')?.value) > 0, null, { timeout: 30_000 });
     log('the play button moves the slider forward');
     await page.click('[data-testid="time-play"]').catch(() => {});
+    // The list of changes stands where the details panel would: no file selected.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !/[?&]file=/.test(location.search), null, { timeout: 30_000 });
     await page.click('[data-testid="time-compare"]');
     await page.waitForSelector('[data-testid="changes-panel"]', { timeout: 30_000 });
     log('compare mode lists the biggest changes');

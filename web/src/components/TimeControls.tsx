@@ -61,7 +61,7 @@ export function TimeControls({
   return (
     <div
       data-testid="timeline"
-      className="absolute inset-x-3 bottom-3 rounded-lg border border-slate-800 bg-slate-900/95 px-3 pb-2 pt-2 text-xs text-slate-300 shadow-xl backdrop-blur"
+      className="absolute inset-x-3 bottom-3 z-10 rounded-lg border border-slate-800 bg-slate-900/95 px-3 pb-2 pt-2 text-xs text-slate-300 shadow-xl backdrop-blur"
     >
       <div className="mb-1 flex flex-wrap items-center gap-3">
         {!compare && (
