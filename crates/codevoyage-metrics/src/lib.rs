@@ -54,6 +54,8 @@ pub struct Options {
     /// Extension (lowercase, without the dot) → language, checked before detection
     /// (`--language inc=PHP`). See [`parse_language_override`].
     pub language_overrides: Vec<(String, Language)>,
+    /// Count lines only: no parsing, no functions (`--lines-only`, tokei's job).
+    pub lines_only: bool,
 }
 
 impl Default for Options {
@@ -64,6 +66,7 @@ impl Default for Options {
             cyclomatic: CyclomaticProfile::Lizard,
             cognitive: CognitiveProfile::Campbell,
             language_overrides: Vec::new(),
+            lines_only: false,
         }
     }
 }
@@ -145,6 +148,9 @@ pub fn measure(path: &str, bytes: &[u8], opts: &Options) -> FileMetrics {
         None => lines::count_plain(bytes),
     };
     let Some(lang) = lang else { return out };
+    if opts.lines_only {
+        return out;
+    }
     if bytes.len() as u64 > opts.max_bytes {
         out.diagnostics.push(format!(
             "file is {} bytes, above the {} byte limit: only lines were counted",

@@ -474,3 +474,18 @@ fn language_can_be_overridden_by_extension() {
         assert!(err.contains(bad), "{err}");
     }
 }
+
+#[test]
+fn lines_only_skips_functions() {
+    let src = b"def f(a):\n    # c\n    return 1 if a else 2\n";
+    let opts = Options {
+        lines_only: true,
+        ..Options::default()
+    };
+    let m = measure("a.py", src, &opts);
+    assert_eq!(m.language.as_deref(), Some("Python"));
+    assert_eq!((m.lines.code, m.lines.comment, m.lines.blank), (2, 1, 0));
+    assert!(m.functions.is_empty() && m.diagnostics.is_empty());
+    assert_eq!(m.maintainability_index, None);
+    assert_eq!(measure("a.py", src, &Options::default()).functions.len(), 1);
+}

@@ -57,6 +57,9 @@ pub struct MetricsArgs {
     /// Measure files with this extension as this language (repeatable), e.g. 'inc=PHP'.
     #[arg(long = "language", value_name = "EXT=LANGUAGE", value_parser = parse_language_override)]
     pub language: Vec<(String, Language)>,
+    /// Count lines only (code, comment, blank, as tokei does): no parsing, no functions.
+    #[arg(long)]
+    pub lines_only: bool,
     /// Files larger than this many bytes get line counts only.
     #[arg(long, default_value_t = 2 * 1024 * 1024)]
     pub max_bytes: u64,
@@ -74,6 +77,7 @@ pub fn run(args: &MetricsArgs) -> anyhow::Result<ExitCode> {
             CognitiveArg::Lizard => CognitiveProfile::Lizard,
         },
         language_overrides: args.language.clone(),
+        lines_only: args.lines_only,
         ..Options::default()
     };
     let exclude = exclude_set(&args.exclude)?;
