@@ -568,3 +568,57 @@ async fn the_websocket_carries_visible_events_and_asks_laggards_to_resync() {
         .await
         .expect("close");
 }
+
+/// Scaled mode: a worker's bus publishes on Redis, this server's bus relays the channel, and
+/// the WebSocket client of this server sees the worker's events (skipped without
+/// `CODEVOYAGE_TEST_REDIS_URL`; always set in CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_events_reach_the_websocket_through_redis() {
+    let Ok(url) = std::env::var("CODEVOYAGE_TEST_REDIS_URL") else {
+        eprintln!(
+            "skipping the Redis relay: set CODEVOYAGE_TEST_REDIS_URL=redis://127.0.0.1:6379 to run it"
+        );
+        return;
+    };
+    let channel = format!(
+        "cvtest:ws:{}:{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    );
+    let serve_bus = EventBus::default();
+    let relay = serve_bus
+        .relay_from_redis(&url, &channel)
+        .await
+        .unwrap_or_else(|e| panic!("Redis at {url} is unreachable: {e}"));
+    let w = world_with_bus(serve_bus).await;
+    let id = register(&w, &w.analyst, "shared").await;
+    let (addr, _stop) = serve(w.app.clone()).await;
+    let mut client = connect(addr, &w.viewer).await;
+
+    // Another process's worker: its own bus, publishing to Redis.
+    let worker_bus = EventBus::with_redis(&url, &channel)
+        .await
+        .expect("redis bus");
+    worker_bus.publish(event(
+        id,
+        7,
+        EventKind::StageStarted {
+            stage: Stage::Metrics,
+        },
+    ));
+    worker_bus.publish(event(id, 7, EventKind::Finished));
+    let first = next_json(&mut client).await;
+    assert_eq!(
+        (
+            first["type"].as_str(),
+            first["stage"].as_str(),
+            first["analysis_id"].as_i64()
+        ),
+        (Some("stage_started"), Some("metrics"), Some(7))
+    );
+    assert_eq!(next_json(&mut client).await["type"], "finished");
+    relay.abort();
+}
