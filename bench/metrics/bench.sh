@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Throughput of CodeVoyage's metrics engine against lizard on the same corpus of real
-# source (>= 100 MB), both on all cores. Prints MB/s of each and the ratio.
+# Throughput of CodeVoyage's metrics engine against lizard (functions and complexity) and
+# against tokei (line counts, `codevoyage metrics --lines-only`), on the same corpus of real
+# source (>= 100 MB), all on all cores, in one run. Prints MB/s of each and the ratios.
 #
 #   bench/metrics/bench.sh [SOURCE_DIR...]
 #
 # The corpus is built under $BENCH_DIR (default /tmp/codevoyage-metrics-bench) from the
 # source files (py js ts go java c cc cpp h hpp rs) of the given directories, by default
 # checkouts of the shared bundles (flask, express) cloned next to it, repeated until it
-# holds at least $BENCH_MB megabytes (default 100). Needs lizard (pip install lizard).
+# holds at least $BENCH_MB megabytes (default 100). Needs lizard (pip install lizard);
+# tokei (cargo install tokei, or TOKEI=path) is optional: without it that part is skipped.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench_dir="${BENCH_DIR:-/tmp/codevoyage-metrics-bench}"
 want_mb="${BENCH_MB:-100}"
 threads="$(nproc)"
+TOKEI="${TOKEI:-tokei}"
 command -v lizard >/dev/null || { echo "lizard not found: pip install lizard" >&2; exit 1; }
 
 sources=("$@")
@@ -84,10 +87,12 @@ bin="$root/target/release/codevoyage"
 if [ -x "$bin" ] && "$bin" metrics --help >/dev/null 2>&1; then
   tool="codevoyage metrics --format jsonl"
   run_ours() { "$bin" metrics --format jsonl "$corpus" > "$bench_dir/ours.jsonl"; }
+  run_lines() { "$bin" metrics --lines-only --format jsonl "$corpus" > "$bench_dir/lines.jsonl"; }
 else
   tool="codevoyage-metrics example measure_dir (the codevoyage binary was not built)"
   cargo build -q --release -p codevoyage-metrics --example measure_dir --manifest-path "$root/Cargo.toml"
   run_ours() { "$root/target/release/examples/measure_dir" "$corpus" > "$bench_dir/ours.txt"; }
+  run_lines() { echo "the lines-only run needs the codevoyage binary" >&2; return 1; }
 fi
 # Wall time on all cores (the figure asked for) and CPU time (user+sys, children included),
 # which is steadier on a machine shared with other work.
@@ -108,6 +113,22 @@ if grep -q Traceback "$bench_dir/lizard.err"; then
   exit 1
 fi
 
+# Line counts: ours (--lines-only) against tokei, both on all cores.
+tokei_line=""
+if command -v "$TOKEI" >/dev/null && [ -x "$bin" ]; then
+  start=$(now)
+  /usr/bin/time -f "%U %S" -o "$bench_dir/lines.cpu" bash -c "$(declare -f run_lines); bin='$bin' corpus='$corpus' bench_dir='$bench_dir' run_lines"
+  lines=$(echo "$(now) - $start" | bc -l)
+  lines_cpu=$(tail -n 1 "$bench_dir/lines.cpu" | awk '{print $1 + $2}')
+  start=$(now)
+  /usr/bin/time -f "%U %S" -o "$bench_dir/tokei.cpu" "$TOKEI" --output json "$corpus" > "$bench_dir/tokei.json"
+  tok=$(echo "$(now) - $start" | bc -l)
+  tok_cpu=$(tail -n 1 "$bench_dir/tokei.cpu" | awk '{print $1 + $2}')
+  tokei_line=yes
+else
+  echo "tokei or the codevoyage binary not found: line-count comparison skipped" >&2
+fi
+
 mb=$(echo "$bytes / 1000000" | bc -l)
 printf 'ours   (%s): %7.2f s wall %7.2f MB/s | %7.2f CPU-s %6.2f MB per CPU-s\n' \
   "$tool" "$ours" "$(echo "$mb / $ours" | bc -l)" "$ours_cpu" "$(echo "$mb / $ours_cpu" | bc -l)"
@@ -116,3 +137,11 @@ printf 'lizard (-t %s): %7.2f s wall %7.2f MB/s | %7.2f CPU-s %6.2f MB per CPU-s
 printf 'ratio: %.1fx lizard throughput (wall, all cores), %.1fx per CPU-second\n' \
   "$(echo "$theirs / $ours" | bc -l)" "$(echo "$theirs_cpu / $ours_cpu" | bc -l)"
 echo "functions found: lizard $(grep -c '@' "$bench_dir/lizard.txt" || true)"
+if [ -n "$tokei_line" ]; then
+  printf 'lines  (codevoyage metrics --lines-only): %7.2f s wall %7.2f MB/s | %7.2f CPU-s %6.2f MB per CPU-s\n' \
+    "$lines" "$(echo "$mb / $lines" | bc -l)" "$lines_cpu" "$(echo "$mb / $lines_cpu" | bc -l)"
+  printf 'tokei  (%s): %7.2f s wall %7.2f MB/s | %7.2f CPU-s %6.2f MB per CPU-s\n' \
+    "$("$TOKEI" --version | head -n 1)" "$tok" "$(echo "$mb / $tok" | bc -l)" "$tok_cpu" "$(echo "$mb / $tok_cpu" | bc -l)"
+  printf 'ratio: %.2fx tokei throughput for line counts (wall), %.2fx per CPU-second\n' \
+    "$(echo "$tok / $lines" | bc -l)" "$(echo "$tok_cpu / $lines_cpu" | bc -l)"
+fi
