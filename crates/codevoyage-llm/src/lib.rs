@@ -327,14 +327,22 @@ impl Summarizer {
         format!("llm:summary:{hex}")
     }
 
+    /// Closed: every call passes. Open: calls fail fast until the cooldown ends; the first call
+    /// after it is the trial (half-open) and re-arms the cooldown, so concurrent callers keep
+    /// failing fast until the trial's outcome closes or re-opens the breaker.
     fn breaker_check(&self) -> Result<(), LlmError> {
-        let b = self.breaker.lock().unwrap_or_else(|e| e.into_inner());
+        let mut b = self.breaker.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
         match b.open_until {
-            Some(until) if Instant::now() < until => Err(LlmError::CircuitOpen {
+            Some(until) if now < until => Err(LlmError::CircuitOpen {
                 failures: b.failures,
-                retry_in: until.saturating_duration_since(Instant::now()),
+                retry_in: until.saturating_duration_since(now),
             }),
-            _ => Ok(()),
+            Some(_) => {
+                b.open_until = Some(now + self.config.breaker_cooldown);
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 

@@ -322,3 +322,29 @@ fn the_budget_trims_low_ranked_findings_then_refuses() {
     );
     assert!(!debug.contains("sk-secret"), "{debug}");
 }
+
+#[tokio::test]
+async fn after_the_cooldown_one_trial_call_closes_the_breaker() {
+    // A zero cooldown makes the very next call the trial, without waiting in the test.
+    let (mock, url) = start(vec![Reply::Status(500, None), Reply::Ok("Back.")]).await;
+    let s = Summarizer::new(
+        LlmConfig {
+            max_retries: 0,
+            breaker_threshold: 1,
+            breaker_cooldown: Duration::ZERO,
+            ..config(&url)
+        },
+        Cache::memory(),
+    )
+    .expect("summarizer");
+    assert!(
+        s.summarize(&findings(1)).await.is_err(),
+        "500 opens the breaker"
+    );
+    let trial = s
+        .summarize(&findings(1))
+        .await
+        .expect("the trial call succeeds");
+    assert_eq!(trial.text, "Back.");
+    assert_eq!(hits(&mock), 2);
+}
