@@ -156,8 +156,11 @@ pub(crate) fn run(
                             .then(|| crate::diff::attributes::Attributes::new(&local))
                             .flatten(),
                     ),
+                    // Off by default: measured on flask, express and a 60,000-commit repository,
+                    // only 13-25 % of lookups hit and the copies made for the misses cost what
+                    // the hits saved (see the README). `CODEVOYAGE_COMMIT_CACHE=1` turns it on.
                     cache: crate::diff::cache::CommitCache::new(
-                        std::env::var("CODEVOYAGE_COMMIT_CACHE").map_or(true, |v| v != "0"),
+                        std::env::var("CODEVOYAGE_COMMIT_CACHE").is_ok_and(|v| v == "1"),
                     ),
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
@@ -175,6 +178,10 @@ pub(crate) fn run(
                     if res_tx.send((seq, result)).is_err() {
                         break;
                     }
+                }
+                if std::env::var_os("CODEVOYAGE_CACHE_STATS").is_some() {
+                    let (hits, misses) = worker.cache.stats();
+                    eprintln!("commit cache: {hits} hits, {misses} misses");
                 }
             });
         }

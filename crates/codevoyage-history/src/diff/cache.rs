@@ -6,6 +6,12 @@
 //! them back by swapping buffers: no second inflate or delta resolution, and no copy on a hit.
 //! Two generations only (this commit, the previous one), so memory stays bounded and nothing
 //! is kept that the walk will not ask for again.
+//!
+//! Measured: a blob is reused only when consecutive commits touch the same file, a tree only
+//! along shared directories, so 13-25 % of lookups hit (60,000-commit synthetic repository,
+//! flask, express), and the copies kept for the misses cost as much as the hits save (CPU
+//! within noise either way). Off by default; kept behind `CODEVOYAGE_COMMIT_CACHE=1` for
+//! experiments.
 
 use gix::ObjectId;
 use gix::objs::Find;
@@ -36,8 +42,8 @@ pub(crate) struct CommitCache {
 }
 
 impl CommitCache {
-    /// A cache; a disabled one only forwards to the object database (for measurements:
-    /// `CODEVOYAGE_COMMIT_CACHE=0`).
+    /// A cache; a disabled one only forwards to the object database (the default; enabled
+    /// with `CODEVOYAGE_COMMIT_CACHE=1` for measurements).
     pub(crate) fn new(enabled: bool) -> Self {
         Self {
             inner: RefCell::default(),
