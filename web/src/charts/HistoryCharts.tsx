@@ -1,14 +1,15 @@
 /**
  * 2D views of the history (D3 scales, layouts and shapes, drawn as SVG by React): language
- * mix over time (stacked areas), code-age distribution (bars) and the coupling network (a
- * force layout, run to rest before drawing so the picture is stable).
+ * mix over time (stacked areas), code-age distribution (bars), the coupling network (a
+ * force layout, run to rest before drawing so the picture is stable) and the ownership map
+ * (a treemap of folders coloured by bus factor).
  */
-import { area, forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, scaleBand, scaleLinear, stack, type SimulationNodeDatum } from 'd3';
+import { area, hierarchy, treemap, forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, scaleBand, scaleLinear, stack, type SimulationNodeDatum } from 'd3';
 import { useMemo, useState } from 'react';
 import type { TimelinePeriod } from '../api/types';
 import { formatCount } from '../format';
 import { CATEGORICAL_PALETTE, OTHER_COLOR } from '../layout/colors';
-import type { AgeBucket, LanguageMix, NetworkLink, NetworkNode } from '../data/history';
+import type { AgeBucket, FolderBusFactor, LanguageMix, NetworkLink, NetworkNode } from '../data/history';
 import { useWidth } from './useWidth';
 
 const M = { top: 12, right: 16, bottom: 24, left: 52 };
@@ -198,6 +199,76 @@ export function CouplingNetwork({
           );
         })}
       </svg>
+    </div>
+  );
+}
+
+/** Colour of a bus factor: 1 is a single point of failure (colour-blind safe, Okabe–Ito). */
+export function busFactorColor(bf: number): string {
+  return bf <= 1 ? '#D55E00' : bf === 2 ? '#E69F00' : bf <= 4 ? '#56B4E9' : '#009E73';
+}
+
+export function BusFactorMap({ rows, onPick }: { rows: readonly FolderBusFactor[]; onPick: (path: string) => void }) {
+  const [box, width] = useWidth<HTMLDivElement>(900);
+  const h = 320;
+  const cells = useMemo(() => {
+    // Leaves: second-level folders, plus what a top-level folder holds outside them.
+    const depthOf = (p: string) => (p === '' ? 0 : p.split('/').length);
+    const leaves: FolderBusFactor[] = [];
+    for (const r of rows) {
+      if (depthOf(r.path) === 2) leaves.push(r);
+      if (depthOf(r.path) === 1) {
+        const inChildren = rows.filter((c) => depthOf(c.path) === 2 && c.path.startsWith(`${r.path}/`)).reduce((s, c) => s + c.files, 0);
+        if (r.files > inChildren) leaves.push({ ...r, files: r.files - inChildren });
+      }
+      if (r.path === '') leaves.push(r);
+    }
+    type Datum = { name: string; row?: FolderBusFactor; children?: Datum[] };
+    const root = hierarchy<Datum>({ name: '', children: leaves.map((row) => ({ name: row.path, row })) })
+      .sum((d) => d.row?.files ?? 0)
+      .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+    return treemap<Datum>().size([width, h]).paddingInner(2).round(true)(root).leaves();
+  }, [rows, width]);
+  return (
+    <div ref={box} data-testid="bus-factor-map">
+      <svg width={width} height={h} role="img" aria-label="Folders sized by files and coloured by bus factor">
+        {cells.map((c) => {
+          const row = c.data.row;
+          if (!row) return null;
+          const w = c.x1 - c.x0;
+          const hh = c.y1 - c.y0;
+          return (
+            <g key={row.path} transform={`translate(${c.x0},${c.y0})`} className="cursor-pointer" onClick={() => onPick(row.path)}>
+              <rect width={w} height={hh} fill={busFactorColor(row.busFactor)} opacity={0.85} rx={2}>
+                <title>{`${row.path || '(top level)'}: ${row.files} files, bus factor ${row.busFactor}${row.topExpert ? `; ${row.topExpert.name} is an expert of ${row.topExpert.files}` : ''}`}</title>
+              </rect>
+              {w > 70 && hh > 26 && (
+                <>
+                  <text x={4} y={13} className="pointer-events-none fill-slate-950 text-[11px] font-semibold">
+                    {(row.path || '(top level)').slice(-Math.floor(w / 6.5))}
+                  </text>
+                  <text x={4} y={25} className="pointer-events-none fill-slate-900 text-[10px]">
+                    bus factor {row.busFactor} · {formatCount(row.files)} files
+                  </text>
+                </>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <div className="mt-1 flex flex-wrap gap-x-4 text-xs text-slate-400">
+        {[
+          [1, 'bus factor 1: one person'],
+          [2, '2'],
+          [3, '3–4'],
+          [5, '5 or more'],
+        ].map(([bf, label]) => (
+          <span key={String(bf)}>
+            <span className="mr-1 inline-block h-2.5 w-2.5 rounded-sm align-middle" style={{ background: busFactorColor(Number(bf)) }} />
+            {label}
+          </span>
+        ))}
+      </div>
     </div>
   );
 }

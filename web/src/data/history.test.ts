@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeAge, couplingGraph, extensionOf, languageMix, languageResolver } from './history';
+import { codeAge, couplingGraph, extensionOf, folderBusFactors, languageMix, languageResolver } from './history';
 
 const periods = ['2020-01-01', '2020-02-01', '2020-03-01', '2022-03-01'].map((start) => ({
   start,
@@ -84,5 +84,34 @@ describe('coupling network', () => {
       [1, 2],
     ]);
     expect(g.nodes[1]?.weight).toBeCloseTo(1.4);
+  });
+});
+
+describe('bus factor per folder', () => {
+  it('rolls files up into their folders and names the main expert', () => {
+    const rows = folderBusFactors(
+      {
+        repository_id: 1,
+        analysis_id: 1,
+        formula: '',
+        people: [
+          { email: 'a@x', name: 'Ann' },
+          { email: 'b@x', name: 'Bob' },
+        ],
+        files: [
+          { path: 'src/core/a.rs', authors: [[0, 1]] },
+          { path: 'src/core/b.rs', authors: [[0, 1]] },
+          { path: 'src/web/c.ts', authors: [[1, 1]] },
+          { path: 'README.md', authors: [[1, 1]] },
+        ],
+      },
+      2,
+    );
+    expect(rows.map((r) => [r.path, r.files, r.busFactor, r.topExpert?.name])).toEqual([
+      ['', 1, 1, 'Bob'],
+      ['src', 3, 1, 'Ann'],
+      ['src/core', 2, 1, 'Ann'],
+      ['src/web', 1, 1, 'Bob'],
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Pure shaping of history data for the 2D views: language mix over time and code age (from
- * `/timeline`), and the coupling network (from `/coupling`).
+ * `/timeline`), the coupling network (from `/coupling`) and the bus factor per folder (from
+ * `/ownership`).
  */
-import type { Coupling, Timeline } from '../api/types';
+import type { Coupling, OwnershipData, Timeline } from '../api/types';
+import { truckFactor } from '../layout/offboarding';
 
 /** The extension of a path's file name, lower case, with the dot ("" when none). */
 export function extensionOf(path: string): string {
@@ -166,4 +168,50 @@ export function couplingGraph(pairs: readonly Coupling[], maxLinks = 60): { node
     return { source, target, degree: p.degree, shared: p.shared };
   });
   return { nodes, links };
+}
+
+export interface FolderBusFactor {
+  /** Folder path ("" for files at the top level). */
+  path: string;
+  files: number;
+  busFactor: number;
+  /** The person who is an expert of the most of its files, and of how many. */
+  topExpert: { name: string; files: number } | null;
+}
+
+/**
+ * Bus factor of every folder down to `depth` levels (its files at any depth below), from the
+ * experts of `/ownership`, with the same greedy truck-factor procedure as the server.
+ */
+export function folderBusFactors(data: OwnershipData, depth = 2): FolderBusFactor[] {
+  const byFolder = new Map<string, number[][]>();
+  for (const f of data.files) {
+    const parts = f.path.split('/').slice(0, -1);
+    const experts = f.authors.map((a) => a[0]);
+    for (let d = 1; d <= Math.min(depth, parts.length); d++) {
+      const key = parts.slice(0, d).join('/');
+      const list = byFolder.get(key) ?? [];
+      list.push(experts);
+      byFolder.set(key, list);
+    }
+    if (parts.length === 0) {
+      const list = byFolder.get('') ?? [];
+      list.push(experts);
+      byFolder.set('', list);
+    }
+  }
+  const keyOf = (p: number) => data.people[p]?.email ?? '';
+  return [...byFolder.entries()]
+    .map(([path, lists]) => {
+      const counts = new Map<number, number>();
+      for (const l of lists) for (const p of l) counts.set(p, (counts.get(p) ?? 0) + 1);
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (keyOf(a[0]) < keyOf(b[0]) ? -1 : 1))[0];
+      return {
+        path,
+        files: lists.length,
+        busFactor: truckFactor(lists, keyOf),
+        topExpert: top ? { name: data.people[top[0]]?.name ?? '?', files: top[1] } : null,
+      };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -9,8 +9,8 @@ import { useApi, type ApiState } from '../api/useApi';
 import { ActivityChart } from '../charts/ActivityChart';
 import { ContributorsTable } from '../charts/ContributorsTable';
 import { HotspotScatter } from '../charts/HotspotScatter';
-import { CodeAgeChart, CouplingNetwork, LanguageMixChart } from '../charts/HistoryCharts';
-import { codeAge, couplingGraph, languageMix, languageResolver } from '../data/history';
+import { BusFactorMap, CodeAgeChart, CouplingNetwork, LanguageMixChart } from '../charts/HistoryCharts';
+import { codeAge, couplingGraph, folderBusFactors, languageMix, languageResolver } from '../data/history';
 import { ErrorBox, Spinner } from '../components/Feedback';
 import { filesOf, scatterPoints, topContributors } from '../data/charts';
 import { HOTSPOT_FORMULA } from '../layout/metrics';
@@ -32,6 +32,7 @@ export default function ChartsPage({ id }: { id: number }) {
     const known = new Map(filesOf(tree.root).map((f) => [f.path, f.language] as const));
     return { mix: languageMix(timeline, languageResolver(known)), age: codeAge(timeline), periods: timeline.periods };
   });
+  const owners = useApi(`owners:${id}`, async (signal) => folderBusFactors(await api.ownership(id, signal), 2));
   const network = useApi(`network:${id}`, async (signal) => couplingGraph((await api.coupling(id, 200, signal)).items, 60));
   if (repo.status === 'error')
     return (
@@ -95,6 +96,18 @@ export default function ChartsPage({ id }: { id: number }) {
               }
             </Card>
           </div>
+          <Card title="Ownership map" subtitle="folders sized by files, coloured by bus factor (how many experts must leave before most files have none); click to find them in the city" state={owners}>
+            {(rows) =>
+              rows.length === 0 ? (
+                <Empty>No file has an expert yet.</Empty>
+              ) : (
+                <BusFactorMap
+                  rows={rows}
+                  onPick={(path) => navigate(`/repositories/${id}${formatCityParams({ ...DEFAULT_CITY_PARAMS, q: path ? `${path}/` : '' })}`)}
+                />
+              )
+            }
+          </Card>
           <Card title="Contributors" subtitle="top 20 by commits" state={contributors}>
             {(items) =>
               items.length === 0 ? (
