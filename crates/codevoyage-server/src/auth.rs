@@ -855,6 +855,33 @@ mod tests {
     }
 
     #[test]
+    fn credentials_come_from_the_header_or_only_on_the_websocket_from_the_query() {
+        let parts = |uri: &str, auth: Option<&str>| {
+            let mut request = axum::http::Request::get(uri);
+            if let Some(value) = auth {
+                request = request.header("authorization", value);
+            }
+            request.body(()).expect("request").into_parts().0
+        };
+        assert_eq!(
+            bearer(&parts("/api/v1/repositories", Some("Bearer abc"))).expect("bearer"),
+            "abc"
+        );
+        assert_eq!(
+            bearer(&parts("/x", Some("bearer  spaced "))).expect("case-insensitive scheme"),
+            "spaced"
+        );
+        assert!(bearer(&parts("/x", Some("Basic dXNlcjpwdw=="))).is_err());
+        assert!(bearer(&parts("/x", Some("Bearer "))).is_err());
+        assert!(bearer(&parts("/x", None)).is_err());
+        assert_eq!(
+            bearer(&parts("/api/v1/ws?x=1&access_token=a%2Bb", None)).expect("ws query"),
+            "a+b"
+        );
+        assert!(bearer(&parts("/api/v1/repositories?access_token=abc", None)).is_err());
+    }
+
+    #[test]
     fn hashes_are_hex_sha256() {
         assert_eq!(
             sha256_hex("abc"),
