@@ -14,6 +14,7 @@ pub mod auth;
 mod error;
 pub mod metrics;
 pub mod ops;
+pub mod openapi;
 mod repositories_write;
 mod team_views;
 mod time;

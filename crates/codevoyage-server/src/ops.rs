@@ -104,12 +104,14 @@ impl Ops {
     }
 }
 
-/// Routes of operations: `/metrics` (admins).
+/// Routes of operations: `/metrics` (admins), the OpenAPI document and its page.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/metrics",
-        axum::routing::get(crate::metrics::metrics_for_admins),
-    )
+    Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(crate::metrics::metrics_for_admins),
+        )
+        .merge(crate::openapi::routes())
 }
 
 /// Wraps the application in the operations layers (see the module docs for the order).
