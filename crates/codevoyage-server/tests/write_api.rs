@@ -622,3 +622,31 @@ async fn worker_events_reach_the_websocket_through_redis() {
     assert_eq!(next_json(&mut client).await["type"], "finished");
     relay.abort();
 }
+
+#[tokio::test]
+async fn deleting_a_remote_repository_removes_its_clone() {
+    let w = world().await;
+    let url = "https://example.com/team/app.git";
+    let repository = w
+        .store
+        .upsert_repository("app", url)
+        .await
+        .expect("repository");
+    w.store
+        .set_repository_access(repository.id, None, "shared")
+        .await
+        .expect("access");
+    let clone = codevoyage_jobs::source::clone_dir(&w._dir.path().join("repos"), url);
+    std::fs::create_dir_all(clone.join("objects")).expect("clone folder");
+    std::fs::write(clone.join("HEAD"), "ref: refs/heads/main\n").expect("HEAD");
+    let (status, _) = call(
+        &w.app,
+        "DELETE",
+        &format!("/api/v1/repositories/{}", repository.id),
+        Some(&w.admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!clone.exists(), "the clone folder is erased too");
+}
