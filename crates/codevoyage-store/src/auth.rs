@@ -304,26 +304,35 @@ impl Store {
     }
 
     /// The user a live (not revoked) key belongs to, found by the key's hash; marks the key
-    /// as used now.
+    /// as used now. `last_used_at` is written at most once a minute per key, so a script
+    /// hammering the API with its key does not turn every read into a write.
     pub async fn user_by_api_key_hash(
         &self,
         key_hash: &str,
     ) -> Result<Option<(ApiKeyRow, UserRow)>, StoreError> {
         const CONTEXT: &str = "looking up an API key";
-        let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_keys SET last_used_at = $1 WHERE key_hash = $2 AND revoked_at IS NULL RETURNING id",
-        )
-        .bind(now())
-        .bind(key_hash)
-        .fetch_optional(self.pool())
-        .await
-        .ctx(CONTEXT)?;
-        let Some(id) = id else {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys k JOIN users u ON u.id = k.user_id \
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(key_hash)
+            .fetch_optional(self.pool())
+            .await
+            .ctx(CONTEXT)?;
+        let Some(mut key) = row.as_ref().map(key_row).transpose().ctx(CONTEXT)? else {
             return Ok(None);
         };
-        let Some(key) = self.api_key(id).await? else {
-            return Ok(None);
-        };
+        let at = now();
+        if key.last_used_at.is_none_or(|used| used < at - 60) {
+            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(key.id)
+                .execute(self.pool())
+                .await
+                .ctx(CONTEXT)?;
+            key.last_used_at = Some(at);
+        }
         Ok(self.user(key.user_id).await?.map(|user| (key, user)))
     }
 
