@@ -75,6 +75,9 @@ pub(crate) const QUIRK_NO_INNER_FUNCTIONS: u32 = 4;
 /// PHP: the short ternary `a ?: b` is not a lizard decision (its PHP reader takes `?:` for
 /// one token it does not list, as it does not list `??`); McCabe counts it.
 pub(crate) const QUIRK_SHORT_TERNARY: u32 = 8;
+/// Ruby, Lua: else-if is spelled `elsif`/`elseif`, and `else` opens a statement list, so an
+/// `if` right after `else` is a nested `if`, not an else-if.
+pub(crate) const QUIRK_NO_ELSE_IF: u32 = 16;
 
 macro_rules! spec {
     ($($field:ident : $value:expr),* $(,)?) => {
@@ -295,6 +298,7 @@ pub(crate) static RUBY: Spec = spec! {
     nest_only: &["lambda", "block", "do_block"],
     logical_ops: &["and", "or", "&&", "||", "&&=", "||="],
     lizard_flat: Some(&["conditional"]),
+    quirks: QUIRK_NO_ELSE_IF,
     else_defaults: &["case"],
     calls: &["call"],
     parameter_lists: &["method_parameters"],
@@ -397,6 +401,7 @@ pub(crate) static LUA: Spec = spec! {
     structures: &["for_statement", "while_statement", "repeat_statement"],
     logical_ops: &["and", "or"],
     lizard_flat: Some(NONE),
+    quirks: QUIRK_NO_ELSE_IF,
     gotos: &["goto_statement"],
     calls: &["function_call"],
     parameter_lists: &["parameters"],

@@ -5,8 +5,8 @@
 
 use crate::lang::Language;
 use crate::spec::{
-    QUIRK_NO_INNER_FUNCTIONS, QUIRK_PREPROC, QUIRK_RUST, QUIRK_SHORT_TERNARY, Spec, grammar,
-    grammar_slot,
+    QUIRK_NO_ELSE_IF, QUIRK_NO_INNER_FUNCTIONS, QUIRK_PREPROC, QUIRK_RUST, QUIRK_SHORT_TERNARY,
+    Spec, grammar, grammar_slot,
 };
 use crate::{CognitiveProfile, CyclomaticProfile, Options};
 use codevoyage_model::{FunctionMetrics, Halstead};
@@ -680,7 +680,8 @@ impl<'a> Walker<'a> {
                 add += 1;
             }
             if f & IF != 0 {
-                let after_else = self.t.get(ctx.prev_kind) & ELSE != 0;
+                let after_else =
+                    self.t.get(ctx.prev_kind) & ELSE != 0 && self.t.quirks & QUIRK_NO_ELSE_IF == 0;
                 if after_else {
                     transparent = true;
                 } else {

@@ -489,3 +489,14 @@ fn lines_only_skips_functions() {
     assert_eq!(m.maintainability_index, None);
     assert_eq!(measure("a.py", src, &Options::default()).functions.len(), 1);
 }
+
+#[test]
+fn ruby_if_after_else_is_nested() {
+    // Ruby spells else-if `elsif`; `else` opens a statement list, so an `if` (or an `if`
+    // modifier) right after it is a nested `if`: if +1, else +1, nested if +2, modifier +2.
+    let rb = "def f(a, b)\n  if a\n    x\n  else\n    if b\n      y\n    end\n    raise 'z' if a\n  end\nend\n";
+    assert_eq!(functions("a.rb", rb)[0].4, 6);
+    // `elsif` is the else-if: +1, its body at the `if`'s level + 1.
+    let rb = "def f(a, b)\n  if a\n    x\n  elsif b\n    if a\n      y\n    end\n  end\nend\n";
+    assert_eq!(functions("a.rb", rb)[0].4, 4);
+}
