@@ -683,6 +683,7 @@ pub fn dependency_changes(
                 .filter(move |x| {
                     x.arrived == arrived
                         && x.ecosystem == leave.ecosystem
+                        && (!arrived || x.name != leave.name)
                         && x.time.abs_diff(leave.time) <= window.unsigned_abs()
                 })
                 .collect::<Vec<_>>()

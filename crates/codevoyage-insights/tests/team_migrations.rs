@@ -518,3 +518,71 @@ proptest! {
         }
     }
 }
+
+fn manifest_versions() -> impl Strategy<Value = Vec<ManifestVersion>> {
+    const PATHS: [&str; 4] = [
+        "package.json",
+        "web/package.json",
+        "requirements.txt",
+        "go.mod",
+    ];
+    const DEPS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+    let version = (
+        0..PATHS.len(),
+        0..400i64,
+        prop::collection::btree_set(0..DEPS.len(), 0..4),
+    );
+    prop::collection::vec(version, 0..30).prop_map(|vs| {
+        vs.into_iter()
+            .map(|(p, day, deps)| ManifestVersion {
+                time: T0 + day * DAY,
+                path: PATHS[p].to_string(),
+                dependencies: deps.into_iter().map(|d| DEPS[d].to_string()).collect(),
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn dependency_events_alternate_and_swaps_pair_different_names(
+        versions in manifest_versions(),
+        window in 0i64..60,
+        group in 0usize..4,
+    ) {
+        let opts = MigrationOptions {
+            swap_window_days: window,
+            max_swap_group: group,
+            ..MigrationOptions::default()
+        };
+        let (events, swaps) = dependency_changes(&versions, &opts);
+        // Per ecosystem and name: arrive, leave, arrive, ... in time order.
+        let mut last: std::collections::HashMap<(&str, &str), bool> = Default::default();
+        for w in events.windows(2) {
+            prop_assert!(w[0].time <= w[1].time);
+        }
+        for e in &events {
+            let prev = last.insert((e.ecosystem.as_str(), e.name.as_str()), e.arrived);
+            prop_assert_eq!(prev.unwrap_or(false), !e.arrived, "{:?}", e);
+        }
+        for s in &swaps {
+            prop_assert!(s.removed != s.added);
+            prop_assert!(s.removed_at.abs_diff(s.added_at) <= (window * DAY) as u64);
+        }
+        // Order does not matter: the versions are sorted by time and path first.
+        let mut reversed = versions.clone();
+        reversed.reverse();
+        let (events2, swaps2) = dependency_changes(&reversed, &opts);
+        // Equal-time versions of one path may legitimately resolve either way; compare only
+        // when every (time, path) is unique.
+        let mut keys: Vec<(i64, &str)> = versions.iter().map(|v| (v.time, v.path.as_str())).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.len() == versions.len() {
+            prop_assert_eq!(events, events2);
+            prop_assert_eq!(swaps, swaps2);
+        }
+    }
+}
