@@ -30,7 +30,8 @@
 //!
 //! **Arrivals and departures.** Per person: first and last commit (author time), commits
 //! credited, and `departed` = `last_commit < now − departure_after_days` (90 days by default,
-//! like knowledge loss). Listed by first commit.
+//! like knowledge loss). Listed by first commit; on huge histories only the
+//! `max_people` (2,000) with the most commits are listed, `people_total` counts everyone.
 //!
 //! **Weekday × hour.** Commits with a person as author, bucketed by the author's local time
 //! (`time + offset`, the offset recorded in the commit): `matrix[weekday][hour]`, Monday = 0,
@@ -56,6 +57,9 @@ pub struct TeamOptions {
     pub min_shared_files: u32,
     /// At most this many pairs are reported, strongest first. Default 200.
     pub max_pairs: usize,
+    /// At most this many people are listed in `people` (those with the most commits, ties by
+    /// e-mail); the months still count everyone. Default 2,000.
+    pub max_people: usize,
 }
 
 impl Default for TeamOptions {
@@ -66,6 +70,7 @@ impl Default for TeamOptions {
             max_people_per_file: 10,
             min_shared_files: 1,
             max_pairs: 200,
+            max_people: 2_000,
         }
     }
 }
@@ -108,8 +113,10 @@ pub struct TeamReport {
     /// Strongest first (strength, then shared files, then e-mails).
     pub collaboration: Vec<Collaboration>,
     pub months: Vec<TeamMonth>,
-    /// By first commit, then e-mail.
+    /// By first commit, then e-mail; at most `max_people` (see `people_total`).
     pub people: Vec<Tenure>,
+    /// People with a commit in the window, listed or not.
+    pub people_total: u64,
     /// `weekday_hour[d][h]`: commits authored on weekday `d` (Monday = 0) at local hour `h`.
     pub weekday_hour: [[u64; 24]; 7],
     pub options: TeamOptions,
@@ -148,10 +155,28 @@ pub fn weekday_hour(time: i64, offset_minutes: i32) -> (usize, usize) {
 
 /// Runs the team analysis. See the module documentation for the measures.
 pub fn team(h: &History, opts: &TeamOptions) -> TeamReport {
+    let people = tenures(h, opts);
     TeamReport {
         collaboration: collaboration(h, opts),
         months: months(h, opts),
-        people: tenures(h, opts),
+        people_total: people.len() as u64,
+        people: {
+            let mut people = people;
+            if people.len() > opts.max_people {
+                people.sort_by(|a, b| {
+                    b.commits
+                        .cmp(&a.commits)
+                        .then_with(|| a.person.email.cmp(&b.person.email))
+                });
+                people.truncate(opts.max_people);
+                people.sort_by(|a, b| {
+                    a.first_commit
+                        .cmp(&b.first_commit)
+                        .then_with(|| a.person.email.cmp(&b.person.email))
+                });
+            }
+            people
+        },
         weekday_hour: activity_matrix(h, opts.window),
         options: *opts,
     }

@@ -164,6 +164,24 @@ fn months_arrivals_and_departures() {
         },
     );
     assert!(lenient.people.iter().all(|p| !p.departed));
+    // Listing at most 2 people keeps the two with the most commits (Ann 4; Bob and Cid 1 each,
+    // Bob's e-mail first), still by first commit; the count and the months keep everyone.
+    let capped = team(
+        &team_history(),
+        &TeamOptions {
+            max_people: 2,
+            ..TeamOptions::default()
+        },
+    );
+    let names: Vec<&str> = capped
+        .people
+        .iter()
+        .map(|p| p.person.name.as_str())
+        .collect();
+    assert_eq!(names, ["Ann", "Bob"]);
+    assert_eq!(capped.people_total, 3);
+    assert_eq!(t.people_total, 3);
+    assert_eq!(capped.months, t.months);
 }
 
 #[test]
