@@ -5,9 +5,11 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
+use codevoyage_jobs::queue::{Queue, QueueOptions};
+use codevoyage_jobs::{EventBus, SourcePolicy};
 use codevoyage_model::{FileMetrics, LineCounts};
 use codevoyage_server::auth::{self, AuthSettings, Role};
-use codevoyage_server::{AppState, router};
+use codevoyage_server::{AppState, Jobs, router};
 use codevoyage_store::cache::Cache;
 use codevoyage_store::{FileRecord, Store};
 use serde_json::{Value, json};
@@ -102,7 +104,21 @@ async fn world() -> World {
             .await
             .expect("access")
     );
-    let app = router(AppState::new(store.clone(), Cache::memory()).with_auth(settings(&[SECRET])));
+    // The write side as `serve` wires it: a queue in the store, no local roots allowed.
+    let jobs = Jobs {
+        queue: Queue::persisted(store.clone(), "analyses", QueueOptions::default()),
+        bus: EventBus::default(),
+        policy: SourcePolicy {
+            allow_private_urls: false,
+            allowed_roots: Vec::new(),
+        },
+        repos_dir: Some(dir.path().join("repos")),
+    };
+    let app = router(
+        AppState::new(store.clone(), Cache::memory())
+            .with_auth(settings(&[SECRET]))
+            .with_jobs(jobs),
+    );
     World {
         _dir: dir,
         store,
@@ -709,4 +725,174 @@ async fn repeated_logins_from_one_address_are_limited_with_retry_after() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    Viewer,
+    Analyst,
+    Admin,
+    /// The repository's owner (an analyst) or an admin.
+    OwnerOrAdmin,
+}
+
+/// The authorization matrix: every endpoint × anonymous, viewer, analyst, admin, and another
+/// user's private repository. Allowed cells must get neither 401 nor 403 (their own
+/// validation may still answer 4xx); refused cells get 403, anonymous ones 401, and the
+/// private repository of someone else 404 as if it did not exist. Each row starts from a
+/// fresh world and the admin goes last, so destructive calls never spoil another cell.
+#[tokio::test]
+async fn authorization_matrix() {
+    let probe = world().await;
+    let analysis_of = |repo: i64| {
+        let store = probe.store.clone();
+        async move { store.analyses(repo).await.expect("analyses")[0].id }
+    };
+    let (shared_analysis, private_analysis) = (
+        analysis_of(probe.shared).await,
+        analysis_of(probe.private).await,
+    );
+    let (s, p) = (probe.shared, probe.private);
+    let mut rows: Vec<(&str, String, Need, Option<String>, Option<Value>)> = vec![
+        (
+            "GET",
+            "/api/v1/repositories".into(),
+            Need::Viewer,
+            None,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/repositories".into(),
+            Need::Analyst,
+            None,
+            Some(json!({"source": "/does/not/exist", "visibility": "private"})),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/repositories/{s}"),
+            Need::OwnerOrAdmin,
+            Some(format!("/api/v1/repositories/{p}")),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/v1/repositories/{s}/analyses"),
+            Need::Analyst,
+            Some(format!("/api/v1/repositories/{p}/analyses")),
+            Some(json!({})),
+        ),
+        (
+            "GET",
+            format!("/api/v1/analyses/{shared_analysis}"),
+            Need::Viewer,
+            Some(format!("/api/v1/analyses/{private_analysis}")),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/v1/analyses/{shared_analysis}/cancel"),
+            Need::Analyst,
+            Some(format!("/api/v1/analyses/{private_analysis}/cancel")),
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/admin/dead-letters".into(),
+            Need::Admin,
+            None,
+            None,
+        ),
+        ("GET", "/api/v1/auth/me".into(), Need::Viewer, None, None),
+        ("GET", "/api/v1/users".into(), Need::Admin, None, None),
+        (
+            "POST",
+            "/api/v1/users".into(),
+            Need::Admin,
+            None,
+            Some(json!({"username": "newcomer", "password": PASSWORD, "role": "viewer"})),
+        ),
+        ("GET", "/api/v1/apikeys".into(), Need::Viewer, None, None),
+        (
+            "POST",
+            "/api/v1/apikeys".into(),
+            Need::Viewer,
+            None,
+            Some(json!({"name": "matrix"})),
+        ),
+        ("GET", "/api/v1/audit".into(), Need::Admin, None, None),
+    ];
+    for view in [
+        "",
+        "/tree",
+        "/insights",
+        "/hotspots",
+        "/coupling",
+        "/contributors",
+        "/activity",
+        "/team",
+        "/migrations",
+        "/timeline",
+        "/ownership",
+        "/analyses",
+    ] {
+        rows.push((
+            "GET",
+            format!("/api/v1/repositories/{s}{view}"),
+            Need::Viewer,
+            Some(format!("/api/v1/repositories/{p}{view}")),
+            None,
+        ));
+    }
+    drop(probe);
+
+    for (method, uri, need, private_uri, body) in rows {
+        let w = world().await;
+        let (status, _, _) = call(&w.app, method, &uri, None, body.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {method} {uri}");
+        if let Some(private_uri) = &private_uri {
+            let bob = login(&w.app, "bob").await;
+            let (status, body, _) =
+                call(&w.app, method, private_uri, Some(&bob), body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "another user's private repository: {method} {private_uri} {body}"
+            );
+        }
+        for (user, role) in [
+            ("vera", Role::Viewer),
+            ("bob", Role::Analyst),
+            ("root", Role::Admin),
+        ] {
+            let allowed = match need {
+                Need::Viewer => true,
+                Need::Analyst => role >= Role::Analyst,
+                Need::Admin | Need::OwnerOrAdmin => role == Role::Admin,
+            };
+            let token = login(&w.app, user).await;
+            let (status, answer, _) = call(&w.app, method, &uri, Some(&token), body.clone()).await;
+            if allowed {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{user} ({role}) may {method} {uri}: {status} {answer}"
+                );
+                assert!(
+                    !(status == StatusCode::NOT_FOUND
+                        && answer["message"]
+                            .as_str()
+                            .is_some_and(|m| m.starts_with("no repository with id"))),
+                    "{user} ({role}) sees {uri}: {answer}"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{user} ({role}) may not {method} {uri}: {answer}"
+                );
+                assert_eq!(answer["code"], "forbidden");
+            }
+        }
+    }
 }
