@@ -223,6 +223,25 @@ try {
   await page.click('[data-testid="time-exit"]');
   await page.waitForSelector('[data-testid="time-slider"]', { state: 'detached', timeout: 30_000 });
 
+  step = 'off-boarding what-if';
+  const ownershipRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/ownership`);
+  check(ownershipRes.ok(), `/ownership answered ${ownershipRes.status()}`);
+  const ownership = await ownershipRes.json();
+  await page.click('[data-testid="what-if"]');
+  const firstPerson = await page.waitForSelector('[data-testid="offboarding-people"] input[type="checkbox"]', { timeout: 30_000 });
+  await firstPerson.click();
+  await page.waitForFunction(() => /[?&]leave=/.test(location.search), null, { timeout: 30_000 });
+  const leaving = decodeURIComponent(new URL(page.url()).searchParams.get('leave') ?? '');
+  const person = ownership.people.findIndex((p) => p.email === leaving);
+  // Files whose every expert is the person who leaves, straight from the API.
+  const expectLost = ownership.files.filter((f) => f.authors.length > 0 && f.authors.every(([p]) => p === person)).length;
+  await page.waitForFunction((n) => document.querySelector('[data-testid="offboarding-lost"]')?.textContent === String(n), expectLost, { timeout: 30_000 });
+  log(`what-if: without ${leaving}, ${expectLost} file${expectLost === 1 ? '' : 's'} lose their last expert`);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(results, 'smoke-5c-what-if.png') });
+  await page.click('[data-testid="what-if"]');
+  await page.waitForSelector('[data-testid="offboarding-panel"]', { state: 'detached', timeout: 30_000 });
+
   step = 'charts';
   await page.click('[data-testid="open-charts"]');
   await page.waitForURL(/\/repositories\/\d+\/charts/, { timeout: 10_000 });

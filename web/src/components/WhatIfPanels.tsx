@@ -128,7 +128,7 @@ export function OffboardingPanel({
         ))}
       </ul>
       <div className="mb-1 font-semibold text-slate-200">
-        <span data-testid="offboarding-lost">{formatCount(lostFiles)}</span> files lose their last expert
+        <span data-testid="offboarding-lost">{lostFiles}</span> files lose their last expert
       </div>
       <table className="w-full text-left" data-testid="offboarding-districts">
         <thead className="text-slate-500">
