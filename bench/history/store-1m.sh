@@ -9,6 +9,7 @@
 #   REPACK=1  `git repack -adf` the fast-import pack first (real clones are packed newest
 #             first; a fast-import pack is not)
 #   RENAMES=0 walk with --no-renames semantics
+#   NO_BUILD=1 use the release example already built
 #
 # Runs crates/codevoyage-history/examples/store_history.rs (the pipeline's history stage:
 # parallel walk, batches of 2,000 commits, Store::insert_commits) in release under
@@ -27,7 +28,7 @@ if [ ! -d "$repo/.git" ]; then
   [ "${REPACK:-0}" = 1 ] && git -C "$repo" repack -adfq
   git -C "$repo" commit-graph write --reachable
 fi
-(cd "$root" && cargo build --release -q -p codevoyage-history --example store_history)
+[ "${NO_BUILD:-0}" = 1 ] || (cd "$root" && cargo build --release -q -p codevoyage-history --example store_history)
 bin="$root/target/release/examples/store_history"
 db="$dir/history-$n.sqlite"
 rm -f "$db" "$db-wal" "$db-shm"
