@@ -737,6 +737,10 @@ enum Need {
     OwnerOrAdmin,
 }
 
+/// One row of the matrix: method, path, who may call it, the same call on another user's
+/// private repository (when it names one), body.
+type MatrixRow = (&'static str, String, Need, Option<String>, Option<Value>);
+
 /// The authorization matrix: every endpoint × anonymous, viewer, analyst, admin, and another
 /// user's private repository. Allowed cells must get neither 401 nor 403 (their own
 /// validation may still answer 4xx); refused cells get 403, anonymous ones 401, and the
@@ -754,7 +758,7 @@ async fn authorization_matrix() {
         analysis_of(probe.private).await,
     );
     let (s, p) = (probe.shared, probe.private);
-    let mut rows: Vec<(&str, String, Need, Option<String>, Option<Value>)> = vec![
+    let mut rows: Vec<MatrixRow> = vec![
         (
             "GET",
             "/api/v1/repositories".into(),
