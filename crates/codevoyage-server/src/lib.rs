@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(metrics::remember_route))
         .fallback(ui::serve_asset)
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn(ops::json_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

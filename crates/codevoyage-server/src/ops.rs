@@ -179,6 +179,53 @@ async fn drop_bad_request_id(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Longest text of a framework rejection carried into the JSON error.
+const MAX_REJECTION_TEXT: usize = 500;
+
+/// Puts the plain-text rejections of axum's extractors (a query string, path or body that
+/// does not parse, a missing WebSocket handshake) under `/api/` into the one error shape
+/// `{"code","message"}`, keeping their status, so clients never see another error format.
+/// Applied inside the compression layer (in `router`), where bodies are still plain.
+pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !api || !plain || !status.is_client_error() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let text: String = text.chars().take(MAX_REJECTION_TEXT).collect();
+    let code = match status.as_u16() {
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        429 => "rate_limited",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        format!("the request was refused ({status})")
+    } else {
+        format!("the request was not understood: {text}")
+    };
+    let body = serde_json::json!({ "code": code, "message": message }).to_string();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 /// The log span of a request: method, path and request id.
 fn request_span(request: &Request) -> tracing::Span {
     let id = request

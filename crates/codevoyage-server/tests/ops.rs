@@ -580,3 +580,58 @@ async fn without_a_configured_rate_limit_nothing_is_refused() {
         assert_eq!(r.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn framework_rejections_under_the_api_come_in_the_one_error_shape() {
+    let w = world().await;
+    let app = router(w.state());
+    let uri = format!("/api/v1/repositories/{}/hotspots?limit=many", w.repo);
+    let r = send(&app, get(&uri, Some(&w.viewer))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["code"], "bad_request", "{}", r.text);
+    // Also when the client accepts compressed responses (the shape is made before compression).
+    let mut request = get(&uri, Some(&w.viewer));
+    request
+        .headers_mut()
+        .insert("accept-encoding", "gzip".parse().expect("header"));
+    let response = app.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let gzip = response
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    if gzip {
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip body, compressed once");
+    } else {
+        let body: Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(body["code"], "bad_request");
+    }
+    let r = send(&app, get(&uri, Some(&w.viewer))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/json")
+    );
+    assert_eq!(r.json()["code"], "bad_request", "{}", r.text);
+    let message = r.json()["message"].as_str().expect("message").to_string();
+    assert!(message.contains("limit"), "{message}");
+
+    let mut request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/apikeys")
+        .header("authorization", format!("Bearer {}", w.viewer))
+        .body(Body::from("{not json"))
+        .expect("request");
+    request
+        .headers_mut()
+        .insert("content-type", "application/json".parse().expect("header"));
+    let r = send(&app, request).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(r.json()["code"], "bad_request", "{}", r.text);
+}
