@@ -20,7 +20,8 @@
 //!
 //! **Dependency swaps.** The pipeline reads every version of the dependency manifests
 //! ([`is_manifest`]: `package.json`, `Cargo.toml`, `requirements*.txt`, `pyproject.toml`,
-//! `go.mod`, `pom.xml`) at the commits that changed them and parses them with
+//! `go.mod`, `pom.xml`, outside vendored folders such as `node_modules/` and `vendor/`) at the
+//! commits that changed them and parses them with
 //! [`parse_manifest`]. Replayed in time order, per ecosystem (npm, cargo, pypi, go, maven), a
 //! dependency *leaves* when it is no longer listed in any manifest of its ecosystem and
 //! *arrives* when it is first listed in one; a leave undone by a new arrival of the same name
@@ -418,9 +419,24 @@ pub fn language_migrations(
     out
 }
 
-/// The ecosystem of a manifest path, `None` when it is not a manifest.
+/// Folders whose manifests describe someone else's project (vendored or installed copies):
+/// their dependencies are not the repository's.
+const VENDORED: [&str; 5] = [
+    "node_modules",
+    "vendor",
+    "third_party",
+    "bower_components",
+    "site-packages",
+];
+
+/// The ecosystem of a manifest path, `None` when it is not a manifest or lies in a vendored
+/// folder ([`VENDORED`]).
 pub fn manifest_ecosystem(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path);
+    if parts.any(|folder| VENDORED.contains(&folder)) {
+        return None;
+    }
     match name {
         "package.json" => Some("npm"),
         "Cargo.toml" => Some("cargo"),

@@ -432,6 +432,15 @@ fn manifests_parse_into_dependency_names() {
     assert!(err.contains("package.json is not valid JSON"), "{err}");
     assert!(parse_manifest("README.md", b"").is_err());
     assert!(is_manifest("a/requirements.txt") && !is_manifest("requirements.md"));
+    assert!(
+        !is_manifest("web/node_modules/react/package.json"),
+        "vendored"
+    );
+    assert!(!is_manifest("vendor/github.com/x/go.mod"), "vendored");
+    assert!(
+        is_manifest("vendors/package.json"),
+        "only whole folder names count"
+    );
 }
 
 #[test]
