@@ -1,7 +1,8 @@
 //! `codevoyage log REPO [RANGE] --format numstat` without the rest of the binary, so the history
 //! engine can be built in release and profiled on its own (the real binary also links the
-//! server, the metrics grammars and mimalloc). Accepts the same arguments as the real command,
-//! so `CODEVOYAGE=target/release/examples/numstat bench/history/vs-git.sh REPO` works.
+//! server and the metrics grammars; like it, this uses mimalloc). Accepts the same arguments as
+//! the real command, so `CODEVOYAGE=target/release/examples/numstat bench/history/vs-git.sh
+//! REPO` works.
 //!
 //! ```text
 //! cargo build --release -p codevoyage-history --example numstat
@@ -13,6 +14,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1).peekable();
