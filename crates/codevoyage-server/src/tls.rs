@@ -189,6 +189,13 @@ pub async fn serve_tls(
 ) -> std::io::Result<()> {
     // `tap_io` with a no-op gives the listener axum's client-address plumbing.
     let listener = listener.tap_io(|_| {});
+    // Browsers that reached us over HTTPS keep using it (a year, as is usual).
+    let router = router.layer(
+        tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        ),
+    );
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -109,6 +109,12 @@ async fn serves_https_with_tls_1_3_and_1_2_and_shuts_down_gracefully() {
         response.to_ascii_lowercase().contains("x-request-id:"),
         "{response}"
     );
+    assert!(
+        response
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age=31536000"),
+        "HSTS over TLS: {response}"
+    );
     assert_eq!(version, rustls::ProtocolVersion::TLSv1_3);
 
     let tls12 = client(&pki.der, &[&rustls::version::TLS12]);
