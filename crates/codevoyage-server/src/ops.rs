@@ -190,11 +190,12 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
+    // Plain text, or nothing at all (axum's 405 for a method a route does not have).
     let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain"));
+        .is_none_or(|v| v.starts_with("text/plain"));
     if !api || !plain || !status.is_client_error() {
         return response;
     }
@@ -212,7 +213,20 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
         429 => "rate_limited",
         _ => "bad_request",
     };
-    let message = if text.is_empty() {
+    let message = if status == axum::http::StatusCode::METHOD_NOT_ALLOWED {
+        match parts
+            .headers
+            .get(header::ALLOW)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(allowed) if !allowed.is_empty() => {
+                format!("this path answers {allowed}, not this method; see /api/docs")
+            }
+            _ => "this path does not answer this method; /api/docs lists the methods of each \
+                  path"
+                .to_string(),
+        }
+    } else if text.is_empty() {
         format!("the request was refused ({status})")
     } else {
         format!("the request was not understood: {text}")

@@ -634,4 +634,19 @@ async fn framework_rejections_under_the_api_come_in_the_one_error_shape() {
     let r = send(&app, request).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert_eq!(r.json()["code"], "bad_request", "{}", r.text);
+
+    let r = send(
+        &app,
+        Request::builder()
+            .method("PUT")
+            .uri("/api/v1/repositories")
+            .header("authorization", format!("Bearer {}", w.viewer))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.json()["code"], "bad_request", "{}", r.text);
+    let message = r.json()["message"].as_str().expect("message").to_string();
+    assert!(message.contains("/api/docs"), "{message}");
 }
