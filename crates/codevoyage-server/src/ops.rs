@@ -255,9 +255,16 @@ fn request_span(request: &Request) -> tracing::Span {
     )
 }
 
-/// The general rate limit on `/api/`: one bucket per credential (a fingerprint of the
-/// bearer token or API key) or, for requests without one, per client address. A request
-/// over the limit gets 429 `rate_limited` with `Retry-After`.
+/// Requests with credentials from one address may reach this many times one client's
+/// limit: several people behind one NAT address keep working, while a client inventing a new
+/// credential for every request cannot escape the limit.
+const ADDRESS_FACTOR: u32 = 4;
+
+/// The general rate limit on `/api/`, token buckets per client: a request with credentials
+/// takes from the bucket of its credential (a fingerprint of the bearer token or API key) and
+/// from its address's bucket for credentialed requests ([`ADDRESS_FACTOR`] times larger); a
+/// request without takes from its address's anonymous bucket. Over the limit: 429
+/// `rate_limited` with `Retry-After`.
 async fn rate_limit(State(ops): State<Ops>, request: Request, next: Next) -> Response {
     let Some(limit) = ops.settings.rate_limit else {
         return next.run(request).await;
@@ -265,34 +272,51 @@ async fn rate_limit(State(ops): State<Ops>, request: Request, next: Next) -> Res
     if !request.uri().path().starts_with("/api/") || request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
-    let key = client_key(&request);
+    let (credential, address) = client_keys(&request);
     let refill = Duration::from_secs_f64(1.0 / limit.per_second.max(0.001));
-    match ops.limiter.check(&key, limit.burst, refill) {
+    let outcome = match &credential {
+        None => ops
+            .limiter
+            .check(&format!("anon:{address}"), limit.burst, refill),
+        Some(key) => ops
+            .limiter
+            .check(
+                &format!("addr:{address}"),
+                limit.burst.saturating_mul(ADDRESS_FACTOR),
+                refill / ADDRESS_FACTOR,
+            )
+            .and_then(|()| ops.limiter.check(key, limit.burst, refill)),
+    };
+    match outcome {
         Ok(()) => next.run(request).await,
         Err(seconds) => {
             ops.metrics.rate_limited();
-            tracing::info!(client = %key, retry_after = seconds, "rate limited");
+            tracing::info!(
+                credential = credential.as_deref().unwrap_or("-"),
+                %address,
+                retry_after = seconds,
+                "rate limited"
+            );
             ApiError::RateLimited(seconds).into_response()
         }
     }
 }
 
-/// Whose bucket a request takes from: its credential, else its address.
-fn client_key(request: &Request) -> String {
+/// A request's credential fingerprint (when it has one) and client address.
+fn client_keys(request: &Request) -> (Option<String>, String) {
     let credential = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|v| !v.is_empty());
-    match credential {
+        .filter(|v| !v.is_empty())
         // A fingerprint: the table never holds a usable credential.
-        Some(c) => format!("key:{}", &crate::auth::sha256_hex(c)[..24]),
-        None => match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => format!("addr:{}", addr.ip()),
-            None => "addr:unknown".to_string(),
-        },
-    }
+        .map(|c| format!("key:{}", &crate::auth::sha256_hex(c)[..24]));
+    let address = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(addr)) => addr.ip().to_string(),
+        None => "unknown".to_string(),
+    };
+    (credential, address)
 }
 
 #[cfg(test)]

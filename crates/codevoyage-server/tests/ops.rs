@@ -553,6 +553,29 @@ async fn the_rate_limit_answers_429_with_retry_after_per_client_and_recovers() {
     .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "another address");
 
+    // Inventing a credential per request does not escape the limit: an address's
+    // credentialed requests share a bucket four times a client's (12 here).
+    for i in 0..12 {
+        let r = send(
+            &app,
+            from(
+                "10.0.0.7:5000",
+                get("/api/v1/repositories", Some(&format!("made-up-{i}"))),
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "request {i}");
+    }
+    let r = send(
+        &app,
+        from(
+            "10.0.0.7:5000",
+            get("/api/v1/repositories", Some("made-up-13")),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+
     // Health checks, metrics and the UI are outside the API limit.
     for _ in 0..5 {
         let r = send(&app, get("/healthz", None)).await;
@@ -561,7 +584,7 @@ async fn the_rate_limit_answers_429_with_retry_after_per_client_and_recovers() {
     let text = send(&app, get("/metrics", Some(&w.admin))).await.text;
     assert_eq!(
         sample(&text, "codevoyage_http_rate_limited_total"),
-        Some(2.0),
+        Some(3.0),
         "{text}"
     );
 
