@@ -307,10 +307,9 @@ pub(crate) async fn track(
 ) -> Response {
     let method = method_label(request.method());
     let started = Instant::now();
-    let in_flight = metrics.gauge(IN_FLIGHT, Vec::new());
-    in_flight.increment(1.0);
+    let in_flight = InFlight::start(metrics.gauge(IN_FLIGHT, Vec::new()));
     let response = next.run(request).await;
-    in_flight.decrement(1.0);
+    drop(in_flight);
     let route = response
         .extensions()
         .get::<MatchedPath>()
@@ -328,6 +327,23 @@ pub(crate) async fn track(
         metrics.inner.handle.run_upkeep();
     }
     response
+}
+
+/// One request in flight; the gauge goes down when it is dropped, also when the client goes
+/// away and the request's future is dropped before it finishes.
+struct InFlight(metrics::Gauge);
+
+impl InFlight {
+    fn start(gauge: metrics::Gauge) -> InFlight {
+        gauge.increment(1.0);
+        InFlight(gauge)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.decrement(1.0);
+    }
 }
 
 /// The method as a label; methods outside the standard ones share one label value.

@@ -197,6 +197,11 @@ async fn requests_are_counted_and_timed_by_route_pattern_and_status() {
     );
     assert!(!text.contains("/no/such/thing"));
     assert_eq!(
+        sample(&text, "codevoyage_http_requests_in_flight"),
+        Some(1.0),
+        "only the scrape itself is in flight: {text}"
+    );
+    assert_eq!(
         sample(
             &text,
             &format!(
