@@ -38,6 +38,8 @@ pub(crate) struct Differ {
     pub(crate) renames: bool,
     /// `.gitattributes` lookups, when the repository has attribute files.
     pub(crate) attrs: Option<Attributes>,
+    /// The line diff's result buffers, reused.
+    diff: Diff,
 }
 
 /// One path of a tree diff before rename detection.
@@ -65,6 +67,7 @@ impl Differ {
             line_counts,
             renames,
             attrs: None,
+            diff: Diff::default(),
         }
     }
 
@@ -197,34 +200,39 @@ impl Differ {
             }
         }
 
+        // Paths move into the changes; a rename's source path is copied first.
+        let old_paths: Vec<Option<Vec<u8>>> = source_of
+            .iter()
+            .map(|s| s.map(|s| entries[s].path.clone()))
+            .collect();
         let mut out = Vec::with_capacity(entries.len());
-        for (i, e) in entries.iter().enumerate() {
+        for i in 0..entries.len() {
             if consumed.get(i).copied().unwrap_or(false) {
                 continue;
             }
-            let source = source_of.get(i).copied().flatten().map(|s| &entries[s]);
+            let source = source_of.get(i).copied().flatten();
+            let (old, new) = (
+                source.map_or(entries[i].old, |s| entries[s].old),
+                entries[i].new,
+            );
             let mut change = FileChange {
-                path: RepoPath::new(e.path.clone()),
-                old_path: source.map(|s| RepoPath::new(s.path.clone())),
+                path: RepoPath::new(Vec::new()),
+                old_path: old_paths.get(i).cloned().flatten().map(RepoPath::new),
                 kind: if source.is_some() {
                     ChangeKind::Renamed
                 } else {
-                    e.kind
+                    entries[i].kind
                 },
                 added: 0,
                 removed: 0,
                 binary: false,
             };
             if self.line_counts {
-                let (old, old_path) = source.map_or((e.old, &e.path), |s| (s.old, &s.path));
-                self.count(
-                    repo,
-                    objects,
-                    (old, old_path),
-                    (e.new, &e.path),
-                    &mut change,
-                )?;
+                let old_path = &entries[source.unwrap_or(i)].path;
+                let new_path = &entries[i].path;
+                self.count(repo, objects, (old, old_path), (new, new_path), &mut change)?;
             }
+            change.path = RepoPath::new(std::mem::take(&mut entries[i].path));
             out.push(change);
         }
         Ok(out)
@@ -287,7 +295,7 @@ impl Differ {
             (Side::Absent, Side::Bytes(b)) => change.added = count_lines(b),
             (Side::Bytes(a), Side::Absent) => change.removed = count_lines(a),
             (Side::Bytes(a), Side::Bytes(b)) => {
-                let (added, removed) = line_diff(a, b);
+                let (added, removed) = line_diff_with(&mut self.diff, a, b);
                 change.added = added;
                 change.removed = removed;
             }
@@ -335,7 +343,16 @@ pub(crate) fn count_lines(data: &[u8]) -> u32 {
 }
 
 /// Added and removed lines between `old` and `new` with Myers' algorithm, as git's default.
+#[cfg(test)]
 pub(crate) fn line_diff(old: &[u8], new: &[u8]) -> (u32, u32) {
+    if old == new {
+        return (0, 0);
+    }
+    line_diff_with(&mut Diff::default(), old, new)
+}
+
+/// [`line_diff`] reusing `diff`'s allocations (one per worker).
+pub(crate) fn line_diff_with(diff: &mut Diff, old: &[u8], new: &[u8]) -> (u32, u32) {
     if old == new {
         return (0, 0);
     }
@@ -344,7 +361,12 @@ pub(crate) fn line_diff(old: &[u8], new: &[u8]) -> (u32, u32) {
     // before Myers, so trimming first changes the heuristic outcome (measured: 5 flask commits
     // then differ from git by a few lines).
     let input = InternedInput::new(old, new);
-    let diff = Diff::compute(Algorithm::Myers, &input);
+    diff.compute_with(
+        Algorithm::Myers,
+        &input.before,
+        &input.after,
+        input.interner.num_tokens(),
+    );
     (diff.count_additions(), diff.count_removals())
 }
 
