@@ -9,7 +9,7 @@
 //!
 //! Keys rotate by configuration: [`AuthSettings::new`] takes a list of secrets; the first
 //! signs new tokens, all of them verify, so a new secret can be put first and the old one
-//! dropped once the tokens it signed have expired. See `docs/adr/0005-authentication.md`.
+//! dropped once the tokens it signed have expired. See `docs/adr/0006-authentication.md`.
 
 use crate::{ApiError, AppState};
 use axum::extract::{FromRequestParts, State};
