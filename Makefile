@@ -13,7 +13,7 @@ REPO ?= .
 # Extra flags for `codevoyage serve`, e.g. SERVE_FLAGS="--listen 0.0.0.0:8080".
 SERVE_FLAGS ?=
 
-.PHONY: serve test web web-deps release test-rust test-web test-ui lint
+.PHONY: serve test web web-deps release test-rust test-web test-ui test-deploy lint
 
 serve: release
 	./target/release/codevoyage analyze $(REPO)
@@ -28,7 +28,7 @@ web-deps:
 web: web-deps
 	$(NPM) run build --prefix web
 
-test: web lint test-rust test-web test-ui
+test: web lint test-rust test-web test-ui test-deploy
 
 lint:
 	$(CARGO) fmt --all --check
@@ -42,3 +42,13 @@ test-web:
 
 test-ui:
 	bash scripts/ui-smoke.sh
+
+# The Prometheus alert rules in deploy/ fire on the series CodeVoyage exports (promtool comes
+# from Debian's `prometheus` package; .ci/run installs it).
+test-deploy:
+	@if command -v promtool >/dev/null; then \
+	  promtool check rules deploy/prometheus/alerts.yml && \
+	  (cd deploy/prometheus && promtool test rules alerts_test.yml); \
+	else \
+	  echo "skipping the alert-rule tests: promtool not found (apt-get install prometheus)"; \
+	fi
