@@ -62,6 +62,18 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/repositories/{id}/ownership",
             get(crate::timeline::ownership),
         )
+        .route(
+            "/api/v1/repositories/{id}/commits",
+            get(crate::details::commits),
+        )
+        .route(
+            "/api/v1/repositories/{id}/files/{*path}",
+            get(crate::details::file),
+        )
+        .route(
+            "/api/v1/contributors/{id}/anonymize",
+            axum::routing::post(crate::details::anonymize),
+        )
 }
 
 #[derive(Serialize)]

@@ -11,6 +11,7 @@ mod api;
 mod apikeys;
 mod audit;
 pub mod auth;
+mod details;
 mod error;
 pub mod metrics;
 pub mod openapi;

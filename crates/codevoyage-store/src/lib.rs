@@ -14,12 +14,16 @@ pub mod cache;
 mod error;
 mod jobs;
 mod migrations;
+mod queries;
 mod store;
 mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
 pub use error::StoreError;
 pub use jobs::{JobCounts, JobRow, NewJobRow};
+pub use queries::{
+    ANONYMOUS_DOMAIN, Anonymized, CommitFilter, CommitSummary, FileCommit, FileDetail, FileOwner,
+};
 pub use store::{
     AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, CommitRow, ContributorRow,
     CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,
