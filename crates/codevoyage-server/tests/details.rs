@@ -30,6 +30,10 @@ async fn analysed(fixture: &Fixture) -> Setup {
     let store = Store::open_sqlite_file(&dir.path().join("cv.db"))
         .await
         .expect("open");
+    analysed_in(store, dir, fixture).await
+}
+
+async fn analysed_in(store: Store, dir: tempfile::TempDir, fixture: &Fixture) -> Setup {
     store.migrate().await.expect("migrate");
     let summary = analyze(
         &store,
@@ -170,9 +174,16 @@ fn git_commits(fixture: &Fixture, args: &[&str]) -> BTreeMap<String, (i64, Strin
 async fn commits_page_through_every_commit_once_newest_first_with_gits_numbers() {
     let fixture = codevoyage_testkit::fixture("basic");
     let s = analysed(&fixture).await;
-    let git = git_commits(&fixture, &[]);
+    check_commits_page_through_every_commit_once_newest_first_with_gits_numbers(&fixture, &s).await;
+}
+
+async fn check_commits_page_through_every_commit_once_newest_first_with_gits_numbers(
+    fixture: &Fixture,
+    s: &Setup,
+) {
+    let git = git_commits(fixture, &[]);
     for limit in [1, 2, 3, 500] {
-        let items = all_pages(&s, "", limit).await;
+        let items = all_pages(s, "", limit).await;
         let got = shas(&items);
         let unique: BTreeSet<&String> = got.iter().collect();
         assert_eq!(
@@ -199,7 +210,7 @@ async fn commits_page_through_every_commit_once_newest_first_with_gits_numbers()
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(keys, sorted);
     }
-    let items = all_pages(&s, "", 50).await;
+    let items = all_pages(s, "", 50).await;
     assert_eq!(items.len(), git.len());
     for c in &items {
         let sha = c["sha"].as_str().expect("sha");
@@ -220,6 +231,10 @@ async fn commits_page_through_every_commit_once_newest_first_with_gits_numbers()
 async fn commit_filters_match_git_and_bad_filters_are_400() {
     let fixture = codevoyage_testkit::fixture("basic");
     let s = analysed(&fixture).await;
+    check_commit_filters_match_git_and_bad_filters_are_400(&fixture, &s).await;
+}
+
+async fn check_commit_filters_match_git_and_bad_filters_are_400(fixture: &Fixture, s: &Setup) {
     let set = |items: Vec<Value>| shas(&items).into_iter().collect::<BTreeSet<_>>();
     let git_set = |args: &[&str]| {
         let out = fixture.git(args);
@@ -235,13 +250,13 @@ async fn commit_filters_match_git_and_bad_filters_are_400() {
         ("path=README.md", "README.md"),
     ] {
         assert_eq!(
-            set(all_pages(&s, query, 2).await),
+            set(all_pages(s, query, 2).await),
             git_set(&["log", "--no-merges", "--format=%H", "--", path]),
             "{query}"
         );
     }
     // A time window: dates are whole UTC days.
-    let git = git_commits(&fixture, &[]);
+    let git = git_commits(fixture, &[]);
     let (from, to) = (1_609_891_200, 1_610_236_800); // 2021-01-06, 2021-01-10 (until a day: all of it)
     let expected: BTreeSet<String> = git
         .iter()
@@ -250,12 +265,12 @@ async fn commit_filters_match_git_and_bad_filters_are_400() {
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(
-        set(all_pages(&s, "since=2021-01-06&until=2021-01-09", 2).await),
+        set(all_pages(s, "since=2021-01-06&until=2021-01-09", 2).await),
         expected
     );
     assert_eq!(
         set(all_pages(
-            &s,
+            s,
             "since=2021-01-06T01:00:00%2B01:00&until=2021-01-09T23:59:59Z",
             2
         )
@@ -268,11 +283,11 @@ async fn commit_filters_match_git_and_bad_filters_are_400() {
         .filter(|(_, v)| v.1 == "bob@example.com")
         .map(|(k, _)| k.clone())
         .collect();
-    assert_eq!(set(all_pages(&s, "author=BOB%20build", 2).await), bob);
-    assert_eq!(set(all_pages(&s, "author=bob@example", 2).await), bob);
-    assert!(all_pages(&s, "author=nobody_here", 2).await.is_empty());
+    assert_eq!(set(all_pages(s, "author=BOB%20build", 2).await), bob);
+    assert_eq!(set(all_pages(s, "author=bob@example", 2).await), bob);
+    assert!(all_pages(s, "author=nobody_here", 2).await.is_empty());
     // Combined.
-    let combined = all_pages(&s, "author=carol&path=docs", 5).await;
+    let combined = all_pages(s, "author=carol&path=docs", 5).await;
     assert!(!combined.is_empty());
     assert!(
         combined
@@ -307,6 +322,13 @@ async fn commit_filters_match_git_and_bad_filters_are_400() {
 async fn a_file_has_metrics_functions_history_owners_and_coupling() {
     let fixture = codevoyage_testkit::fixture("basic");
     let s = analysed(&fixture).await;
+    check_a_file_has_metrics_functions_history_owners_and_coupling(&fixture, &s).await;
+}
+
+async fn check_a_file_has_metrics_functions_history_owners_and_coupling(
+    fixture: &Fixture,
+    s: &Setup,
+) {
     let uri = format!("/api/v1/repositories/{}/files/src/app/main.py", s.id);
     let (status, f) = get_json(&s.app, &uri, &s.admin).await;
     assert_eq!(status, StatusCode::OK, "{f}");
@@ -400,6 +422,13 @@ async fn a_file_has_metrics_functions_history_owners_and_coupling() {
 async fn paths_with_spaces_and_non_ascii_names_work_percent_encoded() {
     let fixture = codevoyage_testkit::fixture("edge");
     let s = analysed(&fixture).await;
+    check_paths_with_spaces_and_non_ascii_names_work_percent_encoded(&fixture, &s).await;
+}
+
+async fn check_paths_with_spaces_and_non_ascii_names_work_percent_encoded(
+    _fixture: &Fixture,
+    s: &Setup,
+) {
     for (encoded, path) in [
         ("with%20space.txt", "with space.txt"),
         ("%C3%BCn%C3%AF.txt", "ünï.txt"),
@@ -429,6 +458,13 @@ async fn paths_with_spaces_and_non_ascii_names_work_percent_encoded() {
 async fn another_users_private_repository_is_404_and_anonymize_needs_an_admin() {
     let fixture = codevoyage_testkit::fixture("basic");
     let s = analysed(&fixture).await;
+    check_another_users_private_repository_is_404_and_anonymize_needs_an_admin(&fixture, &s).await;
+}
+
+async fn check_another_users_private_repository_is_404_and_anonymize_needs_an_admin(
+    _fixture: &Fixture,
+    s: &Setup,
+) {
     s.store
         .set_repository_access(s.id, Some(s.admin_id), "private")
         .await
@@ -486,6 +522,13 @@ async fn another_users_private_repository_is_404_and_anonymize_needs_an_admin() 
 async fn anonymize_removes_the_name_and_email_from_every_endpoint() {
     let fixture = codevoyage_testkit::fixture("basic");
     let s = analysed(&fixture).await;
+    check_anonymize_removes_the_name_and_email_from_every_endpoint(&fixture, &s).await;
+}
+
+async fn check_anonymize_removes_the_name_and_email_from_every_endpoint(
+    _fixture: &Fixture,
+    s: &Setup,
+) {
     let views = [
         "",
         "/tree",
@@ -516,7 +559,7 @@ async fn anonymize_removes_the_name_and_email_from_every_endpoint() {
         out
     };
     // Carol authors commits and co-authors one; fill the caches first.
-    let before = bodies(&s).await;
+    let before = bodies(s).await;
     assert!(before.iter().any(|(_, b)| b.contains("carol")));
     let carol = s
         .store
@@ -538,7 +581,7 @@ async fn anonymize_removes_the_name_and_email_from_every_endpoint() {
     );
     assert_eq!(view["commits"].as_u64(), Some(carol.commits));
     assert_eq!(view["changed"], true);
-    for (uri, body) in bodies(&s).await {
+    for (uri, body) in bodies(s).await {
         assert!(
             !body.contains("carol") && !body.contains("chen"),
             "{uri} still names her: {body}"
@@ -584,4 +627,123 @@ async fn anonymize_removes_the_name_and_email_from_every_endpoint() {
     let audit = String::from_utf8_lossy(&audit).to_lowercase();
     assert_eq!(audit.matches("contributor.anonymize").count(), 2, "{audit}");
     assert!(!audit.contains("carol"));
+}
+
+// ------------------------------------------------------------------ the same on PostgreSQL
+
+const PG_VAR: &str = "CODEVOYAGE_TEST_DATABASE_URL";
+
+/// `url` with its database name replaced by `database`.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Every check above, each in a database of its own, when PostgreSQL is configured: the
+/// queries use only SQL both backends understand.
+#[tokio::test]
+async fn every_check_passes_on_postgresql() {
+    let Some(url) = std::env::var(PG_VAR).ok().filter(|u| !u.is_empty()) else {
+        eprintln!("note: PostgreSQL skipped ({PG_VAR} is not set)");
+        return;
+    };
+    for (n, (fixture_name, check)) in [
+        (
+            "basic",
+            "commits_page_through_every_commit_once_newest_first_with_gits_numbers",
+        ),
+        ("basic", "commit_filters_match_git_and_bad_filters_are_400"),
+        (
+            "basic",
+            "a_file_has_metrics_functions_history_owners_and_coupling",
+        ),
+        (
+            "edge",
+            "paths_with_spaces_and_non_ascii_names_work_percent_encoded",
+        ),
+        (
+            "basic",
+            "another_users_private_repository_is_404_and_anonymize_needs_an_admin",
+        ),
+        (
+            "basic",
+            "anonymize_removes_the_name_and_email_from_every_endpoint",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let database = format!("cv_details_{}_{n}", std::process::id());
+        psql(&url, &format!("DROP DATABASE IF EXISTS {database}")).await;
+        psql(&url, &format!("CREATE DATABASE {database}")).await;
+        let store = Store::connect(&with_database(&url, &database))
+            .await
+            .expect("connect to the test database");
+        let fixture = codevoyage_testkit::fixture(fixture_name);
+        let s = analysed_in(
+            store.clone(),
+            tempfile::tempdir().expect("tempdir"),
+            &fixture,
+        )
+        .await;
+        match check {
+            "commits_page_through_every_commit_once_newest_first_with_gits_numbers" => {
+                check_commits_page_through_every_commit_once_newest_first_with_gits_numbers(
+                    &fixture, &s,
+                )
+                .await
+            }
+            "commit_filters_match_git_and_bad_filters_are_400" => {
+                check_commit_filters_match_git_and_bad_filters_are_400(&fixture, &s).await
+            }
+            "a_file_has_metrics_functions_history_owners_and_coupling" => {
+                check_a_file_has_metrics_functions_history_owners_and_coupling(&fixture, &s).await
+            }
+            "paths_with_spaces_and_non_ascii_names_work_percent_encoded" => {
+                check_paths_with_spaces_and_non_ascii_names_work_percent_encoded(&fixture, &s).await
+            }
+            "another_users_private_repository_is_404_and_anonymize_needs_an_admin" => {
+                check_another_users_private_repository_is_404_and_anonymize_needs_an_admin(
+                    &fixture, &s,
+                )
+                .await
+            }
+            "anonymize_removes_the_name_and_email_from_every_endpoint" => {
+                check_anonymize_removes_the_name_and_email_from_every_endpoint(&fixture, &s).await
+            }
+            other => panic!("no check {other}"),
+        }
+        drop(s);
+        store.close().await;
+        psql(
+            &url,
+            &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
+        )
+        .await;
+    }
+}
+
+/// Runs one statement with `psql` (as the binary's PostgreSQL tests do).
+async fn psql(url: &str, sql: &str) {
+    let out = std::process::Command::new("psql")
+        .arg(url)
+        .args(["-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .expect("run psql (install postgresql-client)");
+    assert!(
+        out.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
