@@ -251,7 +251,14 @@ async fn check_commit_filters_match_git_and_bad_filters_are_400(fixture: &Fixtur
     ] {
         assert_eq!(
             set(all_pages(s, query, 2).await),
-            git_set(&["log", "--no-merges", "--format=%H", "--", path]),
+            git_set(&[
+                "log",
+                "--full-history",
+                "--no-merges",
+                "--format=%H",
+                "--",
+                path
+            ]),
             "{query}"
         );
     }
@@ -359,6 +366,7 @@ async fn check_a_file_has_metrics_functions_history_owners_and_coupling(
     // History: the commits git names for the path.
     let git: Vec<String> = String::from_utf8_lossy(&fixture.git(&[
         "log",
+        "--full-history",
         "--no-merges",
         "--format=%H",
         "--",
