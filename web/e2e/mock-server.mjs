@@ -319,7 +319,7 @@ const server = createServer((req, res) => {
   if (path.startsWith('/api/')) {
     if (fail) return json(res, 500, { code: 'internal', message: 'The mock server was started with --fail.' });
     if (path === '/api/v1/repositories') return json(res, 200, { items: repos.map((r) => r.meta) });
-    const view = /^\/api\/v1\/repositories\/(\d+)\/(insights|hotspots|coupling|contributors|activity|timeline|ownership)$/.exec(path);
+    const view = /^\/api\/v1\/repositories\/(\d+)\/(insights|hotspots|coupling|contributors|activity|timeline|ownership|summary)$/.exec(path);
     if (view) {
       const r = repos.find((x) => x.meta.id === Number(view[1]));
       if (!r) return json(res, 404, { code: 'not_found', message: `No repository with id ${view[1]}.` });
@@ -327,6 +327,7 @@ const server = createServer((req, res) => {
       if (!Number.isInteger(limit) || limit < 1) return json(res, 400, { code: 'bad_request', message: 'limit must be at least 1' });
       switch (view[2]) {
         case 'insights': return json(res, 200, { analysis_id: 1, items: insightsOf(r.tree) });
+        case 'summary': return json(res, 200, { analysis_id: 1, source: 'deterministic', model: null, label: 'Deterministic summary (no language model summary for this analysis)', text: `${insightsOf(r.tree).length} findings` });
         case 'hotspots': return json(res, 200, { analysis_id: 1, formula: 'score = revisions × complexity', items: hotspotsOf(r.tree).slice(0, limit) });
         case 'coupling': return json(res, 200, { analysis_id: 1, items: couplingOf(r.tree).slice(0, limit) });
         case 'contributors': return json(res, 200, { items: contributorsOf(r.meta) });

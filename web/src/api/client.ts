@@ -10,6 +10,7 @@ import type {
   CouplingList,
   HotspotList,
   InsightList,
+  SummaryView,
   OwnershipData,
   Repository,
   RepositoryList,
@@ -142,6 +143,7 @@ export const api = {
   repository: (id: number, signal?: AbortSignal) => getJson<Repository>(`/api/v1/repositories/${id}`, signal),
   tree: (id: number, signal?: AbortSignal) => getJson<RepositoryTree>(`/api/v1/repositories/${id}/tree`, signal),
   insights: (id: number, signal?: AbortSignal) => getJson<InsightList>(`/api/v1/repositories/${id}/insights`, signal),
+  summary: (id: number, signal?: AbortSignal) => getJson<SummaryView>(`/api/v1/repositories/${id}/summary`, signal),
   hotspots: (id: number, limit: number, signal?: AbortSignal) =>
     getJson<HotspotList>(`/api/v1/repositories/${id}/hotspots?limit=${limit}`, signal),
   coupling: (id: number, limit: number, signal?: AbortSignal) =>

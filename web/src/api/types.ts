@@ -188,3 +188,14 @@ export interface OwnershipData {
   /** `authors`: `[index into people, normalised degree]`, strongest first. */
   files: { path: string; authors: [number, number][] }[];
 }
+
+/** `GET /repositories/{id}/summary`: the executive summary and which kind it is. */
+export interface SummaryView {
+  analysis_id: number;
+  /** "model" (written by a configured language model) or "deterministic". */
+  source: 'model' | 'deterministic';
+  model: string | null;
+  /** A sentence naming which summary this is, shown with it. */
+  label: string;
+  text: string;
+}

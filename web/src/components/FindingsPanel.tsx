@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { ApiState } from '../api/useApi';
-import type { Insight } from '../api/types';
+import type { Insight, SummaryView } from '../api/types';
 import { severityCounts, shapeFindings, type SeverityStyle, type ShapedFinding } from '../data/findings';
 
 /** Renders `code spans` in backticks as monospace. */
@@ -151,12 +151,47 @@ function readCollapsed(): boolean {
   }
 }
 
+/**
+ * The executive summary above the findings, labelled with which one it is: a language model's
+ * (open, since it is the short read) or the deterministic one built from the findings
+ * (folded, since the list below says the same). Nothing is shown while it loads or when the
+ * server has none (an older server, or no finished analysis).
+ */
+export function ExecutiveSummary({ state }: { state?: ApiState<SummaryView> }) {
+  if (!state || state.status !== 'ok' || state.data.text.trim() === '') return null;
+  const s = state.data;
+  return (
+    <details
+      data-testid="executive-summary"
+      data-source={s.source}
+      open={s.source === 'model'}
+      className="border-b border-slate-800 px-3 py-2 text-xs text-slate-300"
+    >
+      <summary className="cursor-pointer font-semibold text-slate-100">
+        Executive summary{' '}
+        <span className="font-normal text-slate-400">
+          ({s.source === 'model' ? `written by ${s.model ?? 'a language model'}` : 'deterministic'})
+        </span>
+      </summary>
+      <p data-testid="executive-summary-label" className="mt-1 italic text-slate-400">
+        {s.label}
+      </p>
+      <div data-testid="executive-summary-text" className="mt-1 whitespace-pre-wrap leading-relaxed">
+        {s.text}
+      </div>
+    </details>
+  );
+}
+
 export function FindingsPanel({
   state,
+  summary,
   isInCity,
   onPickFile,
 }: {
   state: ApiState<Insight[]>;
+  /** The executive summary (`/summary`); optional so the panel works without it. */
+  summary?: ApiState<SummaryView>;
   isInCity: (path: string) => boolean;
   onPickFile: (path: string) => void;
 }) {
@@ -212,6 +247,7 @@ export function FindingsPanel({
         </button>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">
+        <ExecutiveSummary state={summary} />
         {state.status === 'loading' && <div className="p-3 text-xs text-slate-400">Loading findings…</div>}
         {state.status === 'error' && (
           <div data-testid="findings-error" role="alert" className="m-3 rounded-md border border-rose-900/70 bg-rose-950/40 p-2.5 text-xs text-rose-100">

@@ -133,6 +133,44 @@ describe('analysis components', () => {
     expect(html.match(/disabled=""/g)).toHaveLength(1);
   });
 
+  it('FindingsPanel says which executive summary it shows', async () => {
+    const { FindingsPanel } = await import('./FindingsPanel');
+    const model = renderToStaticMarkup(
+      <FindingsPanel
+        state={{ status: 'ok', data: [] }}
+        summary={{
+          status: 'ok',
+          data: { analysis_id: 1, source: 'model', model: 'llama3', label: 'Written by llama3 from the findings', text: 'Risk sits in app.py.' },
+        }}
+        isInCity={() => false}
+        onPickFile={() => {}}
+      />,
+    );
+    expect(model).toContain('data-source="model"');
+    expect(model).toMatch(/<details[^>]*open=""/);
+    expect(text(model)).toContain('written by llama3');
+    expect(text(model)).toContain('Risk sits in app.py.');
+    const plain = renderToStaticMarkup(
+      <FindingsPanel
+        state={{ status: 'ok', data: [] }}
+        summary={{
+          status: 'ok',
+          data: { analysis_id: 1, source: 'deterministic', model: null, label: 'Deterministic summary', text: '2 findings' },
+        }}
+        isInCity={() => false}
+        onPickFile={() => {}}
+      />,
+    );
+    expect(plain).toContain('data-source="deterministic"');
+    expect(plain).not.toMatch(/<details[^>]*open=""/);
+    expect(text(plain)).toContain('(deterministic)');
+    // No summary (loading, or an older server): nothing rendered.
+    const none = renderToStaticMarkup(
+      <FindingsPanel state={{ status: 'ok', data: [] }} summary={{ status: 'loading' }} isInCity={() => false} onPickFile={() => {}} />,
+    );
+    expect(none).not.toContain('executive-summary');
+  });
+
   it('FindingsPanel shows the API error and the empty state', async () => {
     const { FindingsPanel } = await import('./FindingsPanel');
     const { ApiError } = await import('../api/client');

@@ -362,6 +362,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
 
   // Findings and coupling load beside the city; the city never waits for them.
   const insights = useApi(`insights:${repo.id}`, async (signal) => (await api.insights(repo.id, signal)).items);
+  const summary = useApi(`summary:${repo.id}`, async (signal) => api.summary(repo.id, signal));
   const coupling = useApi(`coupling:${repo.id}`, async (signal) => (await api.coupling(repo.id, 2000, signal)).items);
   const coupled = useMemo(
     () =>
@@ -480,7 +481,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
       </div>
       <StatsStrip repo={repo} tree={tree} layout={baseLayout} />
       <div className="flex min-h-0 flex-1">
-      <FindingsPanel state={insights} isInCity={isInCity} onPickFile={flyToPath} />
+      <FindingsPanel state={insights} summary={summary} isInCity={isInCity} onPickFile={flyToPath} />
       <div className="relative min-h-0 min-w-0 flex-1">
         {layout.buildings.count === 0 ? (
           <div className="flex h-full items-center justify-center text-slate-400">
