@@ -19,6 +19,7 @@ import type {
 } from './types';
 import { matchRoute, navigate } from '../router';
 import { loginUrl, session, sessionFrom, type Session, type TokenResponse } from './session';
+import type { AnalysisView } from '../data/analysisProgress';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -154,7 +155,26 @@ export const api = {
   timeline: (id: number, signal?: AbortSignal) => getJson<Timeline>(`/api/v1/repositories/${id}/timeline`, signal),
   ownership: (id: number, signal?: AbortSignal) =>
     getJson<OwnershipData>(`/api/v1/repositories/${id}/ownership`, signal),
+  /** Registers a repository by URL or server-local path (analysts and admins); 409 names an existing one. */
+  addRepository: (body: NewRepository) => postJson<Repository>('/api/v1/repositories', body),
+  /** Queues an analysis (analysts and admins). */
+  startAnalysis: (repositoryId: number) =>
+    postJson<StartedAnalysis>(`/api/v1/repositories/${repositoryId}/analyses`, {}),
+  analysis: (id: number, signal?: AbortSignal) => getJson<AnalysisView>(`/api/v1/analyses/${id}`, signal),
+  cancelAnalysis: (id: number) => postJson<AnalysisView>(`/api/v1/analyses/${id}/cancel`, {}),
 };
+
+export interface NewRepository {
+  source: string;
+  name?: string;
+  visibility: 'private' | 'shared';
+}
+
+export interface StartedAnalysis {
+  id: number;
+  repository_id: number;
+  status: 'queued';
+}
 
 /** Logging in and out. A successful login stores the session. */
 export const auth = {

@@ -1,14 +1,27 @@
-/** `/`: the analysed repositories, each linking to its city. */
+/** `/`: the analysed repositories, each linking to its city; analysts add and analyse them here. */
+import { useCallback, useRef, useState } from 'react';
 import { api } from '../api/client';
-import type { Repository } from '../api/types';
+import type { Repository, RepositoryList } from '../api/types';
 import { useApi } from '../api/useApi';
+import { useSession } from '../api/useSession';
+import { AddRepositoryForm } from '../components/AddRepositoryForm';
+import { AnalysisProgress } from '../components/AnalysisProgress';
 import { ErrorBox, Spinner } from '../components/Feedback';
+import type { ProgressState } from '../data/analysisProgress';
 import { formatCount, formatRelative, shortSha } from '../format';
 import { CATEGORICAL_PALETTE, OTHER_COLOR } from '../layout/colors';
 import { Link } from '../router';
 
 export function RepositoryListPage() {
-  const state = useApi('repositories', (signal) => api.repositories(signal));
+  const current = useSession();
+  const canWrite = current?.role === 'analyst' || current?.role === 'admin';
+  const [version, setVersion] = useState(0);
+  const fetched = useApi(`repositories:${version}`, (signal) => api.repositories(signal));
+  // While a refresh loads, keep showing the last list (progress bars stay mounted).
+  const last = useRef<RepositoryList | null>(null);
+  if (fetched.status === 'ok') last.current = fetched.data;
+  const state = fetched.status === 'loading' && last.current ? { status: 'ok' as const, data: last.current } : fetched;
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
   return (
     <div className="mx-auto max-w-6xl px-6 py-8">
       <div className="mb-6 flex items-end justify-between">
@@ -17,6 +30,7 @@ export function RepositoryListPage() {
           <p className="mt-1 text-sm text-slate-400">Pick a repository to walk through its code as a city.</p>
         </div>
       </div>
+      {canWrite && <AddRepositoryForm onAdded={refresh} />}
       {state.status === 'loading' && <Spinner label="Loading repositories…" />}
       {state.status === 'error' && (
         <ErrorBox title="Could not load the repositories" message={state.error.message}>
@@ -31,9 +45,56 @@ export function RepositoryListPage() {
           {state.data.items.map((r) => (
             <li key={r.id}>
               <RepositoryCard repo={r} />
+              {canWrite && <AnalyseControls repo={r} token={current?.token ?? null} onEnded={refresh} />}
             </li>
           ))}
         </ul>
+      )}
+    </div>
+  );
+}
+
+/** The Analyse button of one repository and the progress of the analysis it started. */
+function AnalyseControls({ repo, token, onEnded }: { repo: Repository; token: string | null; onEnded: () => void }) {
+  const [analysisId, setAnalysisId] = useState<number | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = () => {
+    setError(null);
+    setRunning(true);
+    api.startAnalysis(repo.id).then(
+      (started) => setAnalysisId(started.id),
+      (err: unknown) => {
+        setRunning(false);
+        setError(err instanceof Error ? err.message : String(err));
+      },
+    );
+  };
+  const ended = useCallback(
+    (s: ProgressState) => {
+      setRunning(false);
+      if (s.status === 'succeeded') onEnded();
+    },
+    [onEnded],
+  );
+  return (
+    <div className="mt-2">
+      <button
+        type="button"
+        data-testid="analyze"
+        disabled={running}
+        onClick={start}
+        className="rounded bg-slate-800 px-3 py-1 text-sm text-slate-200 hover:bg-sky-800 disabled:opacity-50"
+      >
+        {running ? 'Analysing…' : 'Analyse'}
+      </button>
+      {error && (
+        <span role="alert" className="ml-3 text-sm text-rose-300">
+          {error}
+        </span>
+      )}
+      {analysisId !== null && (
+        <AnalysisProgress key={analysisId} analysisId={analysisId} repositoryId={repo.id} token={token} onEnded={ended} />
       )}
     </div>
   );
