@@ -30,15 +30,19 @@ trap cleanup EXIT
 
 bash crates/codevoyage-testkit/fixtures/basic.sh "$work/demo" >/dev/null
 "$bin" analyze "$work/demo" --data-dir "$work/data" >/dev/null
-# Every page needs a login: a viewer made with the CLI logs in through the login form.
+# A second fixture, not analysed: the smoke test adds it through the UI and analyses it there.
+bash crates/codevoyage-testkit/fixtures/basic.sh "$work/fresh" >/dev/null
+fresh=$(realpath "$work/fresh")
+# Every page needs a login: an analyst made with the CLI logs in through the login form (an
+# analyst, so the list page offers adding and analysing repositories).
 smoke_password="smoke-$RANDOM-$RANDOM-password"
-printf '%s\n' "$smoke_password" | "$bin" user add smoke --role viewer --data-dir "$work/data"
+printf '%s\n' "$smoke_password" | "$bin" user add smoke --role analyst --data-dir "$work/data"
 
 # Pick a free port by binding port 0 through the server itself is not possible here, so try a
 # few random high ports.
 for _ in 1 2 3 4 5; do
   port=$(( 20000 + RANDOM % 20000 ))
-  "$bin" serve --data-dir "$work/data" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+  "$bin" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --allowed-root "$fresh" 2>"$work/serve.log" &
   server_pid=$!
   for _ in $(seq 1 50); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break 2; fi
@@ -55,5 +59,5 @@ if [ -z "$server_pid" ]; then
 fi
 
 CODEVOYAGE_URL="http://127.0.0.1:$port" CODEVOYAGE_USER=smoke CODEVOYAGE_PASSWORD="$smoke_password" \
-  CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
+  CODEVOYAGE_ADD_PATH="$fresh" CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
 echo "ui-smoke: 1 passed, 0 failed"

@@ -277,6 +277,38 @@ try {
     log('hotspot scatter has no dots (no file with measured complexity)');
   }
 
+  const addPath = process.env.CODEVOYAGE_ADD_PATH;
+  if (addPath) {
+    step = 'add and analyse a repository';
+    await page.goto(`${base}/`);
+    await page.waitForSelector('[data-testid="add-repository"]', { timeout: 30_000 });
+    await page.fill('[data-testid="add-repository"] input[name="source"]', addPath);
+    await page.selectOption('[data-testid="add-repository"] select[name="visibility"]', 'shared');
+    await page.click('[data-testid="add-repository"] button[type="submit"]');
+    const card = page.locator('[data-testid="repo-list"] li', { has: page.locator(`[title="${addPath}"]`) });
+    await card.waitFor({ timeout: 30_000 });
+    log(`the add-repository form registered ${addPath}`);
+    await page.fill('[data-testid="add-repository"] input[name="source"]', addPath);
+    await page.click('[data-testid="add-repository"] button[type="submit"]');
+    const conflict = await page.waitForSelector('[data-testid="add-repository-error"]', { timeout: 30_000 });
+    log(`adding it again is refused: ${(await conflict.innerText()).trim()}`);
+    await card.locator('[data-testid="analyze"]').click();
+    await card.locator('[data-testid="analysis-progress"]').waitFor({ timeout: 30_000 });
+    log('the Analyse button shows live progress');
+    await card.locator('[data-testid="analysis-progress"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    const commits = await page.waitForFunction(
+      (path) => {
+        const li = [...document.querySelectorAll('[data-testid="repo-list"] li')].find((e) => e.querySelector(`[title="${path}"]`));
+        const value = Number((li?.querySelector('.tabular-nums')?.textContent ?? '0').replace(/[^0-9]/g, ''));
+        return value > 0 ? value : false;
+      },
+      addPath,
+      { timeout: 30_000 },
+    );
+    log(`the analysis finished and the list now shows ${await commits.jsonValue()} commits for it`);
+    await page.screenshot({ path: join(results, 'smoke-7-analysed.png') });
+  }
+
   if (user) {
     step = 'logout';
     const shown = (await page.innerText('[data-testid="current-user"]')).trim();
@@ -289,7 +321,9 @@ try {
     log('logging out ends the session: opening a city asks for a login again, with the way back');
   }
 
-  const serious = pageErrors.filter((e) => !/favicon/.test(e) && !isExpectedAuthError(e));
+  // Adding the same repository twice is answered 409 on purpose (the form shows the message).
+  const expectedConflict = (e) => Boolean(addPath) && /status of 409/.test(e);
+  const serious = pageErrors.filter((e) => !/favicon/.test(e) && !isExpectedAuthError(e) && !expectedConflict(e));
   check(serious.length === 0, `the page reported errors:\n    ${serious.join('\n    ')}`);
   console.log(`smoke test passed (screenshots in ${results})`);
 } catch (err) {
