@@ -235,18 +235,34 @@ impl Counter {
                 let mut markdown = Vec::new();
                 let mut end_of_block = text.len();
                 let mut pos = start;
+                let mut doc_lines: u64 = 0;
                 while let Some((s, e)) = next_line(text, &mut pos, text.len()) {
                     if trim_start(&text[s..]).starts_with(syntax) {
                         let line = trim_start(&text[s..e]);
                         markdown.extend_from_slice(&line[3.min(line.len())..]);
                         end_of_block = e;
+                        doc_lines += 1;
                     } else {
                         end_of_block = s;
                         break;
                     }
                 }
                 let mut child = Counter::new(Language::Markdown);
-                child.count(trim(&markdown), stats);
+                let mut doc = LineCounts::default();
+                child.count(trim(&markdown), &mut doc);
+                // Markdown resumes counting mid-line after a closing fence, so fences that
+                // open and close on joined doc lines could count more lines than the
+                // comment block has: a block never counts more than its physical lines
+                // (the excess is taken from comments, then code, then blanks).
+                let mut excess = doc.total().saturating_sub(doc_lines);
+                for field in [&mut doc.comment, &mut doc.code, &mut doc.blank] {
+                    let cut = excess.min(*field);
+                    *field -= cut;
+                    excess -= cut;
+                }
+                stats.code += doc.code;
+                stats.comment += doc.comment;
+                stats.blank += doc.blank;
                 Some(Analysis::Child { end: end_of_block })
             }
             Language::Markdown => {

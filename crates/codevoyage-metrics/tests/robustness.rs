@@ -174,3 +174,13 @@ fn long_whitespace_runs_are_counted_in_linear_time() {
         (2, 0, 200_000)
     );
 }
+
+#[test]
+fn rust_doc_fences_never_count_more_lines_than_the_file_has() {
+    // Two doc lines that each open a fence, joined as Markdown, resume counting mid-line;
+    // the doc block still counts at most its physical lines.
+    let text = b"///```rust\n///```rust\n{";
+    let m = measure("f.rs", text, &Options::default());
+    assert!(m.lines.total() <= 3, "{:?}", m.lines);
+    assert_eq!(m.lines.code, 1, "{:?}", m.lines);
+}
