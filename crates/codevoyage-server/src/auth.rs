@@ -131,10 +131,9 @@ pub async fn visible_repository(
 ) -> Result<RepositorySummary, ApiError> {
     state
         .store
-        .list_visible_repositories(caller.viewer())
+        .repository_summary(id)
         .await?
-        .into_iter()
-        .find(|r| r.repository.id == id)
+        .filter(|r| caller.can_see(r.repository.owner_id, &r.repository.visibility))
         .ok_or_else(|| {
             ApiError::NotFound(format!(
                 "no repository with id {id}; list them at /api/v1/repositories"

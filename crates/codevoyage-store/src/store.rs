@@ -507,30 +507,58 @@ impl Store {
 
     /// Every repository with its totals, in creation order.
     pub async fn list_repositories(&self) -> Result<Vec<RepositorySummary>, StoreError> {
+        self.summaries(None).await
+    }
+
+    /// One repository with its totals (the per-request path of the API: counts only its rows).
+    pub async fn repository_summary(
+        &self,
+        id: i64,
+    ) -> Result<Option<RepositorySummary>, StoreError> {
+        Ok(self.summaries(Some(id)).await?.into_iter().next())
+    }
+
+    /// Repositories with their totals, all of them or only `only`.
+    async fn summaries(&self, only: Option<i64>) -> Result<Vec<RepositorySummary>, StoreError> {
         const CONTEXT: &str = "listing repositories";
-        let sql = format!("SELECT {REPOSITORY_COLUMNS} FROM repositories ORDER BY id");
-        let repositories = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .ctx(CONTEXT)?;
-        let counts = |sql: &'static str| async move {
-            let rows = sqlx::query(sql).fetch_all(&self.pool).await.ctx(CONTEXT)?;
-            rows.iter()
-                .map(|r| Ok((r.try_get::<i64, _>(0)?, uint(r.try_get::<i64, _>(1)?))))
-                .collect::<Result<HashMap<i64, u64>, sqlx::Error>>()
-                .ctx(CONTEXT)
+        let query = |sql: String| {
+            let q = sqlx::query(AssertSqlSafe(sql));
+            match only {
+                Some(id) => q.bind(id),
+                None => q,
+            }
         };
-        let commits =
-            counts("SELECT repository_id, COUNT(*) FROM commits GROUP BY repository_id").await?;
-        let contributors =
-            counts("SELECT repository_id, COUNT(*) FROM contributors GROUP BY repository_id")
-                .await?;
-        let languages = sqlx::query(
+        let (where_id, where_repository) = match only {
+            Some(_) => ("WHERE id = $1", "WHERE repository_id = $1"),
+            None => ("", ""),
+        };
+        let repositories = query(format!(
+            "SELECT {REPOSITORY_COLUMNS} FROM repositories {where_id} ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .ctx(CONTEXT)?;
+        let counts = |table: &'static str| {
+            let q = query(format!(
+                "SELECT repository_id, COUNT(*) FROM {table} {where_repository} GROUP BY repository_id"
+            ));
+            async move {
+                let rows = q.fetch_all(&self.pool).await.ctx(CONTEXT)?;
+                rows.iter()
+                    .map(|r| Ok((r.try_get::<i64, _>(0)?, uint(r.try_get::<i64, _>(1)?))))
+                    .collect::<Result<HashMap<i64, u64>, sqlx::Error>>()
+                    .ctx(CONTEXT)
+            }
+        };
+        let commits = counts("commits").await?;
+        let contributors = counts("contributors").await?;
+        let languages = query(format!(
             "SELECT f.repository_id, f.language, COUNT(*), CAST(COALESCE(SUM(f.code), 0) AS BIGINT) \
              FROM files f JOIN (SELECT repository_id, MAX(id) AS id FROM analyses WHERE status = 'succeeded' \
              GROUP BY repository_id) latest ON latest.id = f.analysis_id \
-             GROUP BY f.repository_id, f.language",
-        )
+             {} GROUP BY f.repository_id, f.language",
+            if only.is_some() { "WHERE f.repository_id = $1" } else { "" }
+        ))
         .fetch_all(&self.pool)
         .await
         .ctx(CONTEXT)?;
