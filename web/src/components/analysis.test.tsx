@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { initialProgress, reduceEvent } from '../data/analysisProgress';
 import { AddRepositoryForm } from './AddRepositoryForm';
-import { ProgressView } from './AnalysisProgress';
+import { ProgressView, resultLine } from './AnalysisProgress';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
@@ -32,9 +32,24 @@ describe('analysis components', () => {
   it('ProgressView shows the error of a failed analysis and no Cancel', () => {
     const s = reduceEvent(initialProgress(3, 1), { type: 'failed', analysis_id: 3, repository_id: 1, error: 'not a git repository' });
     const html = renderToStaticMarkup(<ProgressView state={s} onCancel={() => {}} />);
-    expect(text(html)).toContain('Failed');
-    expect(text(html)).toContain('not a git repository');
+    expect(text(html)).toContain('Analysis failed: not a git repository');
+    expect(html).toContain('data-status="failed"');
     expect(html).not.toContain('cancel-analysis');
+    // Collapsed to a result line: no progress bar left.
+    expect(html).not.toContain('role="progressbar"');
+  });
+
+  it('ProgressView collapses a finished or cancelled analysis into a dismissable line', () => {
+    const done = reduceEvent(initialProgress(3, 1), { type: 'finished', analysis_id: 3, repository_id: 1 });
+    const html = renderToStaticMarkup(<ProgressView state={done} onCancel={() => {}} onDismiss={() => {}} />);
+    expect(html).toContain('data-status="succeeded"');
+    expect(text(html)).toContain('Analysis finished');
+    expect(html).toContain('data-testid="dismiss-analysis"');
+    expect(html).not.toContain('role="progressbar"');
+    expect(html).not.toContain('cancel-analysis');
+    const cancelled = reduceEvent(initialProgress(3, 1), { type: 'cancelled', analysis_id: 3, repository_id: 1 });
+    expect(resultLine(cancelled)).toContain('cancelled');
+    expect(resultLine(initialProgress(3, 1))).toBe('');
   });
 
   it('AddRepositoryForm has source, name and visibility', () => {

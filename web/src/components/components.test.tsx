@@ -78,8 +78,13 @@ describe('components', () => {
     expect(t).toContain('SQL &lt;1%');
   });
 
-  it('EmptyState tells how to analyse a repository', () => {
-    expect(text(renderToStaticMarkup(<EmptyState />))).toContain('codevoyage analyze PATH');
+  it('EmptyState tells how to analyse a repository, by role', () => {
+    const viewer = text(renderToStaticMarkup(<EmptyState canAdd={false} />));
+    expect(viewer).toContain('codevoyage analyze PATH');
+    expect(viewer).toContain('Ask an analyst');
+    const analyst = text(renderToStaticMarkup(<EmptyState canAdd />));
+    expect(analyst).toContain('form above');
+    expect(analyst).not.toContain('codevoyage analyze');
   });
 
   it('ErrorBox shows the message', () => {

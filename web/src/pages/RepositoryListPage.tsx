@@ -39,7 +39,7 @@ export function RepositoryListPage() {
           </button>
         </ErrorBox>
       )}
-      {state.status === 'ok' && state.data.items.length === 0 && <EmptyState />}
+      {state.status === 'ok' && state.data.items.length === 0 && <EmptyState canAdd={canWrite} />}
       {state.status === 'ok' && state.data.items.length > 0 && (
         <ul data-testid="repo-list" className="grid gap-4 md:grid-cols-2">
           {state.data.items.map((r) => (
@@ -77,6 +77,7 @@ function AnalyseControls({ repo, token, onEnded }: { repo: Repository; token: st
     },
     [onEnded],
   );
+  const dismiss = useCallback(() => setAnalysisId(null), []);
   return (
     <div className="mt-2">
       <button
@@ -94,20 +95,43 @@ function AnalyseControls({ repo, token, onEnded }: { repo: Repository; token: st
         </span>
       )}
       {analysisId !== null && (
-        <AnalysisProgress key={analysisId} analysisId={analysisId} repositoryId={repo.id} token={token} onEnded={ended} />
+        <AnalysisProgress
+          key={analysisId}
+          analysisId={analysisId}
+          repositoryId={repo.id}
+          token={token}
+          onEnded={ended}
+          onDismiss={dismiss}
+        />
       )}
     </div>
   );
 }
 
-export function EmptyState() {
+/**
+ * No repository yet. Analysts and admins have the add form right above, so they are pointed
+ * at it; viewers cannot add one and are told who can.
+ */
+export function EmptyState({ canAdd }: { canAdd: boolean }) {
   return (
     <div data-testid="repo-list-empty" className="rounded-xl border border-dashed border-slate-700 bg-slate-900/50 p-10 text-center">
       <div className="text-lg font-medium text-slate-200">No repositories analysed yet</div>
-      <p className="mt-2 text-sm text-slate-400">Analyse one from a terminal, then reload this page:</p>
-      <pre className="mx-auto mt-4 inline-block rounded-lg bg-slate-950 px-4 py-2 text-left font-mono text-sm text-sky-300">
-        codevoyage analyze PATH
-      </pre>
+      {canAdd ? (
+        <p className="mt-2 text-sm text-slate-400">
+          Add one with the form above (a git URL, or a path on the server), then press <strong className="text-slate-200">Analyse</strong>{' '}
+          on its card to watch the analysis.
+        </p>
+      ) : (
+        <>
+          <p className="mt-2 text-sm text-slate-400">
+            Your account can view repositories but not add them. Ask an analyst or an admin to add one here, or an administrator
+            can analyse one on the server:
+          </p>
+          <pre className="mx-auto mt-4 inline-block rounded-lg bg-slate-950 px-4 py-2 text-left font-mono text-sm text-sky-300">
+            codevoyage analyze PATH
+          </pre>
+        </>
+      )}
     </div>
   );
 }
