@@ -11,6 +11,7 @@ import { useSession } from './api/useSession';
 const CityPage = lazy(() => import('./pages/CityPage'));
 const ChartsPage = lazy(() => import('./pages/ChartsPage'));
 const BenchPage = lazy(() => import('./pages/BenchPage'));
+const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage'));
 
 export function App() {
   const { pathname } = useLocation();
@@ -47,6 +48,11 @@ export function App() {
             <BenchPage />
           </Suspense>
         )}
+        {route.name === 'api-keys' && (
+          <Suspense fallback={<Spinner label="Loading…" />}>
+            <ApiKeysPage />
+          </Suspense>
+        )}
         {route.name === 'not-found' && (
           <div className="mx-auto max-w-3xl p-8">
             <ErrorBox title="Page not found" message={`Nothing lives at ${route.path}.`}>
@@ -75,6 +81,14 @@ function UserMenu() {
   }
   return (
     <div className="ml-auto flex items-center gap-3 text-sm">
+      <Link
+        href="/api-keys"
+        data-testid="nav-api-keys"
+        aria-current={pathname === '/api-keys' ? 'page' : undefined}
+        className="text-slate-400 hover:text-slate-200 aria-[current=page]:text-slate-100"
+      >
+        API keys
+      </Link>
       <span data-testid="current-user" className="text-slate-300" title={`Logged in as ${current.username} (${current.role})`}>
         {current.username} <span className="text-slate-500">· {current.role}</span>
       </span>

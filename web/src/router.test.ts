@@ -11,6 +11,8 @@ describe('matchRoute', () => {
     expect(matchRoute('/repositories/12/charts/')).toEqual({ name: 'charts', id: 12 });
     expect(matchRoute('/login')).toEqual({ name: 'login' });
     expect(matchRoute('/bench')).toEqual({ name: 'bench' });
+    expect(matchRoute('/api-keys')).toEqual({ name: 'api-keys' });
+    expect(matchRoute('/api-keys/')).toEqual({ name: 'api-keys' });
   });
   it('reports unknown paths', () => {
     expect(matchRoute('/repositories/abc')).toEqual({ name: 'not-found', path: '/repositories/abc' });

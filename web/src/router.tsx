@@ -38,6 +38,7 @@ export type Route =
   | { name: 'city'; id: number }
   | { name: 'charts'; id: number }
   | { name: 'bench' }
+  | { name: 'api-keys' }
   | { name: 'not-found'; path: string };
 
 /** Maps a path to a route. */
@@ -46,6 +47,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '/repositories') return { name: 'repositories' };
   if (path === '/login') return { name: 'login' };
   if (path === '/bench') return { name: 'bench' };
+  if (path === '/api-keys') return { name: 'api-keys' };
   const m = /^\/repositories\/(\d+)$/.exec(path);
   if (m) return { name: 'city', id: Number(m[1]) };
   const c = /^\/repositories\/(\d+)\/charts$/.exec(path);

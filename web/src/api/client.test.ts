@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, getJson, postJson, requestHeaders, type Auth, type Fetcher } from './client';
+import { ApiError, deleteRequest, getJson, postJson, requestHeaders, type Auth, type Fetcher } from './client';
 
 const respond = (status: number, body: string, statusText = ''): Fetcher =>
   async () => new Response(body, { status, statusText });
@@ -93,5 +93,19 @@ describe('credentials', () => {
     await expect(
       postJson('/api/v1/apikeys/1', null, { fetcher: async () => new Response(null, { status: 204 }), auth: recordingAuth('t'), method: 'DELETE' }),
     ).resolves.toBeUndefined();
+  });
+
+  it('revokes with a bodiless DELETE carrying the bearer token', async () => {
+    let sent: { path: string; init?: RequestInit } | null = null;
+    const fetcher: Fetcher = async (path, init) => {
+      sent = { path, init };
+      return new Response(null, { status: 204 });
+    };
+    await expect(deleteRequest('/api/v1/apikeys/4', fetcher, recordingAuth('tok'))).resolves.toBeUndefined();
+    const got = sent as { path: string; init?: RequestInit } | null;
+    expect(got?.path).toBe('/api/v1/apikeys/4');
+    expect(got?.init?.method).toBe('DELETE');
+    expect(got?.init?.body).toBeUndefined();
+    expect((got?.init?.headers as Record<string, string>).Authorization).toBe('Bearer tok');
   });
 });

@@ -20,6 +20,7 @@ import type {
 import { matchRoute, navigate } from '../router';
 import { loginUrl, session, sessionFrom, type Session, type TokenResponse } from './session';
 import type { AnalysisView } from '../data/analysisProgress';
+import type { ApiKeyList, CreatedApiKey } from '../data/apiKeys';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -100,6 +101,11 @@ export async function postJson<T>(
   );
 }
 
+/** Sends a DELETE; resolves on 2xx (204 carries no body). */
+export async function deleteRequest(path: string, fetcher: Fetcher = fetch, auth: Auth = browserAuth): Promise<void> {
+  await request<unknown>(path, { method: 'DELETE', headers: requestHeaders(auth) }, fetcher, auth, true);
+}
+
 async function request<T>(path: string, init: RequestInit, fetcher: Fetcher, auth: Auth, redirectOn401: boolean): Promise<T> {
   let response: Response;
   try {
@@ -162,6 +168,11 @@ export const api = {
     postJson<StartedAnalysis>(`/api/v1/repositories/${repositoryId}/analyses`, {}),
   analysis: (id: number, signal?: AbortSignal) => getJson<AnalysisView>(`/api/v1/analyses/${id}`, signal),
   cancelAnalysis: (id: number) => postJson<AnalysisView>(`/api/v1/analyses/${id}/cancel`, {}),
+  /** The signed-in user's API keys (an admin's list holds everyone's). */
+  apiKeys: (signal?: AbortSignal) => getJson<ApiKeyList>('/api/v1/apikeys', signal),
+  /** Creates a key; the answer holds the key itself, once. */
+  createApiKey: (name: string) => postJson<CreatedApiKey>('/api/v1/apikeys', { name }),
+  revokeApiKey: (id: number) => deleteRequest(`/api/v1/apikeys/${id}`),
 };
 
 export interface NewRepository {
