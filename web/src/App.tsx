@@ -6,6 +6,7 @@ import { ErrorBox, Spinner } from './components/Feedback';
 import LoginPage from './pages/LoginPage';
 import { auth } from './api/client';
 import { useSession } from './api/useSession';
+import { otherTheme, setTheme, useTheme } from './theme';
 
 // The city page pulls in three.js; load it only when a city is opened.
 const CityPage = lazy(() => import('./pages/CityPage'));
@@ -28,7 +29,9 @@ export function App() {
             Repositories
           </Link>
         </nav>
+        <div className="flex-1" />
         <UserMenu />
+        <ThemeToggle />
       </header>
       <main className="min-h-0 flex-1">
         {route.name === 'login' && <LoginPage />}
@@ -67,6 +70,25 @@ export function App() {
   );
 }
 
+/** Switches between the dark and the light theme (remembered in this browser). */
+function ThemeToggle() {
+  const theme = useTheme();
+  const next = otherTheme(theme);
+  return (
+    <button
+      type="button"
+      data-testid="theme-toggle"
+      data-theme={theme}
+      onClick={() => setTheme(next)}
+      aria-label={`Switch to the ${next} theme`}
+      title={`Switch to the ${next} theme`}
+      className="rounded border border-slate-700 px-2 py-0.5 text-sm text-slate-300 hover:border-slate-500 hover:text-slate-100"
+    >
+      <span aria-hidden>{theme === 'dark' ? '☀' : '☾'}</span> {next === 'light' ? 'Light' : 'Dark'}
+    </button>
+  );
+}
+
 /** Who is logged in, and the way out. */
 function UserMenu() {
   const current = useSession();
@@ -74,13 +96,13 @@ function UserMenu() {
   if (!current) {
     if (pathname === '/login') return null;
     return (
-      <Link href="/login" className="ml-auto text-sm text-sky-400 hover:text-sky-300">
+      <Link href="/login" className="text-sm text-sky-400 hover:text-sky-300">
         Log in
       </Link>
     );
   }
   return (
-    <div className="ml-auto flex items-center gap-3 text-sm">
+    <div className="flex items-center gap-3 text-sm">
       <Link
         href="/api-keys"
         data-testid="nav-api-keys"

@@ -60,7 +60,7 @@ export function HotspotScatter({
               r={s.r(p.score)}
               fill={color(p.score)}
               fillOpacity={hover?.path === p.path ? 1 : 0.75}
-              stroke={hover?.path === p.path ? '#fff' : '#0b1120'}
+              style={{ stroke: hover?.path === p.path ? 'var(--color-white)' : 'var(--color-slate-950)' }}
               strokeWidth={hover?.path === p.path ? 1.5 : 0.6}
               className="cursor-pointer"
               onMouseEnter={() => setHover(p)}
@@ -89,7 +89,7 @@ export function HotspotScatter({
                 x={s.x(p.revisions) + s.r(p.score) + 3}
                 y={s.y(p.complexity) + 3}
                 className="pointer-events-none fill-slate-300 font-mono text-[10px]"
-                style={{ paintOrder: 'stroke', stroke: '#0b1120', strokeWidth: 3 }}
+                style={{ paintOrder: 'stroke', stroke: 'var(--color-slate-950)', strokeWidth: 3 }}
               >
                 {p.path.split('/').pop()}
               </text>

@@ -3,6 +3,7 @@
  * (not colour alone), the explanation, the suggested action and the evidence. Files named in
  * the evidence select and fly to their building.
  */
+import { useTheme } from '../theme';
 import { useState } from 'react';
 import type { ApiState } from '../api/useApi';
 import type { Insight, SummaryView } from '../api/types';
@@ -27,12 +28,13 @@ export function InlineCode({ text }: { text: string }) {
 }
 
 export function SeverityBadge({ severity }: { severity: SeverityStyle }) {
+  const color = useTheme() === 'light' ? severity.lightColor : severity.color;
   return (
     <span
       data-testid="severity-badge"
       data-severity={severity.level}
       className="inline-flex shrink-0 items-center gap-1 rounded px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide"
-      style={{ color: severity.color, background: severity.background, boxShadow: `inset 0 0 0 1px ${severity.color}55` }}
+      style={{ color, background: severity.background, boxShadow: `inset 0 0 0 1px ${color}55` }}
     >
       <span aria-hidden>{severity.glyph}</span>
       {severity.label}

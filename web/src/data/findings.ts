@@ -13,15 +13,17 @@ export interface SeverityStyle {
   label: string;
   /** A glyph that differs per level, so the badge reads without colour. */
   glyph: string;
-  /** Badge colours (Okabe–Ito vermillion, orange, sky blue). */
+  /** Badge colours (Okabe–Ito vermillion, orange, sky blue), for the dark theme. */
   color: string;
   background: string;
+  /** Text colour on the light theme (the same hues, dark enough to read on white). */
+  lightColor: string;
 }
 
 const STYLES: Record<SeverityLevel, SeverityStyle> = {
-  critical: { level: 'critical', label: 'Critical', glyph: '▲', color: '#ffb38a', background: 'rgba(213, 94, 0, 0.28)' },
-  warning: { level: 'warning', label: 'Warning', glyph: '◆', color: '#f5d27a', background: 'rgba(230, 159, 0, 0.22)' },
-  info: { level: 'info', label: 'Info', glyph: '●', color: '#a8dcf7', background: 'rgba(86, 180, 233, 0.18)' },
+  critical: { level: 'critical', label: 'Critical', glyph: '▲', color: '#ffb38a', background: 'rgba(213, 94, 0, 0.28)', lightColor: '#8a3300' },
+  warning: { level: 'warning', label: 'Warning', glyph: '◆', color: '#f5d27a', background: 'rgba(230, 159, 0, 0.22)', lightColor: '#6b4700' },
+  info: { level: 'info', label: 'Info', glyph: '●', color: '#a8dcf7', background: 'rgba(86, 180, 233, 0.18)', lightColor: '#0b5380' },
 };
 
 /** Maps the server's severity (either vocabulary) to a display level; unknown values are info. */

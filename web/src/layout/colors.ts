@@ -17,7 +17,8 @@ export const CATEGORICAL_PALETTE: readonly string[] = [
   '#D55E00', // vermillion
   '#0072B2', // blue
 ];
-export const OTHER_COLOR = '#8A94A6';
+// A light grey: the mid grey it replaced was confused with reddish purple under deuteranopia (cvd.test.ts).
+export const OTHER_COLOR = '#C4CAD3';
 export const UNKNOWN_COLOR = '#4B5563';
 export const UNKNOWN_LANGUAGE = 'Unknown';
 export const OTHER_LANGUAGES = 'Other';
@@ -217,10 +218,13 @@ export function buildingColors(files: readonly FileNode[], id: ColorMetricId): C
   };
 }
 
-/** Platform colour by nesting level: slate greys that lighten as districts nest deeper. */
-export function districtColor(level: number, maxLevel: number): Rgb {
+/**
+ * Platform colour by nesting level: from `from` (outermost) towards `to` as districts nest
+ * deeper (by default slate greys that lighten, for the dark theme).
+ */
+export function districtColor(level: number, maxLevel: number, from = '#1e293b', to = '#64748b'): Rgb {
   const t = maxLevel > 0 ? Math.min(1, level / Math.max(maxLevel, 4)) : 0;
-  const dark: Rgb = hexToRgb('#1e293b');
-  const light: Rgb = hexToRgb('#64748b');
+  const dark: Rgb = hexToRgb(from);
+  const light: Rgb = hexToRgb(to);
   return [dark[0] + (light[0] - dark[0]) * t, dark[1] + (light[1] - dark[1]) * t, dark[2] + (light[2] - dark[2]) * t];
 }

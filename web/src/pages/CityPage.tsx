@@ -51,6 +51,7 @@ import {
 import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
 import { formatCityParams, parseCityParams, type CameraState, type CityParams } from '../state/cityParams';
+import { useTheme } from '../theme';
 
 export default function CityPage({ id }: { id: number }) {
   const state = useApi(`city:${id}`, async (signal) => {
@@ -81,6 +82,7 @@ interface HoverState {
 
 function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const { pathname, search } = useLocation();
+  const theme = useTheme();
   const params = useMemo(() => parseCityParams(search), [search]);
   const setParams = useCallback(
     (patch: Partial<CityParams>) => {
@@ -520,6 +522,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
                 coupled={traveling ? null : arcPartners}
                 hidden={hidden}
                 animate={traveling}
+                theme={theme}
               />
             </ErrorBoundary>
           </div>

@@ -20,6 +20,7 @@ import { lodOrder, visibleSlots } from '../layout/lod';
 import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
 import type { CameraState } from '../state/cityParams';
+import { SCENE_COLORS, type SceneColors, type Theme } from '../theme';
 
 export interface CityViewProps {
   layout: CityLayout;
@@ -52,9 +53,10 @@ export interface CityViewProps {
   animate?: boolean;
   /** Skip buildings smaller than a pixel from afar (default on; the benchmark turns it off to compare). */
   lod?: boolean;
+  /** Background, ground, platforms and lights follow the page's theme (default dark). */
+  theme?: Theme;
 }
 
-const BACKGROUND = '#0b1120';
 /** Largest city whose buildings cast shadows. */
 const SHADOW_LIMIT = 40_000;
 
@@ -434,11 +436,13 @@ function Buildings({ layout, heights, colors, highlight, selected, hovered, onHo
 
 function Districts({
   layout,
+  scene,
   onHover,
   onFocus,
   onSelect,
 }: {
   layout: CityLayout;
+  scene: SceneColors;
   onHover?: (index: number | null, clientX: number, clientY: number) => void;
   onFocus?: (index: number) => void;
   onSelect: (index: number | null) => void;
@@ -474,7 +478,7 @@ function Districts({
       m.setPosition(d.x[i] ?? 0, d.y[i] ?? 0, d.z[i] ?? 0);
       mesh.setMatrixAt(i, m);
       if (arr) {
-        const c = districtColor(d.level[i] ?? 0, layout.maxLevel);
+        const c = districtColor(d.level[i] ?? 0, layout.maxLevel, scene.districtFrom, scene.districtTo);
         arr[i * 3] = srgbToLinear(c[0]);
         arr[i * 3 + 1] = srgbToLinear(c[1]);
         arr[i * 3 + 2] = srgbToLinear(c[2]);
@@ -484,7 +488,7 @@ function Districts({
     if (attr) attr.needsUpdate = true;
     mesh.computeBoundingSphere();
     invalidate();
-  }, [mesh, layout, count, invalidate]);
+  }, [mesh, layout, count, invalidate, scene]);
 
   // Picking: where the ray meets the ground, the deepest platform there (platforms are thin,
   // so the parallax of ignoring their height is a few pixels at most).
@@ -525,7 +529,17 @@ function Districts({
 }
 
 /** White outline around the selected building. */
-function SelectionOutline({ layout, heights, selected }: { layout: CityLayout; heights: Float32Array; selected: number | null }) {
+function SelectionOutline({
+  layout,
+  heights,
+  selected,
+  color,
+}: {
+  layout: CityLayout;
+  heights: Float32Array;
+  selected: number | null;
+  color: string;
+}) {
   const invalidate = useThree((s) => s.invalidate);
   const lines = useMemo(() => {
     const box = new THREE.BoxGeometry(1, 1, 1).translate(0, 0.5, 0);
@@ -542,6 +556,10 @@ function SelectionOutline({ layout, heights, selected }: { layout: CityLayout; h
     },
     [lines],
   );
+  useEffect(() => {
+    (lines.material as THREE.LineBasicMaterial).color.set(color);
+    invalidate();
+  }, [lines, color, invalidate]);
   useLayoutEffect(() => {
     const b = layout.buildings;
     if (selected === null || selected >= b.count) {
@@ -687,11 +705,11 @@ function LabelProjector({ labels, container }: { labels: DistrictLabel[]; contai
   return null;
 }
 
-function Lights({ size }: { size: number }) {
+function Lights({ size, scene }: { size: number; scene: SceneColors }) {
   const half = size * 0.75;
   return (
     <>
-      <hemisphereLight args={['#dbe4f0', '#1e293b', 1.5]} />
+      <hemisphereLight key={scene.skyLight + scene.groundLight} args={[scene.skyLight, scene.groundLight, 1.5]} />
       <ambientLight intensity={0.25} />
       <directionalLight
         // From the viewer's upper left, so shadows fall visibly beside the buildings.
@@ -713,11 +731,11 @@ function Lights({ size }: { size: number }) {
   );
 }
 
-function Ground({ size }: { size: number }) {
+function Ground({ size, color }: { size: number; color: string }) {
   return (
     <mesh rotation-x={-Math.PI / 2} position-y={-size * 0.001} receiveShadow raycast={() => undefined}>
       <planeGeometry args={[size * 8, size * 8]} />
-      <meshStandardMaterial color="#080d1a" roughness={1} />
+      <meshStandardMaterial color={color} roughness={1} />
     </mesh>
   );
 }
@@ -813,6 +831,7 @@ export function CityView(props: CityViewProps) {
   const { layout, heights, selected, onSelect, resetSignal } = props;
   const [hovered, setHovered] = useState<number | null>(null);
   const size = layout.citySize;
+  const scene = SCENE_COLORS[props.theme ?? 'dark'];
   const labels = useMemo(() => districtLabels(layout), [layout]);
   const labelRoot = useRef<HTMLDivElement>(null);
   const userMoved = useRef(false);
@@ -833,14 +852,20 @@ export function CityView(props: CityViewProps) {
       onPointerMissed={() => onSelect(null)}
       onPointerLeave={() => hover(null, 0, 0)}
     >
-      <color attach="background" args={[BACKGROUND]} />
-      <fog attach="fog" args={[BACKGROUND, size * 2.2, size * 6]} />
-      <Lights size={size} />
-      <Ground size={size} />
-      <Districts layout={layout} onHover={props.onHoverDistrict} onFocus={props.onFocusDistrict} onSelect={onSelect} />
+      <color key={`bg-${scene.background}`} attach="background" args={[scene.background]} />
+      <fog key={`fog-${scene.background}`} attach="fog" args={[scene.background, size * 2.2, size * 6]} />
+      <Lights size={size} scene={scene} />
+      <Ground size={size} color={scene.ground} />
+      <Districts
+        layout={layout}
+        scene={scene}
+        onHover={props.onHoverDistrict}
+        onFocus={props.onFocusDistrict}
+        onSelect={onSelect}
+      />
       <Buildings {...props} onHover={hover} hovered={hovered} />
       <LabelProjector labels={labels} container={labelRoot} />
-      <SelectionOutline layout={layout} heights={heights} selected={selected} />
+      <SelectionOutline layout={layout} heights={heights} selected={selected} color={scene.outline} />
       <CouplingArcs layout={layout} heights={heights} selected={selected} coupled={props.coupled ?? null} />
       <OrbitControls
         makeDefault
