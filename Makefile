@@ -27,6 +27,7 @@ web-deps:
 
 web: web-deps
 	$(NPM) run build --prefix web
+	$(NPM) run build:export --prefix web
 
 test: web lint test-rust test-web test-ui test-deploy
 
