@@ -291,7 +291,14 @@ function timelineOf(tree) {
   for (const f of allFiles(tree)) add(f.path, f.lines.code + f.lines.comment + f.lines.blank, hashOf(f.path) % 18, null);
   for (let k = 0; k < 5; k++) add(`legacy/old_module_${k}.py`, 200 + 80 * k, k, 10 + k);
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { repository_id: 0, analysis_id: 1, revision: null, unit: 'month', time: 'committer', periods, files };
+  // A release tag every six months (two in one month once), as the server lists them.
+  const tags = [];
+  for (let p = 5; p < periods.length; p += 6) {
+    const time = Date.parse(`${periods[p].start}T12:00:00Z`) / 1000 + 86400 * 9;
+    tags.push({ name: `v${(p + 1) / 6}.0`, sha: (p * 7919).toString(16).padStart(40, '0'), time });
+    if (p === 11) tags.push({ name: 'v2.0-lts', sha: 'f'.repeat(40), time: time + 3600 });
+  }
+  return { repository_id: 0, analysis_id: 1, revision: null, unit: 'month', time: 'committer', periods, files, tags };
 }
 
 function ownershipOf(tree) {

@@ -177,6 +177,17 @@ export interface Timeline {
   time: string;
   periods: TimelinePeriod[];
   files: TimelineFile[];
+  /** The repository's tags (absent from older servers: no tags). */
+  tags?: TimelineTag[];
+}
+
+/** A tag of `/timeline`: a bookmark on the time-travel slider. */
+export interface TimelineTag {
+  name: string;
+  /** The tagged commit. */
+  sha: string;
+  /** Commit time of the tagged commit, Unix seconds. */
+  time: number;
 }
 
 /** `/ownership`: the experts (degree of authorship) of every live file. */

@@ -1,12 +1,14 @@
 /**
- * The timeline under the city: commit activity per period as a histogram (D3 scales), a slider
- * and a play button with a speed, and, in compare mode, the two points being compared.
+ * The timeline under the city: commit activity per period as a histogram (D3 scales), tags as
+ * bookmarks on it (click one, or pick it from the list, to jump there), a slider and a play
+ * button with a speed, and, in compare mode, the two points being compared.
  */
 import { scaleBand, scaleLinear } from 'd3';
 import { useMemo } from 'react';
 import type { TimelinePeriod } from '../api/types';
 import { formatCount } from '../format';
 import { useWidth } from '../charts/useWidth';
+import { markerLabel, type TagMarker } from '../layout/tags';
 
 export const SPEEDS = [1, 2, 4, 8] as const;
 /** Milliseconds per period at 1×. */
@@ -27,6 +29,7 @@ export function TimeControls({
   onCompare,
   aliveCount,
   onExit,
+  tags = [],
 }: {
   periods: readonly TimelinePeriod[];
   unit: string;
@@ -41,6 +44,8 @@ export function TimeControls({
   onCompare: (range: [number, number] | null) => void;
   aliveCount: number;
   onExit: () => void;
+  /** Tag markers, in period order. */
+  tags?: readonly TagMarker[];
 }) {
   const [box, width] = useWidth<HTMLDivElement>(900);
   const last = Math.max(0, periods.length - 1);
@@ -51,6 +56,7 @@ export function TimeControls({
   const maxCommits = useMemo(() => periods.reduce((m, p) => Math.max(m, p.commits), 0), [periods]);
   const y = useMemo(() => scaleLinear().domain([0, Math.max(1, maxCommits)]).range([0, HEIGHT - 4]), [maxCommits]);
   const current = periods[period];
+  const tagHere = tags.find((m) => m.period === period) ?? null;
   const bandCentre = (i: number) => (x(i) ?? 0) + x.bandwidth() / 2;
   const pickFromPointer = (clientX: number, el: Element) => {
     const r = el.getBoundingClientRect();
@@ -91,10 +97,32 @@ export function TimeControls({
           </select>
         </label>
         )}
+        {!compare && tags.length > 0 && (
+          <label className="flex items-center gap-1 text-slate-400">
+            Tag
+            <select
+              data-testid="time-tags"
+              aria-label="Jump to the city as of a tag"
+              value={tagHere ? String(tagHere.period) : ''}
+              onChange={(e) => {
+                if (e.target.value !== '') onPeriod(Number(e.target.value));
+              }}
+              className="max-w-40 rounded border border-slate-700 bg-slate-950 px-1 py-0.5 text-slate-200"
+            >
+              <option value="">{`${tags.reduce((n, m) => n + m.tags.length, 0)} tags…`}</option>
+              {tags.map((m) => (
+                <option key={m.period} value={m.period}>
+                  {m.tags.map((t) => t.name).join(', ')} ({periods[m.period]?.start ?? '?'})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <span data-testid="time-label" className="font-mono text-slate-100">
           {compare
             ? `${periods[compare[0]]?.start ?? '?'} → ${periods[compare[1]]?.start ?? '?'}`
             : `${unit} of ${current?.start ?? '?'}`}
+          {!compare && tagHere && <span data-testid="time-tag-current" className="ml-2 text-slate-300">⚑ {markerLabel(tagHere)}</span>}
         </span>
         {!compare && current && (
           <span className="text-slate-400">
@@ -147,6 +175,28 @@ export function TimeControls({
               </rect>
             ) : null,
           )}
+          {tags.map((m) => {
+            const cx = bandCentre(m.period);
+            const names = m.tags.map((t) => `${t.name} (${t.sha.slice(0, 10)})`).join(', ');
+            return (
+              <g
+                key={`tag-${m.period}`}
+                data-testid="time-tag-marker"
+                data-period={m.period}
+                className={compare ? undefined : 'cursor-pointer'}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  if (!compare) onPeriod(m.period);
+                }}
+              >
+                <title>{`Tag${m.tags.length > 1 ? 's' : ''} ${names}, ${periods[m.period]?.start ?? ''}${compare ? '' : ': click to show the city then'}`}</title>
+                {/* A wide transparent hit area around the thin flag. */}
+                <rect x={cx - 5} y={0} width={10} height={HEIGHT} fill="transparent" />
+                <line x1={cx} x2={cx} y1={0} y2={HEIGHT} className="stroke-slate-300" strokeWidth={1} strokeDasharray="2 2" />
+                <path d={`M${cx},0 h7 l-2.5,3.5 l2.5,3.5 h-7 z`} className="fill-slate-100 stroke-slate-950" strokeWidth={0.5} />
+              </g>
+            );
+          })}
           {(compare ?? [period]).map((i, k) => (
             <line key={k} x1={bandCentre(i)} x2={bandCentre(i)} y1={0} y2={HEIGHT} className="stroke-white" strokeWidth={1.5} />
           ))}

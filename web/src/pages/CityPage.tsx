@@ -23,6 +23,7 @@ import {
 } from '../layout/timeline';
 import { districtBusFactors, expertsByBuilding, knowledgeAfter, knowledgeColors, KNOWLEDGE_COLORS } from '../layout/offboarding';
 import { BASE_STEP_MS, TimeControls } from '../components/TimeControls';
+import { tagMarkers } from '../layout/tags';
 import { ChangesPanel, OffboardingPanel, type PersonChoice } from '../components/WhatIfPanels';
 import { api } from '../api/client';
 import type { Repository, RepositoryTree } from '../api/types';
@@ -108,6 +109,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
   const travelLayout = useMemo(() => (index ? timeTravelLayout(tree.root, index) : null), [index, tree]);
   const slots = useMemo(() => (travelLayout && index ? timelineSlots(travelLayout, index) : null), [travelLayout, index]);
   const periods = timelineData?.periods ?? [];
+  const tags = useMemo(() => (timelineData ? tagMarkers(timelineData.periods, timelineData.tags) : []), [timelineData]);
   const lastPeriod = Math.max(0, periods.length - 1);
   const traveling = timeMode && travelLayout !== null && index !== null && slots !== null && periods.length > 0;
   const layout = traveling && travelLayout ? travelLayout : baseLayout;
@@ -557,6 +559,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             }}
             aliveCount={at?.aliveCount ?? 0}
             onExit={exitTime}
+            tags={tags}
           />
         )}
         <Legend
