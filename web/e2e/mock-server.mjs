@@ -173,6 +173,8 @@ if (!empty) {
         id: i + 1, name: src ? basename(src) : 'synthetic', source: src ?? '/synthetic/repository',
         head: info.head, total_commits: info.commits, total_contributors: info.authors, total_files: files,
         languages, last_analyzed_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        // The synthetic repository poses as a GitHub one; local ones have no forge.
+        forge: src ? null : { provider: 'github', description: 'A synthetic repository of the mock server', stars: 4321, default_branch: 'main' },
       },
       tree,
     });

@@ -19,6 +19,17 @@ export interface Repository {
   total_files: number;
   languages: LanguageSummary[];
   last_analyzed_at: string | null;
+  /** What the forge (e.g. GitHub) says about the repository; absent or null when unknown. */
+  forge?: ForgeInfo | null;
+}
+
+/** Forge metadata of a repository; every field but the provider may be missing. */
+export interface ForgeInfo {
+  provider: string;
+  description?: string | null;
+  stars?: number | null;
+  default_branch?: string | null;
+  [key: string]: unknown;
 }
 
 export interface RepositoryList {

@@ -78,6 +78,24 @@ describe('components', () => {
     expect(t).toContain('SQL &lt;1%');
   });
 
+  it('RepositoryCard shows the forge description and stars when present', () => {
+    const withForge: Repository = {
+      ...repo,
+      forge: { provider: 'github', description: 'The Python micro framework', stars: 68123, default_branch: 'main' },
+    };
+    const html = renderToStaticMarkup(<RepositoryCard repo={withForge} />);
+    expect(html).toContain('data-testid="repo-forge"');
+    expect(text(html)).toContain('The Python micro framework');
+    expect(text(html)).toContain('68k');
+    expect(html).toContain('68,123 stars on GitHub');
+    // Optional: absent, null, or without description and stars, nothing is shown.
+    expect(renderToStaticMarkup(<RepositoryCard repo={repo} />)).not.toContain('repo-forge');
+    expect(renderToStaticMarkup(<RepositoryCard repo={{ ...repo, forge: null }} />)).not.toContain('repo-forge');
+    expect(renderToStaticMarkup(<RepositoryCard repo={{ ...repo, forge: { provider: 'github', stars: null } }} />)).not.toContain('repo-forge');
+    const starsOnly = renderToStaticMarkup(<RepositoryCard repo={{ ...repo, forge: { provider: 'gitlab', stars: 0 } }} />);
+    expect(starsOnly).toContain('0 stars on GitLab');
+  });
+
   it('EmptyState tells how to analyse a repository, by role', () => {
     const viewer = text(renderToStaticMarkup(<EmptyState canAdd={false} />));
     expect(viewer).toContain('codevoyage analyze PATH');

@@ -175,6 +175,38 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
+const PROVIDER_NAMES: Record<string, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
+
+/** The forge's description and star count, when the server knows them. */
+export function ForgeLine({ repo }: { repo: Repository }) {
+  const forge = repo.forge;
+  if (!forge || typeof forge !== 'object') return null;
+  const description = typeof forge.description === 'string' ? forge.description.trim() : '';
+  const stars = typeof forge.stars === 'number' && Number.isFinite(forge.stars) && forge.stars >= 0 ? forge.stars : null;
+  if (!description && stars === null) return null;
+  const provider = PROVIDER_NAMES[forge.provider] ?? forge.provider;
+  return (
+    <div data-testid="repo-forge" className="mt-3 flex items-start gap-3 text-sm">
+      {description && (
+        <p className="line-clamp-2 min-w-0 flex-1 text-slate-300" title={description}>
+          {description}
+        </p>
+      )}
+      {stars !== null && (
+        <span
+          data-testid="repo-stars"
+          className="ml-auto shrink-0 whitespace-nowrap tabular-nums text-slate-300"
+          title={`${stars.toLocaleString('en-US')} stars on ${provider}`}
+        >
+          <span aria-hidden>★ </span>
+          {formatCount(stars)}
+          <span className="sr-only"> stars on {provider}</span>
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function RepositoryCard({ repo }: { repo: Repository }) {
   return (
     <Link
@@ -194,6 +226,7 @@ export function RepositoryCard({ repo }: { repo: Repository }) {
           <div className="font-mono">{shortSha(repo.head)}</div>
         </div>
       </div>
+      <ForgeLine repo={repo} />
       <div className="mt-4 grid grid-cols-3 gap-4">
         <Stat label="commits" value={formatCount(repo.total_commits)} />
         <Stat label="contributors" value={formatCount(repo.total_contributors)} />
