@@ -93,7 +93,12 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     [pathname],
   );
 
-  const baseLayout = useMemo(() => layoutCity(tree.root), [tree]);
+  // The footprint metric lays the city out anew (lines of code, the default, keeps the layout
+  // stable between revisions; other metrics are for a one-off look).
+  const baseLayout = useMemo(
+    () => layoutCity(tree.root, params.area === 'code' ? {} : { footprint: heightMetric(params.area).value }),
+    [tree, params.area],
+  );
 
   // Time travel and comparison: the timeline is loaded the first time either is asked for.
   const timeMode = params.t !== null || params.cmp !== null;
@@ -401,6 +406,15 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
         </Link>
         <h1 className="mr-2 text-base font-semibold text-slate-100">{repo.name}</h1>
         <Select
+          testId="metric-area"
+          label="Footprint"
+          value={params.area}
+          options={HEIGHT_METRICS}
+          disabled={traveling}
+          title={traveling ? 'In time travel, the footprint is the largest line count each file ever had' : undefined}
+          onChange={(v) => setParams({ area: v as CityParams['area'] })}
+        />
+        <Select
           testId="metric-height"
           label="Height"
           value={params.height}
@@ -564,7 +578,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
         )}
         <Legend
           raised={timeMode}
-          footprintLabel={traveling ? 'largest line count the file ever had' : undefined}
+          footprintLabel={traveling ? 'largest line count the file ever had' : heightMetric(params.area).label.toLowerCase()}
           legend={colors.legend}
           heightLabel={traveling ? 'Lines at that time (all lines)' : heightMetric(params.height).label}
           heightFormula={
@@ -667,7 +681,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           />
         )}
         <div className={`pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500 ${timeMode ? 'hidden' : ''}`}>
-          drag to orbit · right-drag to pan · scroll to zoom · click a building for details
+          drag or arrows: orbit · right-drag or Shift+arrows: pan · scroll or + −: zoom · click a building
         </div>
       </div>
       </div>
@@ -681,21 +695,26 @@ function Select({
   value,
   options,
   onChange,
+  disabled,
+  title,
 }: {
   testId: string;
   label: string;
   value: string;
   options: readonly { id: string; label: string }[];
   onChange: (value: string) => void;
+  disabled?: boolean;
+  title?: string;
 }) {
   return (
-    <label className="flex items-center gap-2 text-sm text-slate-400">
+    <label className="flex items-center gap-2 text-sm text-slate-400" title={title}>
       {label}
       <select
         data-testid={testId}
         value={value}
+        disabled={disabled}
         onChange={(e) => onChange(e.target.value)}
-        className="rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-slate-200 focus:border-sky-600 focus:outline-none"
+        className="max-w-44 rounded-md border border-slate-700 bg-slate-950 px-2 py-1 text-slate-200 focus:border-sky-600 focus:outline-none disabled:opacity-50"
       >
         {options.map((o) => (
           <option key={o.id} value={o.id}>

@@ -21,6 +21,7 @@ import { composeBuildingColors, srgbToLinear } from './colorSpace';
 import { frameBox, type GroundBox } from './framing';
 import type { CameraState } from '../state/cityParams';
 import { SCENE_COLORS, type SceneColors, type Theme } from '../theme';
+import { keyboardMove } from './keyboardCamera';
 
 export interface CityViewProps {
   layout: CityLayout;
@@ -225,6 +226,42 @@ function CameraSync({ userMoved, onCameraChange }: { userMoved: React.RefObject<
       window.clearTimeout(timer);
     };
   }, [controls, camera, onCameraChange, userMoved]);
+  return null;
+}
+
+/** Moves the camera for a key; true when the key was a camera key. */
+type KeyHandler = (key: string, shift: boolean) => boolean;
+
+/** Keyboard camera: registers a handler the focusable wrapper calls (see keyboardCamera.ts). */
+function KeyboardCamera({ handler, userMoved, size }: { handler: React.RefObject<KeyHandler | null>; userMoved: React.RefObject<boolean>; size: number }) {
+  const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
+  const camera = useThree((s) => s.camera);
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    handler.current = (key, shift) => {
+      if (!controls) return false;
+      const next = keyboardMove(
+        key,
+        shift,
+        {
+          position: [camera.position.x, camera.position.y, camera.position.z],
+          target: [controls.target.x, controls.target.y, controls.target.z],
+        },
+        { minDistance: controls.minDistance, maxDistance: controls.maxDistance, maxPolar: controls.maxPolarAngle, panStep: size * 0.04 },
+      );
+      if (!next) return false;
+      userMoved.current = true;
+      camera.position.set(...next.position);
+      controls.target.set(...next.target);
+      // update() announces the change (the URL follows, as after a drag).
+      controls.update();
+      invalidate();
+      return true;
+    };
+    return () => {
+      handler.current = null;
+    };
+  }, [handler, controls, camera, invalidate, userMoved, size]);
   return null;
 }
 
@@ -835,13 +872,24 @@ export function CityView(props: CityViewProps) {
   const labels = useMemo(() => districtLabels(layout), [layout]);
   const labelRoot = useRef<HTMLDivElement>(null);
   const userMoved = useRef(false);
+  const keyHandler = useRef<KeyHandler | null>(null);
   const onHover = props.onHover;
   const hover = (i: number | null, x: number, y: number) => {
     setHovered(i);
     onHover(i, x, y);
   };
   return (
-    <div className="relative h-full w-full overflow-hidden">
+    <div
+      className="relative h-full w-full overflow-hidden outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500"
+      tabIndex={0}
+      data-testid="city-keyboard"
+      aria-label="3D city. Arrow keys orbit, Shift and arrow keys pan, plus and minus zoom."
+      aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Shift+ArrowLeft Shift+ArrowRight Shift+ArrowUp Shift+ArrowDown + -"
+      onKeyDown={(e) => {
+        if (e.altKey || e.ctrlKey || e.metaKey) return;
+        if (keyHandler.current?.(e.key, e.shiftKey)) e.preventDefault();
+      }}
+    >
     <Canvas
       frameloop="demand"
       shadows
@@ -887,6 +935,7 @@ export function CityView(props: CityViewProps) {
         onCameraChange={props.onCameraChange}
       />
       <CameraSync userMoved={userMoved} onCameraChange={props.onCameraChange} />
+      <KeyboardCamera handler={keyHandler} userMoved={userMoved} size={size} />
       <TestHook layout={layout} heights={heights} onSelect={onSelect} hidden={props.hidden ?? null} />
     </Canvas>
       <div ref={labelRoot} className="pointer-events-none absolute inset-0">

@@ -4,10 +4,11 @@ import { DEFAULT_CITY_PARAMS, formatCityParams, parseCityParams, type CityParams
 describe('city params', () => {
   it('defaults when the query is empty or invalid', () => {
     expect(parseCityParams('')).toEqual(DEFAULT_CITY_PARAMS);
-    expect(parseCityParams('?height=bogus&color=nope')).toEqual(DEFAULT_CITY_PARAMS);
+    expect(parseCityParams('?height=bogus&color=nope&area=nothing')).toEqual(DEFAULT_CITY_PARAMS);
   });
   it('round-trips every field', () => {
     const params: CityParams = {
+      area: 'bytes',
       height: 'revisions',
       color: 'cyclomatic',
       q: 'src/*.py',

@@ -1,12 +1,14 @@
 /**
  * The city view's state as URL query parameters, so a view can be bookmarked and shared:
- * `?height=revisions&color=language&q=*.py&file=src/app.py&cam=…`. Parsing is forgiving:
+ * `?area=bytes&height=revisions&color=language&q=*.py&file=src/app.py&cam=…`. Parsing is forgiving:
  * unknown or invalid values fall back to defaults.
  */
 import { isColorMetricId, type ColorMetricId } from '../layout/colors';
 import { isHeightMetricId, type HeightMetricId } from '../layout/metrics';
 
 export interface CityParams {
+  /** Footprint (building area) metric. */
+  area: HeightMetricId;
   height: HeightMetricId;
   color: ColorMetricId;
   /** Search query highlighting matching buildings. */
@@ -29,6 +31,7 @@ export interface CameraState {
 }
 
 export const DEFAULT_CITY_PARAMS: CityParams = {
+  area: 'code',
   height: 'code',
   color: 'language',
   q: '',
@@ -70,7 +73,9 @@ export function parseCityParams(search: string): CityParams {
   const p = new URLSearchParams(search);
   const height = p.get('height') ?? '';
   const color = p.get('color') ?? '';
+  const area = p.get('area') ?? '';
   return {
+    area: isHeightMetricId(area) ? area : DEFAULT_CITY_PARAMS.area,
     height: isHeightMetricId(height) ? height : DEFAULT_CITY_PARAMS.height,
     color: isColorMetricId(color) ? color : DEFAULT_CITY_PARAMS.color,
     q: p.get('q') ?? '',
@@ -88,6 +93,7 @@ export function parseCityParams(search: string): CityParams {
 /** Serializes only what differs from the defaults, keeping URLs short. */
 export function formatCityParams(params: CityParams): string {
   const p = new URLSearchParams();
+  if (params.area !== DEFAULT_CITY_PARAMS.area) p.set('area', params.area);
   if (params.height !== DEFAULT_CITY_PARAMS.height) p.set('height', params.height);
   if (params.color !== DEFAULT_CITY_PARAMS.color) p.set('color', params.color);
   if (params.q.trim() !== '') p.set('q', params.q);
