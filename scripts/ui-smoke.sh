@@ -58,7 +58,7 @@ if [ -z "$server_pid" ]; then
   exit 1
 fi
 
-CODEVOYAGE_URL="http://127.0.0.1:$port" CODEVOYAGE_USER=smoke CODEVOYAGE_PASSWORD="$smoke_password" \
+CODEVOYAGE_ARTIFACTS="$PWD/target/ui-artifacts" CODEVOYAGE_URL="http://127.0.0.1:$port" CODEVOYAGE_USER=smoke CODEVOYAGE_PASSWORD="$smoke_password" \
   CODEVOYAGE_ADD_PATH="$fresh" CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
 "$bin" export "$work/demo" --data-dir "$work/data" --output "$work/city.html"; CODEVOYAGE_EXPORT="$work/city.html" CHROMIUM_PATH="$chromium" node web/e2e/export.mjs
 echo "ui-smoke: 1 passed, 0 failed"

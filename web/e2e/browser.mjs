@@ -20,7 +20,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Launches Chromium with a fresh profile; returns { context, close }. */
-export async function launch({ width = 1280, height = 720 } = {}) {
+export async function launch({ width = 1280, height = 720, colorScheme } = {}) {
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   const userDataDir = mkdtempSync(join(tmpdir(), 'codevoyage-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -29,6 +29,8 @@ export async function launch({ width = 1280, height = 720 } = {}) {
     args: CHROMIUM_ARGS,
     viewport: { width, height },
     deviceScaleFactor: 1,
+    // The system theme the page sees (prefers-color-scheme); Playwright's default is light.
+    ...(colorScheme ? { colorScheme } : {}),
   });
   return { context, close: () => context.close() };
 }

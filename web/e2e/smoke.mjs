@@ -4,14 +4,16 @@
 // Software rendering (SwiftShader) of a very large city takes seconds per frame, hence the
 // generous timeouts.
 // Opens the repository list, opens the first repository's city, checks the canvas draws a
-// city, clicks a building and checks the details panel. Screenshots go to test-results/.
+// city, clicks a building and checks the details panel, and so on through every view at 1280x720.
+// A screenshot of each view goes to $CODEVOYAGE_ARTIFACTS (scripts/ui-smoke.sh: target/ui-artifacts),
+// else web/test-results/.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baseUrl, isExpectedAuthError, launch, login, pixelStats, waitForCity } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const results = resolve(here, '..', 'test-results');
+const results = process.env.CODEVOYAGE_ARTIFACTS ? resolve(process.env.CODEVOYAGE_ARTIFACTS) : resolve(here, '..', 'test-results');
 mkdirSync(results, { recursive: true });
 const base = baseUrl();
 
@@ -21,7 +23,8 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const { context, close } = await launch({ width: 1280, height: 800 });
+// The smallest size the UI supports; the system prefers dark (the light theme is checked below).
+const { context, close } = await launch({ width: 1280, height: 720, colorScheme: 'dark' });
 const page = await context.newPage();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -166,8 +169,25 @@ try {
   await page.click('text=Reset view');
   await page.waitForFunction(() => !/[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
   log('"Reset view" restores the default framing');
+  await page.focus('[data-testid="city-keyboard"]');
+  const beforeKeys = await canvas.screenshot();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => /[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
+  await page.waitForTimeout(800);
+  check(!beforeKeys.equals(await canvas.screenshot()), 'arrow and + keys did not move the camera');
+  log('the keyboard orbits and zooms the focused city, and the camera goes into the URL');
+  await page.click('text=Reset view');
+  await page.waitForFunction(() => !/[?&]cam=/.test(window.location.search), null, { timeout: 30_000 });
 
   step = 'metric selects and search';
+  await page.selectOption('[data-testid="metric-area"]', 'bytes');
+  await page.waitForFunction(() => /[?&]area=bytes/.test(location.search), null, { timeout: 30_000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(results, 'smoke-4a-footprint-bytes.png') });
+  await page.selectOption('[data-testid="metric-area"]', 'code');
+  await page.waitForFunction(() => !/[?&]area=/.test(location.search), null, { timeout: 30_000 });
+  log('the footprint metric changes the layout and is kept in the URL');
   await page.selectOption('[data-testid="metric-color"]', 'revisions');
   await page.selectOption('[data-testid="metric-height"]', 'revisions');
   await page.fill('[data-testid="search"]', '*.py');
@@ -206,6 +226,18 @@ try {
   await page.waitForFunction((n) => window.__codevoyage?.visibleBuildings === n, aliveAt(0), { timeout: 30_000 });
   await page.waitForFunction((d) => new URLSearchParams(location.search).get('t') === d, timeline.periods[0].start, { timeout: 30_000 });
   log(`time slider: ${aliveAt(last)} buildings today, ${aliveAt(0)} in the ${timeline.unit} of ${timeline.periods[0].start}`);
+  const markers = await page.$$('[data-testid="time-tag-marker"]');
+  if ((timeline.tags ?? []).length > 0) {
+    check(markers.length > 0, `the timeline has ${timeline.tags.length} tags but draws no marker`);
+    const period = Number(await markers[markers.length - 1].getAttribute('data-period'));
+    await markers[markers.length - 1].click({ force: true });
+    await page.waitForFunction((p) => Number(document.querySelector('[data-testid="time-slider"]')?.value) === p, period, { timeout: 30_000 });
+    log(`${markers.length} tag marker(s) on the timeline; clicking one moves the slider to period ${period}`);
+    await slider.focus();
+    await page.keyboard.press('Home');
+  } else {
+    log('the fixture has no tags: no tag markers drawn');
+  }
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(results, 'smoke-5b-time-travel.png') });
   if (last > 0) {
@@ -307,6 +339,48 @@ try {
     );
     log(`the analysis finished and the list now shows ${await commits.jsonValue()} commits for it`);
     await page.screenshot({ path: join(results, 'smoke-7-analysed.png') });
+  }
+
+  step = 'themes';
+  await page.goto(`${base}/repositories/${repoId}`);
+  await waitForCity(page);
+  check((await page.getAttribute('html', 'data-theme')) === 'dark', 'a system that prefers dark does not get the dark theme');
+  await page.click('[data-testid="theme-toggle"]');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light', null, { timeout: 10_000 });
+  const bodyBg = await page.evaluate(() => getComputedStyle(document.querySelector('#root > div')).backgroundColor);
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(results, 'smoke-9-light-city.png') });
+  await page.reload();
+  await waitForCity(page);
+  check((await page.getAttribute('html', 'data-theme')) === 'light', 'the light theme is not remembered after a reload');
+  log(`the theme toggle switches to light (page background ${bodyBg}) and is remembered after a reload`);
+  await page.click('[data-testid="open-charts"]');
+  await page.waitForSelector('[data-testid="charts"]', { timeout: 30_000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(results, 'smoke-9b-light-charts.png') });
+  await page.click('[data-testid="theme-toggle"]');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: 10_000 });
+
+  if (user) {
+    step = 'API keys';
+    await page.click('[data-testid="nav-api-keys"]');
+    await page.waitForSelector('[data-testid="apikey-form"]', { timeout: 30_000 });
+    await page.fill('[data-testid="apikey-name"]', 'ui smoke');
+    await page.click('[data-testid="apikey-create"]');
+    const secret = await (await page.waitForSelector('[data-testid="apikey-secret"]', { timeout: 30_000 })).inputValue();
+    check(/^cvk_/.test(secret), `the new key does not look like a key: ${secret.slice(0, 6)}…`);
+    await page.click('[data-testid="apikey-copy"]');
+    await page.waitForFunction(() => /Copied|Selected/.test(document.querySelector('[data-testid="apikey-created"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    const withKey = () => page.request.get(`${base}/api/v1/repositories`, { headers: { Authorization: `Bearer ${secret}` } });
+    check((await withKey()).status() === 200, 'the new API key is refused');
+    await page.screenshot({ path: join(results, 'smoke-8-api-keys.png') });
+    const row = page.locator('[data-testid="apikey-row"]', { hasText: 'ui smoke' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('[data-testid="apikey-revoke"]').click();
+    await row.locator('[data-testid="apikey-revoke-confirm"]').click();
+    await page.waitForSelector('[data-testid="apikey-row"][data-revoked="true"]', { timeout: 30_000 });
+    check((await withKey()).status() === 401, 'a revoked API key still works');
+    log('API keys page: a key is created and shown once, works, is revoked and then refused');
   }
 
   if (user) {

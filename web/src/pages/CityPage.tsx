@@ -680,7 +680,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
             }
           />
         )}
-        <div className={`pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500 ${timeMode ? 'hidden' : ''}`}>
+        <div className={`pointer-events-none absolute bottom-3 right-3 text-xs text-slate-500 ${timeMode || selectedFile ? 'hidden' : ''}`}>
           drag or arrows: orbit · right-drag or Shift+arrows: pan · scroll or + −: zoom · click a building
         </div>
       </div>
