@@ -14,6 +14,9 @@ import { useWidth } from './useWidth';
 
 const M = { top: 12, right: 16, bottom: 24, left: 52 };
 
+/** Ink of labels drawn on the fixed palette colours (not the theme's: those cells keep their colours). */
+const CELL_INK = '#0b1120';
+
 export function LanguageMixChart({ mix, periods }: { mix: LanguageMix; periods: readonly TimelinePeriod[] }) {
   const [box, width] = useWidth<HTMLDivElement>();
   const h = 220;
@@ -238,16 +241,30 @@ export function BusFactorMap({ rows, onPick }: { rows: readonly FolderBusFactor[
           const w = c.x1 - c.x0;
           const hh = c.y1 - c.y0;
           return (
-            <g key={row.path} transform={`translate(${c.x0},${c.y0})`} className="cursor-pointer" onClick={() => onPick(row.path)}>
+            <g
+              key={row.path}
+              transform={`translate(${c.x0},${c.y0})`}
+              className="cursor-pointer outline-none focus-visible:[&>rect]:stroke-sky-400 focus-visible:[&>rect]:stroke-2"
+              tabIndex={0}
+              role="link"
+              aria-label={`${row.path || 'top level'}: ${row.files} files, bus factor ${row.busFactor}. Open in the city.`}
+              onClick={() => onPick(row.path)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onPick(row.path);
+                }
+              }}
+            >
               <rect width={w} height={hh} fill={busFactorColor(row.busFactor)} opacity={0.85} rx={2}>
                 <title>{`${row.path || '(top level)'}: ${row.files} files, bus factor ${row.busFactor}${row.topExpert ? `; ${row.topExpert.name} is an expert of ${row.topExpert.files}` : ''}`}</title>
               </rect>
               {w > 70 && hh > 26 && (
                 <>
-                  <text x={4} y={13} className="pointer-events-none fill-slate-950 text-[11px] font-semibold">
+                  <text x={4} y={13} fill={CELL_INK} className="pointer-events-none text-[11px] font-semibold">
                     {(row.path || '(top level)').slice(-Math.floor(w / 6.5))}
                   </text>
-                  <text x={4} y={25} className="pointer-events-none fill-slate-900 text-[10px]">
+                  <text x={4} y={25} fill={CELL_INK} className="pointer-events-none text-[10px]">
                     bus factor {row.busFactor} · {formatCount(row.files)} files
                   </text>
                 </>
