@@ -34,12 +34,13 @@ function systemPrefersLight(): boolean {
   return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: light)').matches;
 }
 
-/** The theme shown now. */
+/**
+ * The theme shown now: what `data-theme` on <html> says, which is what the CSS follows. A page
+ * that never set it (the static export) is dark.
+ */
 export function currentTheme(): Theme {
   if (typeof document === 'undefined') return 'dark';
-  const set = document.documentElement.dataset.theme;
-  if (set === 'dark' || set === 'light') return set;
-  return resolveTheme(readStored(), systemPrefersLight());
+  return document.documentElement.dataset.theme === 'light' ? 'light' : 'dark';
 }
 
 function apply(t: Theme): void {
