@@ -15,6 +15,7 @@ mod error;
 mod jobs;
 mod migrations;
 mod queries;
+mod retention;
 mod store;
 mod timeline;
 
@@ -24,6 +25,7 @@ pub use jobs::{JobCounts, JobRow, NewJobRow};
 pub use queries::{
     ANONYMOUS_DOMAIN, Anonymized, CommitFilter, CommitSummary, FileCommit, FileDetail, FileOwner,
 };
+pub use retention::{RETENTION_BATCH, RetentionReport};
 pub use store::{
     AnalysisRow, AnalysisStatus, AnalysisUpdate, Backend, CommitRow, ContributorRow,
     CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,
