@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import type { TimelinePeriod } from '../api/types';
 import { formatCount } from '../format';
 import { useWidth } from '../charts/useWidth';
-import { markerLabel, type TagMarker } from '../layout/tags';
+import { markerLabel, moveNearestEnd, type TagMarker } from '../layout/tags';
 
 export const SPEEDS = [1, 2, 4, 8] as const;
 /** Milliseconds per period at 1×. */
@@ -97,15 +97,18 @@ export function TimeControls({
           </select>
         </label>
         )}
-        {!compare && tags.length > 0 && (
+        {tags.length > 0 && (
           <label className="flex items-center gap-1 text-slate-400">
             Tag
             <select
               data-testid="time-tags"
-              aria-label="Jump to the city as of a tag"
-              value={tagHere ? String(tagHere.period) : ''}
+              aria-label={compare ? 'Compare from or to a tag (moves the nearer end)' : 'Jump to the city as of a tag'}
+              value={!compare && tagHere ? String(tagHere.period) : ''}
               onChange={(e) => {
-                if (e.target.value !== '') onPeriod(Number(e.target.value));
+                if (e.target.value === '') return;
+                const p = Number(e.target.value);
+                if (compare) onCompare(moveNearestEnd(compare, p));
+                else onPeriod(p);
               }}
               className="max-w-40 rounded border border-slate-700 bg-slate-950 px-1 py-0.5 text-slate-200"
             >
@@ -183,13 +186,16 @@ export function TimeControls({
                 key={`tag-${m.period}`}
                 data-testid="time-tag-marker"
                 data-period={m.period}
-                className={compare ? undefined : 'cursor-pointer'}
+                className="cursor-pointer"
                 onClick={(e) => {
                   e.stopPropagation();
-                  if (!compare) onPeriod(m.period);
+                  if (compare) onCompare(moveNearestEnd(compare, m.period));
+                  else onPeriod(m.period);
                 }}
               >
-                <title>{`Tag${m.tags.length > 1 ? 's' : ''} ${names}, ${periods[m.period]?.start ?? ''}${compare ? '' : ': click to show the city then'}`}</title>
+                <title>{`Tag${m.tags.length > 1 ? 's' : ''} ${names}, ${periods[m.period]?.start ?? ''}: ${
+                  compare ? 'click to compare from or to it' : 'click to show the city then'
+                }`}</title>
                 {/* A wide transparent hit area around the thin flag. */}
                 <rect x={cx - 5} y={0} width={10} height={HEIGHT} fill="transparent" />
                 <line x1={cx} x2={cx} y1={0} y2={HEIGHT} className="stroke-slate-300" strokeWidth={1} strokeDasharray="2 2" />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, markerLabel, periodOfDay, tagMarkers } from './tags';
+import { dayOf, markerLabel, moveNearestEnd, periodOfDay, tagMarkers } from './tags';
 
 const periods = [{ start: '2024-01-01' }, { start: '2024-02-01' }, { start: '2024-03-01' }, { start: '2024-04-01' }];
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -54,5 +54,13 @@ describe('tags on the timeline', () => {
     expect(periodOfDay(periods, '2024-02-29')).toBe(1);
     expect(periodOfDay(periods, '2024-04-01')).toBe(3);
     expect(periodOfDay([], '2024-04-01')).toBe(-1);
+  });
+
+  it('moves the nearer end of a compared range to a picked tag', () => {
+    expect(moveNearestEnd([4, 10], 2)).toEqual([2, 10]);
+    expect(moveNearestEnd([4, 10], 12)).toEqual([4, 12]);
+    expect(moveNearestEnd([4, 10], 6)).toEqual([6, 10]);
+    expect(moveNearestEnd([4, 10], 8)).toEqual([4, 8]);
+    expect(moveNearestEnd([4, 10], 7)).toEqual([7, 10]);
   });
 });

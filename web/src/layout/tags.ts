@@ -71,3 +71,14 @@ export function markerLabel(m: TagMarker): string {
   const first = m.tags[0]?.name ?? '';
   return m.tags.length <= 1 ? first : `${first} +${m.tags.length - 1}`;
 }
+
+/**
+ * Compare mode: a tag picked on the timeline moves the nearer end of the compared range there
+ * (the start when it lies before the range, the end when after), keeping from ≤ to.
+ */
+export function moveNearestEnd(range: readonly [number, number], period: number): [number, number] {
+  const [from, to] = range;
+  if (period <= from) return [period, to];
+  if (period >= to) return [from, period];
+  return period - from <= to - period ? [period, to] : [from, period];
+}
