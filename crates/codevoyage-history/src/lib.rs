@@ -5,7 +5,8 @@
 //! diffing runs on all cores in contiguous chunks of commits, each worker with its own object
 //! cache and diff buffers, and the results are re-ordered before they reach the caller.
 //! [`format`] turns commits into `git log --numstat`, code-maat and JSON-lines text.
-//! [`Repository::files_at`] lists the blobs of one commit's tree for the metrics engine.
+//! [`Repository::files_at`] lists the blobs of one commit's tree for the metrics engine;
+//! [`Repository::tags`] lists the tags, peeled to commits.
 
 mod blobs;
 mod diff;
@@ -13,11 +14,13 @@ mod error;
 pub mod format;
 mod identity;
 mod rename;
+mod tags;
 mod walk;
 
 use codevoyage_model::RepoPath;
 pub use codevoyage_model::{ChangeKind, Commit, FileChange, Identity, Signature};
 pub use error::HistoryError;
+pub use tags::Tag;
 use gix::objs::FindExt;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};

@@ -666,6 +666,7 @@ async fn history_stage(
         exclude,
         ..WalkOptions::default()
     };
+    let tag_repo = repo.clone();
     let (tx, mut rx) = mpsc::channel::<Vec<Commit>>(4);
     let walk_progress = progress.clone();
     let cancel = ctx.cancel.clone();
@@ -712,8 +713,30 @@ async fn history_stage(
         Err(e) => return Err(e.into()),
         Ok(_) => {}
     }
+    store_tags(ctx, tag_repo).await?;
     progress.finish();
     Ok(inserted)
+}
+
+/// Replaces the repository's tags (the timeline's bookmarks) with those whose commit is in the
+/// stored history. Tags that cannot be read leave the previous ones and do not fail the analysis.
+async fn store_tags(ctx: &Ctx<'_>, repo: Arc<Repository>) -> Result<(), JobError> {
+    let tags = match tokio::task::spawn_blocking(move || repo.tags()).await? {
+        Ok(tags) => tags,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the tags; the timeline keeps its earlier bookmarks");
+            return Ok(());
+        }
+    };
+    let records: Vec<codevoyage_store::TagRecord> = tags
+        .into_iter()
+        .map(|t| codevoyage_store::TagRecord {
+            name: t.name,
+            sha: t.commit,
+        })
+        .collect();
+    ctx.store.replace_tags(ctx.repository_id, &records).await?;
+    Ok(())
 }
 
 /// Measures every file of the analysed revision, in parallel chunks.

@@ -15,7 +15,9 @@
 //! The period unit is the finest of day, week (Monday to Sunday, UTC) and month that keeps
 //! the timeline within [`MAX_PERIODS`] periods.
 //!
-//! Tags are not part of the stored history yet, so the timeline has no tag bookmarks.
+//! `tags` are the bookmarks: every tag (lightweight or annotated, peeled to its commit) whose
+//! commit is in the analysed history, oldest first, with the committer time of that commit
+//! (`git for-each-ref refs/tags`), as the history stage stored them.
 //!
 //! `GET /api/v1/repositories/{id}/ownership` gives, for every file alive at the analysed
 //! revision, its experts by degree of authorship (`codevoyage_insights::authorship`, Avelino
@@ -410,6 +412,7 @@ struct TimelineView {
     revision: Option<String>,
     #[serde(flatten)]
     timeline: Timeline,
+    tags: Vec<codevoyage_store::TagRow>,
 }
 
 fn json(body: Vec<u8>) -> Response {
@@ -436,11 +439,13 @@ pub async fn timeline(
     let timeline = tokio::task::spawn_blocking(move || builder.finish())
         .await
         .map_err(|e| ApiError::Internal(format!("building the timeline: {e}")))?;
+    let tags = state.store.tags(id).await?;
     let body = serde_json::to_vec(&TimelineView {
         repository_id: id,
         analysis_id: analysis.id,
         revision: analysis.revision,
         timeline,
+        tags,
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     state.cache.set(&key, &body, state.cache_ttl).await;

@@ -391,3 +391,118 @@ async fn unknown_repositories_are_404() {
     let (status, _) = get(&app, "/api/v1/repositories/1/timeline", "not-a-key").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// `git for-each-ref` on the tags merged into HEAD that name commits: (name, commit, committer
+/// time of the commit), oldest first, then by name.
+fn git_tags(fixture: &Fixture) -> Vec<(String, String, i64)> {
+    let text = |args: &[&str]| {
+        String::from_utf8(codevoyage_testkit::git_output(fixture.path(), args)).expect("utf8")
+    };
+    let mut tags: Vec<(String, String, i64)> = text(&[
+        "for-each-ref",
+        "refs/tags",
+        "--merged",
+        "HEAD",
+        "--format=%(refname:short) %(objecttype) %(*objecttype)",
+    ])
+    .lines()
+    .filter(|l| l.split_whitespace().skip(1).any(|k| k == "commit"))
+    .map(|l| {
+        let name = l.split_whitespace().next().expect("name").to_string();
+        let sha = text(&["rev-parse", &format!("refs/tags/{name}^{{commit}}")])
+            .trim()
+            .to_string();
+        let time = text(&["log", "-1", "--format=%ct", &sha])
+            .trim()
+            .parse()
+            .expect("time");
+        (name, sha, time)
+    })
+    .collect();
+    tags.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+    tags
+}
+
+fn body_tags(body: &Value) -> Vec<(String, String, i64)> {
+    body["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().expect("name").to_string(),
+                t["sha"].as_str().expect("sha").to_string(),
+                t["time"].as_i64().expect("time"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn timeline_tags_are_the_tags_of_the_analysed_history() {
+    let fixture = codevoyage_testkit::fixture("tags");
+    let (_dir, app, id, key) = analysed(&fixture).await;
+    let (status, bytes) = get(&app, &format!("/api/v1/repositories/{id}/timeline"), &key).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let body: Value = serde_json::from_slice(&bytes).expect("json");
+    let expected = git_tags(&fixture);
+    let names: Vec<&str> = expected.iter().map(|t| t.0.as_str()).collect();
+    // Lightweight and annotated (also a tag of a tag); not the tree tag nor the unmerged one.
+    assert_eq!(names, ["v0.1", "v1.0", "v1.0-final", "latest"]);
+    assert_eq!(body_tags(&body), expected);
+    check_timeline(&fixture, &body);
+}
+
+#[tokio::test]
+async fn tags_are_replaced_by_each_analysis() {
+    let fixture = codevoyage_testkit::fixture("tags");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_sqlite_file(&dir.path().join("cv.db"))
+        .await
+        .expect("open");
+    store.migrate().await.expect("migrate");
+    let bus = EventBus::new(1024);
+    let run = || {
+        analyze(
+            &store,
+            &bus,
+            AnalyzeRequest {
+                source: fixture.path().to_path_buf(),
+                name: None,
+                rev: None,
+                threads: 1,
+            },
+            Arc::new(AtomicBool::new(false)),
+        )
+    };
+    let id = run().await.expect("analyze").repository_id;
+    let names = |tags: Vec<codevoyage_store::TagRow>| -> Vec<String> {
+        tags.into_iter().map(|t| t.name).collect()
+    };
+    let first = names(store.tags(id).await.expect("tags"));
+    assert_eq!(first, ["v0.1", "v1.0", "v1.0-final", "latest"]);
+    // The same analysis again stores the same tags once.
+    run().await.expect("analyze again");
+    assert_eq!(names(store.tags(id).await.expect("tags")), first);
+    // A deleted tag disappears, a new one appears, with no new commit.
+    fixture.git(&["tag", "-d", "latest"]);
+    fixture.git(&["tag", "v0.2", "HEAD~2"]);
+    run().await.expect("analyze after retagging");
+    let mut now = names(store.tags(id).await.expect("tags"));
+    now.sort();
+    assert_eq!(now, ["v0.1", "v0.2", "v1.0", "v1.0-final"]);
+}
+
+#[tokio::test]
+async fn a_history_without_tags_has_an_empty_tag_list() {
+    let fixture = codevoyage_testkit::fixture("basic");
+    let (_dir, app, id, key) = analysed(&fixture).await;
+    let (_, bytes) = get(&app, &format!("/api/v1/repositories/{id}/timeline"), &key).await;
+    let body: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(body["tags"], serde_json::json!([]));
+}

@@ -17,6 +17,7 @@ mod migrations;
 mod queries;
 mod retention;
 mod store;
+mod tags;
 mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
@@ -31,4 +32,5 @@ pub use store::{
     CouplingRecord, FileRecord, FunctionRow, InsightRecord, LanguageShare, RepositoryRow,
     RepositorySummary, Store,
 };
+pub use tags::{TagRecord, TagRow};
 pub use timeline::{TimelineChange, TimelineCommit};

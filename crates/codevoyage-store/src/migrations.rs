@@ -36,6 +36,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0003_jobs.sql"),
     },
+    Migration {
+        version: 5,
+        name: "tags",
+        sqlite: include_str!("../migrations/sqlite/0005_tags.sql"),
+        postgres: include_str!("../migrations/postgres/0005_tags.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. PostgreSQL refuses several commands in one
