@@ -29,7 +29,7 @@ mod ws;
 pub use analyses::Jobs;
 pub use error::ApiError;
 pub use metrics::metrics_router;
-pub use ops::{Ops, OpsSettings, RateLimit};
+pub use ops::{Ops, OpsSettings, RateLimit, RetentionPolicy, spawn_retention};
 
 use axum::Router;
 use codevoyage_store::Store;

@@ -55,6 +55,8 @@ pub const QUEUE_JOBS: &str = "codevoyage_queue_jobs";
 pub const ANALYSES: &str = "codevoyage_analyses_finished_total";
 pub const STAGE_DURATION: &str = "codevoyage_analysis_stage_duration_seconds";
 pub const BUILD_INFO: &str = "codevoyage_build_info";
+pub const WEBSOCKETS: &str = "codevoyage_websockets_active";
+pub const RETENTION_DELETED: &str = "codevoyage_retention_deleted_analyses_total";
 
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
@@ -118,6 +120,9 @@ impl Metrics {
                 vec![Label::new("version", env!("CARGO_PKG_VERSION"))],
             )
             .set(1.0);
+        metrics.gauge(WEBSOCKETS, Vec::new()).set(0.0);
+        // Present (at 0) from the start, so an alert can tell "nothing deleted" from "absent".
+        metrics.counter(RETENTION_DELETED, Vec::new()).increment(0);
         metrics
     }
 
@@ -150,6 +155,11 @@ impl Metrics {
                 None,
                 "Analyses that ended, by outcome, as seen on this instance's event bus",
             ),
+            d(
+                RETENTION_DELETED,
+                None,
+                "Old analyses deleted (with their rows) by this instance's retention task",
+            ),
         ] {
             r.describe_counter(name.into(), unit, SharedString::const_str(help));
         }
@@ -169,6 +179,7 @@ impl Metrics {
         }
         for (name, unit, help) in [
             d(IN_FLIGHT, None, "HTTP requests being served"),
+            d(WEBSOCKETS, None, "WebSocket connections open on /api/v1/ws"),
             d(
                 QUEUE_JOBS,
                 None,
@@ -205,6 +216,18 @@ impl Metrics {
     /// Counts one request refused by the rate limit.
     pub(crate) fn rate_limited(&self) {
         self.counter(RATE_LIMITED, Vec::new()).increment(1);
+    }
+
+    /// One open WebSocket: counted in `codevoyage_websockets_active` until the returned guard
+    /// is dropped.
+    pub(crate) fn websocket_opened(&self) -> InFlight {
+        InFlight::start(self.gauge(WEBSOCKETS, Vec::new()))
+    }
+
+    /// Counts analyses deleted by the retention task.
+    pub fn retention_deleted(&self, analyses: u64) {
+        self.counter(RETENTION_DELETED, Vec::new())
+            .increment(analyses);
     }
 
     /// Records one analysis event: outcomes and stage durations.
@@ -329,9 +352,9 @@ pub(crate) async fn track(
     response
 }
 
-/// One request in flight; the gauge goes down when it is dropped, also when the client goes
-/// away and the request's future is dropped before it finishes.
-struct InFlight(metrics::Gauge);
+/// One request in flight (or one open WebSocket); the gauge goes down when it is dropped, also
+/// when the client goes away and the request's future is dropped before it finishes.
+pub(crate) struct InFlight(metrics::Gauge);
 
 impl InFlight {
     fn start(gauge: metrics::Gauge) -> InFlight {

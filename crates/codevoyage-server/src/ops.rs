@@ -319,6 +319,160 @@ fn client_keys(request: &Request) -> (Option<String>, String) {
     (credential, address)
 }
 
+/// How long finished analyses are kept (`retention_days`) and how often old ones are
+/// looked for (`retention_interval_secs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionPolicy {
+    /// Analyses that finished longer ago than this are deleted (never the latest successful
+    /// analysis of a repository: see `codevoyage_store`'s retention module).
+    pub max_age: Duration,
+    /// Time between two runs; the first run starts at once.
+    pub interval: Duration,
+}
+
+/// What the retention task has done so far (for the operator's log and for tests, which wait
+/// on it rather than sleeping).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetentionStatus {
+    /// Runs finished, successful or not.
+    pub runs: u64,
+    /// Analyses deleted by all runs together.
+    pub deleted: u64,
+    /// The error of the last run, when it failed (the next run tries again).
+    pub last_error: Option<String>,
+}
+
+/// The periodic retention task of `serve`; [`RetentionTask::stop`] ends it.
+#[derive(Debug)]
+pub struct RetentionTask {
+    handle: tokio::task::JoinHandle<()>,
+    status: tokio::sync::watch::Receiver<RetentionStatus>,
+}
+
+impl RetentionTask {
+    /// Follows the task's progress.
+    pub fn status(&self) -> tokio::sync::watch::Receiver<RetentionStatus> {
+        self.status.clone()
+    }
+
+    /// Waits for the task to end (it ends when the `stop` given to [`spawn_retention`] turns
+    /// true or its sender goes away); a run in progress finishes its current batch first, or
+    /// is abandoned after `grace` (its open transaction is rolled back).
+    pub async fn stop(self, grace: Duration) {
+        let mut handle = self.handle;
+        if tokio::time::timeout(grace, &mut handle).await.is_err() {
+            handle.abort();
+            let _ = handle.await;
+        }
+    }
+}
+
+/// Starts the retention task: every `policy.interval` (first at once) it deletes the analyses
+/// that finished longer ago than `policy.max_age` ([`run_retention`]). It ends when `stop`
+/// becomes true. Several instances may run it against one database: the deletion is
+/// idempotent and each reports only what it deleted itself.
+pub fn spawn_retention(
+    state: &AppState,
+    policy: RetentionPolicy,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> RetentionTask {
+    let (report, status) = tokio::sync::watch::channel(RetentionStatus::default());
+    let store = state.store.clone();
+    let metrics = state.ops.metrics.clone();
+    let handle = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(policy.interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            tokio::select! {
+                _ = tick.tick() => {}
+                changed = stop.changed() => {
+                    if changed.is_err() { break }
+                    continue;
+                }
+            }
+            let outcome = run_retention(&store, &metrics, policy.max_age).await;
+            report.send_modify(|s| {
+                s.runs += 1;
+                match outcome {
+                    Ok(n) => {
+                        s.deleted += n;
+                        s.last_error = None;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "retention: deleting old analyses failed; trying again at the next run");
+                        s.last_error = Some(e.to_string());
+                    }
+                }
+            });
+        }
+    });
+    RetentionTask { handle, status }
+}
+
+/// Most analysis ids named per repository in the audit entry of one retention run.
+const AUDIT_IDS: usize = 50;
+
+/// One retention run: deletes the analyses that finished more than `max_age` ago, counts
+/// them in `codevoyage_retention_deleted_analyses_total` and, when it deleted any, writes one
+/// audit entry (actor `system`, action `retention.delete`). Returns how many it deleted.
+pub async fn run_retention(
+    store: &codevoyage_store::Store,
+    metrics: &Metrics,
+    max_age: Duration,
+) -> Result<u64, codevoyage_store::StoreError> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let cutoff = now.saturating_sub(max_age).as_secs();
+    let cutoff = i64::try_from(cutoff).unwrap_or(i64::MAX);
+    let report = store.delete_analyses_finished_before(cutoff).await?;
+    if report.is_empty() {
+        return Ok(0);
+    }
+    let deleted = u64::try_from(report.analyses.len()).unwrap_or(u64::MAX);
+    metrics.retention_deleted(deleted);
+    let mut by_repository: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for &(repository, analysis) in &report.analyses {
+        by_repository.entry(repository).or_default().push(analysis);
+    }
+    let listed: Vec<String> = by_repository
+        .iter()
+        .map(|(repository, ids)| {
+            let mut shown: Vec<String> = ids.iter().take(AUDIT_IDS).map(i64::to_string).collect();
+            if ids.len() > AUDIT_IDS {
+                shown.push(format!("and {} more", ids.len() - AUDIT_IDS));
+            }
+            format!("repository {repository}: {}", shown.join(", "))
+        })
+        .collect();
+    let detail = format!(
+        "{deleted} analyses that finished before {cutoff} (Unix seconds; older than {} days) \
+         deleted with {} rows; {}",
+        max_age.as_secs() / 86_400,
+        report.rows,
+        listed.join("; ")
+    );
+    tracing::info!(
+        analyses = deleted,
+        rows = report.rows,
+        "retention: deleted old analyses"
+    );
+    store
+        .append_audit(codevoyage_store::NewAuditEntry {
+            actor: "system",
+            action: "retention.delete",
+            target: "analyses",
+            detail: &detail,
+            address: None,
+        })
+        .await?;
+    Ok(deleted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::OpsSettings;

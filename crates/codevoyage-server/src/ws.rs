@@ -7,7 +7,11 @@
 //! "analysis_id", "repository_id", …}`. The first message is `{"type":"ready"}` (subscribed:
 //! nothing published after it is missed). A client too slow to keep up gets
 //! `{"type":"resync"}` and should re-read the analyses it shows over REST. The server pings
-//! every [`PING_EVERY`]; a client that stays silent for three pings is dropped.
+//! every [`PING_EVERY`]; a client that stays silent for three pings is dropped. Open sockets
+//! are counted in the `codevoyage_websockets_active` gauge.
+//!
+//! No WebSocket compression: axum's `ws` (on tungstenite) does not implement
+//! permessage-deflate, so the handshake never offers it; events are small JSON messages.
 
 use crate::analyses::jobs;
 use crate::auth::Caller;
@@ -74,6 +78,10 @@ async fn run(
     caller: Caller,
     mut rx: tokio::sync::broadcast::Receiver<Event>,
 ) {
+    // Declared before anything else of this function and after its parameters, so it is
+    // dropped before the socket is: once a client sees its connection end, the gauge has
+    // already gone down.
+    let _open = state.ops.metrics.websocket_opened();
     let mut visibility = Visibility {
         known: HashMap::new(),
     };
