@@ -19,8 +19,8 @@
 //! - **Timeout and retries**: each attempt has [`LlmConfig::timeout`]; timeouts, connection
 //!   errors, 429 and 5xx are retried up to [`LlmConfig::max_retries`] times with exponential
 //!   backoff `min(max, base × 2^attempt)` and "equal jitter" (a random delay between half and
-//!   all of it), or the server's `Retry-After` seconds (capped at the maximum) when it sends
-//!   one. Other 4xx and malformed replies are not retried.
+//!   all of it), or the server's `Retry-After` (seconds or an HTTP date, capped at the
+//!   maximum) when it sends one. Other 4xx and malformed replies are not retried.
 //!
 //! [`executive_summary`] falls back to the deterministic summary
 //! ([`codevoyage_insights::summary_text`]) whenever the model is not configured or fails, and
@@ -59,7 +59,7 @@ pub struct LlmConfig {
     pub max_retries: u32,
     /// First backoff delay. Default 500 ms.
     pub backoff_base: Duration,
-    /// Largest backoff delay (and largest `Retry-After` honoured). Default 30 s.
+    /// Largest backoff delay (and largest `Retry-After` honoured, in either form). Default 30 s.
     pub backoff_max: Duration,
     /// Consecutive failed calls that open the breaker. Default 3.
     pub breaker_threshold: u32,
@@ -182,6 +182,20 @@ impl fmt::Debug for Summarizer {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// The delay a `Retry-After` header value asks for, at `now`: either delay-seconds (`120`) or
+/// an HTTP date (RFC 9110 §10.2.3; IMF-fixdate `Wed, 21 Oct 2015 07:28:00 GMT`, and the
+/// obsolete RFC 850 and asctime forms recipients must also accept). A date already past means
+/// "retry now" (zero). `None` for a value that is neither, which is then ignored (the
+/// exponential backoff applies). The caller caps the result at [`LlmConfig::backoff_max`].
+pub fn retry_after_delay(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// One token per 4 bytes, rounded up. See the crate documentation.
@@ -462,8 +476,7 @@ impl Summarizer {
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+                .and_then(|v| retry_after_delay(v, std::time::SystemTime::now()));
             let text = response.text().await.unwrap_or_default();
             let body: String = text.chars().take(300).collect();
             return Err((
@@ -544,6 +557,51 @@ impl ExecutiveSummary {
                 format!("Deterministic summary (the language model was not used: {r})")
             }
         }
+    }
+}
+
+impl ExecutiveSummary {
+    /// The insight row the summary is stored as (kind
+    /// [`codevoyage_insights::EXECUTIVE_SUMMARY_KIND`], rank
+    /// [`codevoyage_insights::EXECUTIVE_SUMMARY_RANK`]): the label as title, the text as body,
+    /// and `{source, model | reason, text, label}` as evidence, so a reader can tell a model's
+    /// summary from the deterministic fallback and see why the model was not used.
+    pub fn record(&self) -> codevoyage_store::InsightRecord {
+        let mut evidence = serde_json::to_value(self).unwrap_or_default();
+        evidence["label"] = self.label().into();
+        codevoyage_store::InsightRecord {
+            rank: codevoyage_insights::EXECUTIVE_SUMMARY_RANK,
+            kind: codevoyage_insights::EXECUTIVE_SUMMARY_KIND.to_string(),
+            severity: "info".to_string(),
+            title: self.label(),
+            body: self.text.clone(),
+            evidence,
+        }
+    }
+
+    /// Reads back a summary stored by [`ExecutiveSummary::record`]; `None` when the row is not
+    /// one.
+    pub fn from_record(row: &codevoyage_store::InsightRecord) -> Option<Self> {
+        if row.kind != codevoyage_insights::EXECUTIVE_SUMMARY_KIND {
+            return None;
+        }
+        let source = match row.evidence["source"].as_str() {
+            Some("model") => SummarySource::Model {
+                model: row.evidence["model"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                cached: row.evidence["cached"].as_bool().unwrap_or(false),
+            },
+            Some("deterministic") => SummarySource::Deterministic {
+                reason: row.evidence["reason"].as_str().map(str::to_string),
+            },
+            _ => return None,
+        };
+        Some(Self {
+            source,
+            text: row.body.clone(),
+        })
     }
 }
 

@@ -9,13 +9,13 @@ use axum::routing::post;
 use codevoyage_insights::{Evidence, Finding, FindingKind, Severity};
 use codevoyage_llm::{
     ExecutiveSummary, LlmConfig, LlmError, Summarizer, SummarySource, executive_summary,
-    fit_to_budget,
+    fit_to_budget, retry_after_delay,
 };
 use codevoyage_store::cache::Cache;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What the mock answers to one request.
 #[derive(Clone)]
@@ -25,12 +25,19 @@ enum Reply {
     /// Answers only after this long (longer than the client's timeout).
     Slow(Duration),
     Malformed,
+    /// 429 with `Retry-After` as an HTTP date this many whole seconds ahead; the mock then
+    /// records any request that arrives before that date.
+    TooManyUntil(u64),
 }
 
 #[derive(Default)]
 struct Mock {
     script: Mutex<VecDeque<Reply>>,
     requests: Mutex<Vec<(Option<String>, Value)>>,
+    /// The date the last `TooManyUntil` told the client to wait for.
+    not_before: Mutex<Option<SystemTime>>,
+    /// Requests that came back before `not_before`.
+    early: Mutex<Vec<SystemTime>>,
 }
 
 async fn chat(
@@ -46,6 +53,12 @@ async fn chat(
         .lock()
         .expect("requests lock")
         .push((auth, body.clone()));
+    let arrived = SystemTime::now();
+    if let Some(not_before) = *mock.not_before.lock().expect("not_before lock")
+        && arrived < not_before
+    {
+        mock.early.lock().expect("early lock").push(arrived);
+    }
     let reply = mock
         .script
         .lock()
@@ -85,6 +98,24 @@ async fn chat(
             Json(json!({"choices": []})).into_response()
         }
         Reply::Malformed => "<html>gateway</html>".into_response(),
+        Reply::TooManyUntil(secs) => {
+            // HTTP dates have whole seconds: round up, so the date is never before now + secs.
+            let since_epoch = arrived
+                .duration_since(UNIX_EPOCH)
+                .expect("a clock after 1970");
+            let at = UNIX_EPOCH + Duration::from_secs(since_epoch.as_secs() + 1 + secs);
+            *mock.not_before.lock().expect("not_before lock") = Some(at);
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({"error": {"message": "slow down", "type": "rate_limit"}})),
+            )
+                .into_response();
+            response.headers_mut().insert(
+                "retry-after",
+                httpdate::fmt_http_date(at).parse().expect("header value"),
+            );
+            response
+        }
     }
 }
 
@@ -92,7 +123,7 @@ async fn chat(
 async fn start(script: Vec<Reply>) -> (Arc<Mock>, String) {
     let mock = Arc::new(Mock {
         script: Mutex::new(script.into()),
-        requests: Mutex::default(),
+        ..Mock::default()
     });
     let app = axum::Router::new()
         .route("/v1/chat/completions", post(chat))
@@ -199,6 +230,91 @@ async fn a_429_with_retry_after_is_retried() {
         "Later."
     );
     assert_eq!(hits(&mock), 2);
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_as_an_http_date_waits_until_that_date() {
+    // The exponential backoff alone would come back after at most 1 ms; the date is 2 to 3 s
+    // ahead. The mock notes any request that arrives before the date it gave.
+    let (mock, url) = start(vec![Reply::TooManyUntil(2), Reply::Ok("On time.")]).await;
+    let s = Summarizer::new(
+        LlmConfig {
+            backoff_base: Duration::from_millis(1),
+            backoff_max: Duration::from_secs(30),
+            ..config(&url)
+        },
+        Cache::memory(),
+    )
+    .expect("summarizer");
+    assert_eq!(
+        s.summarize(&findings(1)).await.expect("summary").text,
+        "On time."
+    );
+    assert_eq!(hits(&mock), 2);
+    assert!(
+        mock.not_before.lock().expect("not_before lock").is_some(),
+        "the mock sent a date"
+    );
+    assert_eq!(
+        *mock.early.lock().expect("early lock"),
+        Vec::<SystemTime>::new(),
+        "the retry came before the Retry-After date"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_date_far_ahead_is_capped_like_seconds() {
+    // 2099 is capped at backoff_max (20 ms in `config`); uncapped, the retry would never come.
+    let (mock, url) = start(vec![
+        Reply::Status(429, Some("Thu, 01 Jan 2099 00:00:00 GMT")),
+        Reply::Ok("Capped."),
+    ])
+    .await;
+    let s = Summarizer::new(config(&url), Cache::memory()).expect("summarizer");
+    let got = tokio::time::timeout(Duration::from_secs(120), s.summarize(&findings(1)))
+        .await
+        .expect("the capped retry came")
+        .expect("summary");
+    assert_eq!(got.text, "Capped.");
+    assert_eq!(hits(&mock), 2);
+}
+
+#[test]
+fn retry_after_values_are_read_as_seconds_or_http_dates() {
+    // RFC 9110's own example date, 1445412480 s after the epoch.
+    let date = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+    let before = date - Duration::from_secs(90);
+    assert_eq!(
+        retry_after_delay("Wed, 21 Oct 2015 07:28:00 GMT", before),
+        Some(Duration::from_secs(90))
+    );
+    // The obsolete forms recipients must accept (RFC 850 and asctime).
+    assert_eq!(
+        retry_after_delay("Wednesday, 21-Oct-15 07:28:00 GMT", before),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(
+        retry_after_delay("Wed Oct 21 07:28:00 2015", before),
+        Some(Duration::from_secs(90))
+    );
+    // A date already past: retry at once.
+    assert_eq!(
+        retry_after_delay(
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            date + Duration::from_secs(5)
+        ),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(
+        retry_after_delay(" 120 ", before),
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(retry_after_delay("soon", before), None);
+    assert_eq!(retry_after_delay("-1", before), None);
+    assert_eq!(
+        retry_after_delay("Wed, 32 Oct 2015 07:28:00 GMT", before),
+        None
+    );
 }
 
 #[tokio::test]
