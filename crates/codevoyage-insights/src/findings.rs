@@ -14,6 +14,9 @@
 //! | `language_migration` | each active language migration ([`crate::migrations`]) | warning after two years, else info |
 //! | `dependency_swap` | the 5 newest dependency swaps of the last year | info |
 //! | `folder_move` | the 5 newest folder moves of the last year | info |
+//! | `contributor_departure` | a person departed (inactive > 90 days) within the last year who made ≥ 10 % (and ≥ 10) of the people's commits in the year up to their last commit, the 5 largest shares ([`crate::team::findings`]) | critical at ≥ 25 %, else warning |
+//! | `shrinking_team` | people active in the last 91 days ≤ half of those active in the same 91 days a year earlier, when those were ≥ 4 | critical when ≤ 1 remains, else warning |
+//! | `collaboration_island` | a person or group, not all departed, whose files (≥ 5 live, ≥ 10 commits) nobody else changed and who changed no one else's, the 5 largest | warning when ≥ 10 % of the live files, else info |
 //!
 //! Ranking is by severity, then `score` (a 0–1 measure of magnitude within the kind, documented
 //! per rule in the code), then kind and title, so the order is deterministic.
@@ -59,6 +62,9 @@ pub enum FindingKind {
     LanguageMigration,
     DependencySwap,
     FolderMove,
+    ContributorDeparture,
+    ShrinkingTeam,
+    CollaborationIsland,
 }
 
 /// The data behind a finding.

@@ -139,6 +139,7 @@ pub fn analyze_with_manifests(
         top_hotspots: 5,
     });
     found.extend(migrations::findings(&migrations, h.now()));
+    found.extend(team::findings(h, &ownership, &opts.team));
     findings::rank(&mut found);
     Analysis {
         folders: folder_churn(h, opts.window),
