@@ -12,6 +12,7 @@
 mod auth;
 pub mod cache;
 mod error;
+mod forge;
 mod jobs;
 mod migrations;
 mod queries;
@@ -22,6 +23,7 @@ mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
 pub use error::StoreError;
+pub use forge::ForgeMetadata;
 pub use jobs::{JobCounts, JobRow, NewJobRow};
 pub use queries::{
     ANONYMOUS_DOMAIN, Anonymized, CommitFilter, CommitSummary, FileCommit, FileDetail, FileOwner,

@@ -88,6 +88,8 @@ pub struct RepositorySummary {
     /// Languages of the latest succeeded analysis, most code first; files of unknown
     /// language are counted in `total_files` only.
     pub languages: Vec<LanguageShare>,
+    /// What the forge (GitHub) says about it, when fetched.
+    pub forge: Option<crate::ForgeMetadata>,
 }
 
 /// One measured file, as the analysis hands it to the store.
@@ -552,6 +554,7 @@ impl Store {
         };
         let commits = counts("commits").await?;
         let contributors = counts("contributors").await?;
+        let mut forge = self.forge_metadata_by_repository(only).await?;
         let languages = query(format!(
             "SELECT f.repository_id, f.language, COUNT(*), CAST(COALESCE(SUM(f.code), 0) AS BIGINT) \
              FROM files f JOIN (SELECT repository_id, MAX(id) AS id FROM analyses WHERE status = 'succeeded' \
@@ -593,6 +596,7 @@ impl Store {
                 total_contributors: contributors.get(&id).copied().unwrap_or(0),
                 total_files: files.get(&id).copied().unwrap_or(0),
                 languages,
+                forge: forge.remove(&id),
                 repository,
             });
         }
@@ -613,6 +617,7 @@ impl Store {
             "DELETE FROM file_changes WHERE repository_id = $1",
             "DELETE FROM commits WHERE repository_id = $1",
             "DELETE FROM contributors WHERE repository_id = $1",
+            "DELETE FROM forge_metadata WHERE repository_id = $1",
             "DELETE FROM analyses WHERE repository_id = $1",
         ] {
             sqlx::query(sql)
