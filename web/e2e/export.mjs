@@ -97,6 +97,11 @@ try {
   check(!before.equals(after), 'changing the height and colour metrics did not change the picture');
   const legend = await page.innerText('[data-testid="legend"]').catch(() => '');
   log(`height and colour by revisions changed the picture${legend ? ` (legend: ${legend.split('\n')[0]})` : ''}`);
+  await page.selectOption('[data-testid="metric-area"]', 'revisions');
+  await page.waitForTimeout(1500);
+  const footprint = await canvas.screenshot();
+  check(!after.equals(footprint), 'changing the footprint metric did not change the picture');
+  log('footprint by revisions changed the picture');
   await page.screenshot({ path: join(results, 'export-4-page.png') });
 
   step = 'no network';

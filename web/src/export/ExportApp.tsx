@@ -38,7 +38,8 @@ interface HoverState {
 
 export function ExportApp({ data }: { data: ExportData }) {
   const { repository: repo, tree } = data;
-  const layout = useMemo(() => layoutCity(tree.root), [tree]);
+  const [area, setArea] = useState<HeightMetricId>('code');
+  const layout = useMemo(() => layoutCity(tree.root, area === 'code' ? {} : { footprint: heightMetric(area).value }), [tree, area]);
   const files = layout.buildings.files;
   const [height, setHeight] = useState<HeightMetricId>('code');
   const [color, setColor] = useState<ColorMetricId>('language');
@@ -128,6 +129,13 @@ export function ExportApp({ data }: { data: ExportData }) {
         <h1 className="mr-2 text-base font-semibold text-slate-100" data-testid="export-title">
           {repo.name}
         </h1>
+        <Select testId="metric-area" label="Footprint" value={area} options={HEIGHT_METRICS} onChange={(v) => {
+            // Building indices belong to one layout: a new footprint starts without a selection.
+            setSelected(null);
+            setHover(null);
+            setArea(v as HeightMetricId);
+          }}
+        />
         <Select testId="metric-height" label="Height" value={height} options={HEIGHT_METRICS} onChange={(v) => setHeight(v as HeightMetricId)} />
         <Select testId="metric-color" label="Colour" value={color} options={COLOR_METRICS} onChange={(v) => setColor(v as ColorMetricId)} />
         <input
@@ -202,6 +210,7 @@ export function ExportApp({ data }: { data: ExportData }) {
           )}
           <Legend
             legend={colors.legend}
+            footprintLabel={heightMetric(area).label.toLowerCase()}
             heightLabel={heightMetric(height).label}
             heightFormula={height === color ? undefined : heightMetric(height).formula}
             activeKey={
