@@ -10,6 +10,8 @@ use std::path::Path;
 use std::sync::Once;
 use std::time::Duration;
 
+mod copy;
+
 /// Rows per multi-row INSERT. Each statement must stay under the bound-parameter limits
 /// (SQLite 32766, PostgreSQL 65535): 1000 rows × at most 14 columns = 14000 parameters.
 const BATCH_ROWS: usize = 1000;
@@ -40,6 +42,9 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// On PostgreSQL, a native pool for bulk loads with COPY (which `Any` cannot reach);
+    /// its connections open on first use.
+    pg: Option<sqlx::PgPool>,
 }
 
 impl std::fmt::Debug for Store {
@@ -414,7 +419,20 @@ impl Store {
                 target: redact_url(url),
                 source,
             })?;
-        Ok(Store { pool, backend })
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(url)
+                    .map_err(|source| StoreError::Connect {
+                        target: redact_url(url),
+                        source,
+                    })?,
+            ),
+        };
+        Ok(Store { pool, backend, pg })
     }
 
     /// Opens (creating it and its folder when missing) the SQLite database file at `path`.
@@ -470,6 +488,9 @@ impl Store {
     /// Closes every connection (waits for checked-out ones to come back).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
     }
 
     // ---------------------------------------------------------------- repositories
@@ -876,6 +897,9 @@ impl Store {
         let mut ordered: Vec<&Commit> = commits.iter().collect();
         ordered.sort_by(|a, b| a.id.cmp(&b.id));
         ordered.dedup_by(|a, b| a.id == b.id);
+        if let Some(pg) = &self.pg {
+            return copy::insert_commits(pg, repository_id, &ordered).await;
+        }
         let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         let mut inserted = 0;
         for chunk in ordered.chunks(BATCH_ROWS) {
@@ -890,11 +914,7 @@ impl Store {
             // Only full batches are worth keeping prepared; a tail's size rarely repeats.
             let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(chunk.len() == BATCH_ROWS);
             for commit in chunk {
-                let co_authors = if commit.co_authors.is_empty() {
-                    "[]".to_string()
-                } else {
-                    serde_json::to_string(&commit.co_authors).unwrap_or_else(|_| "[]".to_string())
-                };
+                let co_authors = co_authors_json(commit);
                 query = query
                     .bind(repository_id)
                     .bind(&*text(&commit.id))
@@ -913,11 +933,7 @@ impl Store {
             }
             inserted += query.execute(&mut *tx).await.ctx(CONTEXT)?.rows_affected();
         }
-        let mut changes: Vec<(&str, &FileChange)> = ordered
-            .iter()
-            .flat_map(|c| c.changes.iter().map(move |f| (c.id.as_str(), f)))
-            .collect();
-        changes.sort_by(|a, b| (a.0, a.1.path.as_bytes()).cmp(&(b.0, b.1.path.as_bytes())));
+        let changes = sorted_changes(&ordered);
         for chunk in changes.chunks(BATCH_ROWS) {
             let sql = insert_sql(
                 self.backend,
@@ -1305,6 +1321,9 @@ impl Store {
         pairs: &[CouplingRecord],
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "storing coupling";
+        if let Some(pg) = &self.pg {
+            return copy::replace_coupling(pg, analysis_id, pairs).await;
+        }
         let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         sqlx::query("DELETE FROM coupling WHERE analysis_id = $1")
             .bind(analysis_id)
@@ -1409,6 +1428,9 @@ impl Store {
         files: &[FileRecord],
     ) -> Result<(), StoreError> {
         const CONTEXT: &str = "storing file metrics";
+        if let Some(pg) = &self.pg {
+            return copy::replace_files(pg, repository_id, analysis_id, files).await;
+        }
         let mut tx = begin_write(&self.pool, self.backend).await.ctx(CONTEXT)?;
         for sql in [
             "DELETE FROM functions WHERE analysis_id = $1",
@@ -1594,6 +1616,26 @@ impl Store {
             .ctx("counting rows")?;
         Ok(uint(n))
     }
+}
+
+/// The co-authors of a commit as stored: a JSON array, `[]` when there are none.
+fn co_authors_json(commit: &Commit) -> String {
+    if commit.co_authors.is_empty() {
+        "[]".to_string()
+    } else {
+        serde_json::to_string(&commit.co_authors).unwrap_or_else(|_| "[]".to_string())
+    }
+}
+
+/// The file changes of `commits` with their commit id, in key order (commit, path bytes),
+/// so concurrent loads take their row locks in the same order.
+fn sorted_changes<'a>(commits: &[&'a Commit]) -> Vec<(&'a str, &'a FileChange)> {
+    let mut changes: Vec<(&str, &FileChange)> = commits
+        .iter()
+        .flat_map(|c| c.changes.iter().map(move |f| (c.id.as_str(), f)))
+        .collect();
+    changes.sort_by(|a, b| (a.0, a.1.path.as_bytes()).cmp(&(b.0, b.1.path.as_bytes())));
+    changes
 }
 
 /// The commit part of a `for_each_commit` row (its changes are added row by row).
