@@ -5,10 +5,12 @@
 //! [`EventBus`]. The analysis crates it calls are synchronous; this crate owns the threads
 //! (tokio blocking tasks and rayon) that run them. [`queue`] holds the job queue (in memory,
 //! persisted in the store, or Redis Streams), [`worker`] the loop that runs queued analyses,
-//! and [`source`] the checks and the cloning of where a repository comes from.
+//! and [`source`] the checks and the cloning of where a repository comes from; [`forge`] adds
+//! a GitHub repository's description, stars and default branch in the fetch stage.
 
 mod error;
 pub mod events;
+pub mod forge;
 pub mod pipeline;
 pub mod queue;
 pub mod source;

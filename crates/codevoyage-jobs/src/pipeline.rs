@@ -207,7 +207,11 @@ pub async fn run_job(
     let local = if crate::source::is_remote(&repository.source) {
         let progress = BusProgress::new(bus, analysis.id, repository.id, Stage::Fetch);
         progress.set_total(1);
-        let fetched = crate::source::fetch_remote(&repository.source, fetch, &cancel).await;
+        // The forge's metadata comes alongside the clone; it never fails the analysis.
+        let (fetched, ()) = tokio::join!(
+            crate::source::fetch_remote(&repository.source, fetch, &cancel),
+            crate::forge::record_forge_metadata(store, &repository, fetch),
+        );
         match fetched {
             Ok(dir) => {
                 progress.inc(1);

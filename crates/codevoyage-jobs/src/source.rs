@@ -41,6 +41,9 @@ pub struct FetchOptions {
     pub backoff_base: Duration,
     /// Applied again at fetch time: the name may resolve differently than when registered.
     pub policy: SourcePolicy,
+    /// Reads GitHub metadata of GitHub sources in the fetch stage; `None`: no metadata. One
+    /// client per process, shared, so its rate limits see every request.
+    pub forge: Option<Arc<codevoyage_forge::GitHubClient>>,
 }
 
 impl Default for FetchOptions {
@@ -52,6 +55,7 @@ impl Default for FetchOptions {
             attempts: 3,
             backoff_base: Duration::from_secs(2),
             policy: SourcePolicy::default(),
+            forge: None,
         }
     }
 }
