@@ -144,6 +144,35 @@ pub(crate) struct RepositoryView {
     /// "private" (its owner and admins only) or "shared".
     visibility: String,
     owner_id: Option<i64>,
+    /// What the forge (GitHub) says about the repository; `null` when its source is on no
+    /// forge or the metadata could not be read.
+    forge: Option<ForgeView>,
+}
+
+/// A repository's forge metadata as the API shows it (its ETag stays inside).
+#[derive(Serialize)]
+struct ForgeView {
+    provider: String,
+    owner: String,
+    name: String,
+    description: Option<String>,
+    stars: u64,
+    default_branch: Option<String>,
+    fetched_at: String,
+}
+
+impl From<codevoyage_store::ForgeMetadata> for ForgeView {
+    fn from(f: codevoyage_store::ForgeMetadata) -> Self {
+        Self {
+            provider: f.provider,
+            owner: f.owner,
+            name: f.name,
+            description: f.description,
+            stars: f.stars,
+            default_branch: f.default_branch,
+            fetched_at: rfc3339(f.fetched_at),
+        }
+    }
 }
 
 impl From<RepositorySummary> for RepositoryView {
@@ -163,6 +192,7 @@ impl From<RepositorySummary> for RepositoryView {
             last_analyzed_at: r.last_analyzed_at.map(rfc3339),
             visibility: r.visibility,
             owner_id: r.owner_id,
+            forge: s.forge.map(ForgeView::from),
         }
     }
 }
