@@ -48,7 +48,7 @@ enum Command {
     /// Measure files: lines of code, comments, blanks and per-function complexity.
     Metrics(cmd::metrics::MetricsArgs),
     /// Write a self-contained HTML snapshot of a repository's city.
-    Export(cmd::unavailable::Args),
+    Export(cmd::export::ExportArgs),
     /// Manage the users of the web UI and API: add, list, passwd, link (a one-time login link).
     User(cmd::user::UserArgs),
     /// Manage API keys for scripts: create (printed once), list, revoke.
@@ -74,7 +74,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Metrics(args) => cmd::metrics::run(args),
         Command::Worker(args) => cmd::worker::run(&config, args),
-        Command::Export(_) => cmd::unavailable::run("export", "the static HTML export"),
+        Command::Export(args) => cmd::export::run(&config, args),
         Command::User(args) => cmd::user::run(&config, args),
         Command::Apikey(args) => cmd::apikey::run(&config, args),
     };

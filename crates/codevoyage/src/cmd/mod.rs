@@ -2,10 +2,10 @@
 
 pub mod analyze;
 pub mod apikey;
+pub mod export;
 pub mod log;
 pub mod metrics;
 pub mod migrate;
 pub mod serve;
-pub mod unavailable;
 pub mod user;
 pub mod worker;
