@@ -60,5 +60,5 @@ fi
 
 CODEVOYAGE_ARTIFACTS="$PWD/target/ui-artifacts" CODEVOYAGE_URL="http://127.0.0.1:$port" CODEVOYAGE_USER=smoke CODEVOYAGE_PASSWORD="$smoke_password" \
   CODEVOYAGE_ADD_PATH="$fresh" CHROMIUM_PATH="$chromium" node web/e2e/smoke.mjs
-"$bin" export "$work/demo" --data-dir "$work/data" --output "$work/city.html"; CODEVOYAGE_EXPORT="$work/city.html" CHROMIUM_PATH="$chromium" node web/e2e/export.mjs
+"$bin" export "$work/demo" --data-dir "$work/data" --output "$work/city.html"; CODEVOYAGE_ARTIFACTS="$PWD/target/ui-artifacts" CODEVOYAGE_EXPORT="$work/city.html" CHROMIUM_PATH="$chromium" node web/e2e/export.mjs
 echo "ui-smoke: 1 passed, 0 failed"

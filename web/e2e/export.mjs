@@ -2,7 +2,8 @@
 // Browser test of a static export (`codevoyage export`): opens the HTML file from disk
 // (file://) in Debian's Chromium with the network cut off and every non-file request blocked,
 // and checks that the city renders, a click on a building opens the details panel and
-// changing a metric changes the picture. Screenshots go to test-results/export-*.png.
+// changing a metric changes the picture. Screenshots go to $CODEVOYAGE_ARTIFACTS (or
+// test-results/) as export-*.png.
 // Usage: CODEVOYAGE_EXPORT=/tmp/city.html node e2e/export.mjs
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch, pixelStats, waitForCity } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const results = resolve(here, '..', 'test-results');
+const results = process.env.CODEVOYAGE_ARTIFACTS ? resolve(process.env.CODEVOYAGE_ARTIFACTS) : resolve(here, '..', 'test-results');
 mkdirSync(results, { recursive: true });
 const file = process.env.CODEVOYAGE_EXPORT ?? process.argv[2];
 if (!file || !existsSync(file)) {
