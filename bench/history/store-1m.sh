@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Time and peak memory of the history stage into a SQLite store, on a synthetic repository of
-# N commits (default 1,000,000) made by gen-repo.py.
+# Time and peak memory of the history stage into a SQLite or PostgreSQL store, on a synthetic
+# repository of N commits (default 1,000,000) made by gen-repo.py.
 #
-# Usage: bench/history/store-1m.sh [N] [DIR]
+# Usage: bench/history/store-1m.sh [N] [DIR] [POSTGRES_URL]
 #   N       commits (default 1000000)
 #   DIR     work folder (default /tmp/cv-store-bench); the repository DIR/repo-N is generated
 #           once and reused; the SQLite file is made fresh each run
+#   POSTGRES_URL  store into this PostgreSQL database instead (postgres://user@host:port/db);
+#           it must be fresh (created empty for the run: the script refuses one with commits).
+#           Peak memory is then the client's; the server's work shows in the database size.
 #   REPACK=1  `git repack -adf` the fast-import pack first (real clones are packed newest
 #             first; a fast-import pack is not)
 #   RENAMES=0 walk with --no-renames semantics
@@ -30,10 +33,21 @@ if [ ! -d "$repo/.git" ]; then
 fi
 [ "${NO_BUILD:-0}" = 1 ] || (cd "$root" && cargo build --release -q -p codevoyage-history --example store_history)
 bin="$root/target/release/examples/store_history"
-db="$dir/history-$n.sqlite"
-rm -f "$db" "$db-wal" "$db-shm"
+pg="${3:-}"
+if [ -n "$pg" ]; then
+  case "$pg" in postgres://*|postgresql://*) ;; *) echo "not a PostgreSQL URL: $pg" >&2; exit 2 ;; esac
+  if [ "$(psql "$pg" -tAc "SELECT to_regclass('commits') IS NOT NULL")" = t ] &&
+     [ "$(psql "$pg" -tAc "SELECT EXISTS (SELECT 1 FROM commits)")" = t ]; then
+    echo "the database of $pg already holds commits; give a fresh one (CREATE DATABASE …)" >&2; exit 2
+  fi
+  db="$pg"; tag=postgres
+else
+  tag=sqlite
+  db="$dir/history-$n.sqlite"
+  rm -f "$db" "$db-wal" "$db-shm"
+fi
 extra=(); [ "${RENAMES:-1}" = 0 ] && extra=(--no-renames)
-/usr/bin/time -v "$bin" "$repo" "$db" "${extra[@]}" 2>"$dir/time-$n.log" >"$dir/out-$n.log" &
+/usr/bin/time -v "$bin" "$repo" "$db" "${extra[@]}" 2>"$dir/time-$n-$tag.log" >"$dir/out-$n-$tag.log" &
 pid=$!
 anon=0; file=0
 while kill -0 "$pid" 2>/dev/null; do
@@ -47,7 +61,12 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 1
 done
 wait "$pid"
-cat "$dir/out-$n.log"
-grep -E "total known|Elapsed|Maximum resident|User time|System time" "$dir/time-$n.log"
+cat "$dir/out-$n-$tag.log"
+grep -E "total known|Elapsed|Maximum resident|User time|System time" "$dir/time-$n-$tag.log"
 echo "peak anonymous RSS (heap): $((anon / 1024)) MiB; peak file-backed RSS (mapped pack, page cache): $((file / 1024)) MiB"
-echo "store: $(du -sh "$db" | cut -f1) ($(git -C "$repo" count-objects -vH | awk '/size-pack/ {print $2 $3}') pack)"
+pack="$(git -C "$repo" count-objects -vH | awk '/size-pack/ {print $2 $3}')"
+if [ -n "$pg" ]; then
+  echo "store: $(psql "$pg" -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))") PostgreSQL database ($pack pack)"
+else
+  echo "store: $(du -sh "$db" | cut -f1) ($pack pack)"
+fi

@@ -1,12 +1,15 @@
 //! The pipeline's history stage on its own, for benchmarks: walk a repository's history and
-//! stream it into a SQLite store in batches of 2,000 commits, the way
+//! stream it into a store (a SQLite file, or a PostgreSQL database given by URL) in batches of
+//! 2,000 commits, the way
 //! `codevoyage_jobs::pipeline` does (the walk on a blocking thread, a bounded channel of four
 //! batches, `Store::insert_commits` on the async side), so time and peak memory can be measured
 //! for the history stage alone.
 //!
 //! ```text
 //! cargo run --release -p codevoyage-history --example store_history -- REPO DB.sqlite [--no-renames]
+//! cargo run --release -p codevoyage-history --example store_history -- REPO postgres://… [--no-renames]
 //! ```
+//! A PostgreSQL database should be fresh (empty or already migrated, with no `bench` rows).
 //! Prints progress (with the walk's total and an ETA) to standard error every five seconds and a
 //! summary line at the end.
 
@@ -61,11 +64,15 @@ impl Progress for Printer {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(repo), Some(db)) = (args.first(), args.get(1)) else {
-        return Err("usage: store_history REPO DB.sqlite [--no-renames]".into());
+        return Err("usage: store_history REPO DB.sqlite|postgres://… [--no-renames]".into());
     };
     let renames = !args.iter().any(|a| a == "--no-renames");
     let started = Instant::now();
-    let store = codevoyage_store::Store::open_sqlite_file(&PathBuf::from(db)).await?;
+    let store = if db.starts_with("postgres:") || db.starts_with("postgresql:") {
+        codevoyage_store::Store::connect(db).await?
+    } else {
+        codevoyage_store::Store::open_sqlite_file(&PathBuf::from(db)).await?
+    };
     store.migrate().await?;
     let row = store.upsert_repository("bench", repo).await?;
     let repo = Arc::new(codevoyage_history::open(&PathBuf::from(repo))?);
