@@ -88,6 +88,17 @@ struct RawConfig {
     llm_timeout_secs: u64,
     /// Read from `CODEVOYAGE_LLM_API_KEY` (or the file); never printed.
     llm_api_key: Option<String>,
+    /// Read GitHub's description, stars and default branch of GitHub sources when they are
+    /// fetched.
+    forge_metadata: bool,
+    /// A GitHub token (`CODEVOYAGE_GITHUB_TOKEN`, else `GITHUB_TOKEN`): 5,000 requests an
+    /// hour instead of 60. Never printed.
+    github_token: Option<String>,
+    /// GitHub's REST API root (another one for tests, or a proxy).
+    github_api_url: String,
+    /// The client's token bucket: requests an hour and burst.
+    github_requests_per_hour: u32,
+    github_burst: u32,
 }
 
 /// `jwt_secrets` as a TOML list or as one comma-separated string (the environment's form).
@@ -162,6 +173,11 @@ impl Default for RawConfig {
             llm_model: None,
             llm_timeout_secs: 60,
             llm_api_key: None,
+            forge_metadata: true,
+            github_token: None,
+            github_api_url: codevoyage_forge::DEFAULT_API_URL.into(),
+            github_requests_per_hour: 5_000,
+            github_burst: 100,
         }
     }
 }
@@ -203,6 +219,9 @@ pub struct Config {
     /// The language model of the executive summary, when configured (its key is redacted in
     /// `Debug`).
     pub llm: Option<codevoyage_llm::LlmConfig>,
+    /// The GitHub metadata client's settings; `None` when `forge_metadata` is off (its token
+    /// is redacted in `Debug`).
+    pub forge: Option<codevoyage_forge::ForgeConfig>,
 }
 
 impl fmt::Debug for Config {
@@ -220,6 +239,7 @@ impl fmt::Debug for Config {
             )
             .field("token_lifetime", &self.token_lifetime)
             .field("llm", &self.llm)
+            .field("forge", &self.forge)
             .finish()
     }
 }
@@ -267,6 +287,11 @@ const ENV_KEYS: &[&str] = &[
     "llm_model",
     "llm_timeout_secs",
     "llm_api_key",
+    "forge_metadata",
+    "github_token",
+    "github_api_url",
+    "github_requests_per_hour",
+    "github_burst",
 ];
 
 impl Config {
@@ -294,6 +319,13 @@ impl Config {
             .merge(Env::prefixed("CODEVOYAGE_").only(ENV_KEYS))
             .merge(Serialized::defaults(flags));
         let raw: RawConfig = figment.extract().context("invalid configuration")?;
+        // GitHub's own convention, when CodeVoyage's key is not set.
+        let raw = RawConfig {
+            github_token: raw
+                .github_token
+                .or_else(|| std::env::var("GITHUB_TOKEN").ok()),
+            ..raw
+        };
         Self::validate(raw)
     }
 
@@ -393,6 +425,27 @@ impl Config {
                 raw.token_lifetime_secs
             );
         }
+        let github_api_url = raw.github_api_url.trim().trim_end_matches('/').to_string();
+        if !(github_api_url.starts_with("https://") || github_api_url.starts_with("http://")) {
+            bail!(
+                "github_api_url {:?} must start with https:// or http:// (for example {})",
+                redact(&github_api_url),
+                codevoyage_forge::DEFAULT_API_URL
+            );
+        }
+        if raw.github_requests_per_hour == 0 || raw.github_burst == 0 {
+            bail!("github_requests_per_hour and github_burst must be at least 1");
+        }
+        let forge = raw.forge_metadata.then(|| codevoyage_forge::ForgeConfig {
+            api_base: github_api_url,
+            token: raw
+                .github_token
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            requests_per_hour: raw.github_requests_per_hour,
+            burst: raw.github_burst,
+            ..codevoyage_forge::ForgeConfig::default()
+        });
         if raw.clone_timeout_secs == 0 || raw.max_clone_mb == 0 {
             bail!("clone_timeout_secs and max_clone_mb must be at least 1");
         }
@@ -428,6 +481,7 @@ impl Config {
             token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
             ops,
             llm,
+            forge,
         })
     }
 
@@ -557,7 +611,21 @@ pub fn fetch_options(config: &Config) -> codevoyage_jobs::FetchOptions {
             allow_private_urls: config.allow_private_urls,
             allowed_roots: config.allowed_roots.clone().unwrap_or_default(),
         },
+        forge: forge_client(config),
         ..Default::default()
+    }
+}
+
+/// The process's GitHub metadata client, when `forge_metadata` is on. A client that cannot be
+/// set up only costs the metadata: the problem is logged.
+fn forge_client(config: &Config) -> Option<std::sync::Arc<codevoyage_forge::GitHubClient>> {
+    let settings = config.forge.clone()?;
+    match codevoyage_forge::GitHubClient::new(settings) {
+        Ok(client) => Some(std::sync::Arc::new(client)),
+        Err(e) => {
+            tracing::warn!(error = %e, "GitHub metadata is off");
+            None
+        }
     }
 }
 
@@ -846,6 +914,52 @@ mod tests {
                 c.allowed_roots,
                 Some(vec![PathBuf::from("/x"), PathBuf::from("/y")])
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn forge_settings_come_from_file_and_environment_and_the_token_stays_hidden() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GITHUB_TOKEN", "");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            let forge = c.forge.clone().expect("on by default");
+            assert_eq!(forge.api_base, "https://api.github.com");
+            assert_eq!((forge.requests_per_hour, forge.burst), (5_000, 100));
+            assert_eq!(forge.token, None);
+            assert!(fetch_options(&c).forge.is_some());
+
+            // GitHub's variable is the fallback; CodeVoyage's own wins.
+            jail.set_env("GITHUB_TOKEN", "ghp_from_github_env");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            let token = c.forge.as_ref().and_then(|f| f.token.clone());
+            assert_eq!(token.as_deref(), Some("ghp_from_github_env"));
+            jail.set_env("CODEVOYAGE_GITHUB_TOKEN", "ghp_ours");
+            jail.set_env("CODEVOYAGE_GITHUB_API_URL", "http://127.0.0.1:9999/api/");
+            jail.set_env("CODEVOYAGE_GITHUB_BURST", "7");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            let forge = c.forge.clone().expect("on");
+            assert_eq!(forge.token.as_deref(), Some("ghp_ours"));
+            assert_eq!(forge.api_base, "http://127.0.0.1:9999/api");
+            assert_eq!(forge.burst, 7);
+            let dump = format!("{c:?}");
+            assert!(!dump.contains("ghp_ours"), "{dump}");
+            assert!(dump.contains("<redacted>"), "{dump}");
+
+            jail.create_file("codevoyage.toml", "forge_metadata = false\n")?;
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert!(c.forge.is_none());
+            assert!(fetch_options(&c).forge.is_none());
+
+            jail.set_env("CODEVOYAGE_GITHUB_API_URL", "api.github.com");
+            let e = Config::load(&GlobalArgs::default())
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(e.contains("github_api_url"), "{e}");
+            jail.set_env("CODEVOYAGE_GITHUB_API_URL", "https://api.github.com");
+            jail.set_env("CODEVOYAGE_GITHUB_REQUESTS_PER_HOUR", "0");
+            assert!(Config::load(&GlobalArgs::default()).is_err());
             Ok(())
         });
     }
