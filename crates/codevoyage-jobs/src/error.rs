@@ -20,6 +20,8 @@ pub enum JobError {
     AlreadyEnded { id: i64, status: String },
     #[error(transparent)]
     Source(#[from] crate::source::SourceError),
+    #[error("the job queue failed: {0}")]
+    Queue(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

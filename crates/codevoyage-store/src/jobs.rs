@@ -310,23 +310,179 @@ impl Store {
 
     /// Records that `stage` of the analysis completed and its rows are stored.
     pub async fn record_checkpoint(&self, analysis_id: i64, stage: &str) -> Result<(), StoreError> {
+        self.complete_stage(analysis_id, stage, None).await
+    }
+
+    /// Records that `stage` of the analysis completed, and which worker completed it. The
+    /// first record of a stage wins (a re-run after a crash keeps the original).
+    pub async fn complete_stage(
+        &self,
+        analysis_id: i64,
+        stage: &str,
+        worker: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO analysis_checkpoints (analysis_id, stage, completed_at) VALUES ($1, $2, $3) \
+            "INSERT INTO analysis_checkpoints (analysis_id, stage, completed_at, worker) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",
         )
         .bind(analysis_id)
         .bind(stage)
         .bind(now())
+        .bind(worker.map(|w| text(w).into_owned()))
         .execute(self.pool())
         .await
         .ctx("recording a stage checkpoint")?;
         Ok(())
     }
 
+    /// The completed stages of an analysis with the worker that completed each (`None` for
+    /// an in-process run), in the order they completed; join markers left out.
+    pub async fn stage_workers(
+        &self,
+        analysis_id: i64,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        const CONTEXT: &str = "reading the stages' workers";
+        let rows = sqlx::query(
+            "SELECT stage, worker FROM analysis_checkpoints WHERE analysis_id = $1 \
+             AND stage NOT LIKE 'join:%' ORDER BY completed_at, stage",
+        )
+        .bind(analysis_id)
+        .fetch_all(self.pool())
+        .await
+        .ctx(CONTEXT)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("stage")?, r.try_get("worker")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .ctx(CONTEXT)
+    }
+
+    /// The join of parallel stages: records the marker `join:<name>` for the job `job_id`
+    /// when every stage of `requires` has completed, unless another job recorded it first.
+    /// True when the marker belongs to `job_id` (now, or from an earlier delivery of the
+    /// same job), i.e. when this job must enqueue what follows the join.
+    ///
+    /// Race-safe: each stage records its own checkpoint before it calls this, so of two
+    /// stages finishing together at least the later call sees both checkpoints; the marker
+    /// is a primary key, so at most one insert succeeds.
+    pub async fn claim_join(
+        &self,
+        analysis_id: i64,
+        name: &str,
+        requires: &[&str],
+        job_id: &str,
+    ) -> Result<bool, StoreError> {
+        const CONTEXT: &str = "claiming a stage join";
+        let marker = format!("join:{name}");
+        let list: Vec<String> = (0..requires.len()).map(|i| format!("${}", i + 6)).collect();
+        let sql = format!(
+            "INSERT INTO analysis_checkpoints (analysis_id, stage, completed_at, job_id) \
+             SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM analysis_checkpoints \
+             WHERE analysis_id = $5 AND stage IN ({})) = {} ON CONFLICT DO NOTHING",
+            list.join(", "),
+            requires.len()
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(analysis_id)
+            .bind(marker.clone())
+            .bind(now())
+            .bind(text(job_id).into_owned())
+            .bind(analysis_id);
+        for stage in requires {
+            query = query.bind(stage.to_string());
+        }
+        query.execute(self.pool()).await.ctx(CONTEXT)?;
+        let owner: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT job_id FROM analysis_checkpoints WHERE analysis_id = $1 AND stage = $2",
+        )
+        .bind(analysis_id)
+        .bind(marker)
+        .fetch_optional(self.pool())
+        .await
+        .ctx(CONTEXT)?;
+        Ok(owner.flatten().as_deref() == Some(job_id))
+    }
+
+    /// Extends the analysis's liveness lease to `until_ms` (never shortens it): a worker
+    /// running one of its stages calls this as it heart-beats.
+    pub async fn extend_analysis_lease(
+        &self,
+        analysis_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE analyses SET lease_until = $1 WHERE id = $2 \
+             AND (lease_until IS NULL OR lease_until < $3)",
+        )
+        .bind(until_ms)
+        .bind(analysis_id)
+        .bind(until_ms)
+        .execute(self.pool())
+        .await
+        .ctx("extending an analysis lease")?;
+        Ok(())
+    }
+
+    /// Unfinished analyses (queued or running) created before `created_before` (Unix
+    /// seconds) whose lease ran out by `now_ms` or never existed: candidates for
+    /// re-enqueueing when the queue holds no job of theirs. Oldest first, at most `limit`.
+    pub async fn unleased_analyses(
+        &self,
+        now_ms: i64,
+        created_before: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT id FROM analyses WHERE status IN ('queued', 'running') \
+             AND (lease_until IS NULL OR lease_until < $1) AND created_at < $2 ORDER BY id LIMIT $3",
+        )
+        .bind(now_ms)
+        .bind(created_before)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await
+        .ctx("looking for unfinished analyses without a worker")
+    }
+
+    /// Takes the lease of an unfinished analysis whose lease ran out by `now_ms`, until
+    /// `until_ms`. True for exactly one of several callers racing for it: that one
+    /// re-enqueues the analysis.
+    pub async fn claim_unleased_analysis(
+        &self,
+        analysis_id: i64,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE analyses SET lease_until = $1 WHERE id = $2 AND status IN ('queued', 'running') \
+             AND (lease_until IS NULL OR lease_until < $3)",
+        )
+        .bind(until_ms)
+        .bind(analysis_id)
+        .bind(now_ms)
+        .execute(self.pool())
+        .await
+        .ctx("claiming an unfinished analysis")?
+        .rows_affected();
+        Ok(n > 0)
+    }
+
+    /// The analyses with a waiting or running job in the persisted queue `queue`.
+    pub async fn analyses_with_jobs(&self, queue: &str) -> Result<Vec<i64>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT analysis_id FROM jobs WHERE queue = $1 \
+             AND state IN ('ready', 'running') AND analysis_id IS NOT NULL",
+        )
+        .bind(queue)
+        .fetch_all(self.pool())
+        .await
+        .ctx("listing the analyses with jobs")
+    }
+
     /// The stages of the analysis that completed, in the order they did.
     pub async fn checkpoints(&self, analysis_id: i64) -> Result<Vec<String>, StoreError> {
         sqlx::query_scalar(
-            "SELECT stage FROM analysis_checkpoints WHERE analysis_id = $1 ORDER BY completed_at, stage",
+            "SELECT stage FROM analysis_checkpoints WHERE analysis_id = $1 \
+             AND stage NOT LIKE 'join:%' ORDER BY completed_at, stage",
         )
         .bind(analysis_id)
         .fetch_all(self.pool())

@@ -48,6 +48,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_tags.sql"),
         postgres: include_str!("../migrations/postgres/0005_tags.sql"),
     },
+    Migration {
+        version: 6,
+        name: "stage_jobs",
+        sqlite: include_str!("../migrations/sqlite/0006_stage_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0006_stage_jobs.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. PostgreSQL refuses several commands in one

@@ -51,6 +51,18 @@ impl LocalQueue {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The payloads of every job waiting, delayed or in flight.
+    pub(crate) fn payloads(&self) -> Vec<String> {
+        let state = self.lock();
+        state
+            .ready
+            .iter()
+            .map(|(j, _)| j.payload.clone())
+            .chain(state.delayed.iter().map(|(_, j)| j.payload.clone()))
+            .chain(state.in_flight.values().map(|f| f.job.payload.clone()))
+            .collect()
+    }
+
     pub(crate) fn push(&self, job: Job) {
         self.lock().ready.push_back((job, 0));
         self.notify.notify_one();

@@ -248,6 +248,22 @@ impl Queue {
         }
     }
 
+    /// The analyses that have a job in the queue: waiting, delayed for a retry, or taken and
+    /// not yet settled. The workers' sweep re-enqueues unfinished analyses missing from it
+    /// (a Redis restarted without persistence loses its streams).
+    pub async fn pending_analyses(&self) -> Result<std::collections::HashSet<i64>, QueueError> {
+        let ids = match self {
+            Queue::Local(q) => q
+                .payloads()
+                .iter()
+                .filter_map(|p| persisted::analysis_id_of(p))
+                .collect(),
+            Queue::Persisted(q) => q.pending_analyses().await?,
+            Queue::Redis(q) => q.pending_analyses().await?,
+        };
+        Ok(ids.into_iter().collect())
+    }
+
     /// The newest dead letters first.
     pub async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, QueueError> {
         match self {

@@ -46,7 +46,7 @@ fn job_from_row(row: JobRow) -> Job {
 }
 
 /// The analysis a job's payload names, when it names one (for deleting a repository's jobs).
-fn analysis_id_of(payload: &str) -> Option<i64> {
+pub(crate) fn analysis_id_of(payload: &str) -> Option<i64> {
     serde_json::from_str::<serde_json::Value>(payload)
         .ok()?
         .get("analysis_id")?
@@ -188,6 +188,11 @@ impl PersistedQueue {
         }
         self.notify.notify_one();
         Ok(outcome)
+    }
+
+    /// The analyses with a job waiting, delayed or running in this queue.
+    pub(crate) async fn pending_analyses(&self) -> Result<Vec<i64>, QueueError> {
+        Ok(self.store.analyses_with_jobs(&self.name).await?)
     }
 
     pub(crate) async fn depth(&self) -> Result<QueueDepth, QueueError> {

@@ -29,6 +29,40 @@ end
 return #due
 ";
 
+/// Settles a delivery atomically: acknowledges and deletes its entry, then schedules the
+/// retry (`retry`) or records the dead letter (`dead`). The acknowledgement is allowed to
+/// fail: after Redis restarted without persistence the group (and the entry) are gone, and
+/// settling must still record the retry or the dead letter.
+const SETTLE: &str = r"
+redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+if ARGV[3] == 'retry' then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+elseif ARGV[3] == 'dead' then
+  redis.call('LPUSH', KEYS[3], ARGV[4])
+end
+return 1
+";
+
+/// Every job in the stream (waiting or taken) and in the delayed set, in one atomic read.
+const SNAPSHOT: &str = r"
+local out = {}
+for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
+  local f = e[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'job' then table.insert(out, f[i + 1]) end
+  end
+end
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do table.insert(out, m) end
+return out
+";
+
+/// True when Redis says the consumer group does not exist: the server restarted without
+/// persistence (or the stream was deleted), and the group must be created again.
+fn is_no_group(e: &redis::RedisError) -> bool {
+    e.code() == Some("NOGROUP") || e.to_string().contains("NOGROUP")
+}
+
 pub struct RedisQueue {
     options: QueueOptions,
     client: redis::Client,
@@ -40,6 +74,8 @@ pub struct RedisQueue {
     delayed: String,
     dead: String,
     promote: Script,
+    settle: Script,
+    snapshot: Script,
 }
 
 impl std::fmt::Debug for RedisQueue {
@@ -69,31 +105,73 @@ impl RedisQueue {
             .set_connection_timeout(Some(Duration::from_secs(2)))
             .set_response_timeout(Some(Duration::from_secs(5)))
             .set_number_of_retries(2);
-        let mut conn = ConnectionManager::new_with_config(client.clone(), config).await?;
-        let stream = format!("{prefix}:stream");
-        let created: Result<(), redis::RedisError> = redis::cmd("XGROUP")
-            .arg("CREATE")
-            .arg(&stream)
-            .arg(GROUP)
-            .arg("0")
-            .arg("MKSTREAM")
-            .query_async(&mut conn)
-            .await;
-        if let Err(e) = created
-            && !e.to_string().contains("BUSYGROUP")
-        {
-            return Err(e.into());
-        }
-        Ok(Self {
+        let conn = ConnectionManager::new_with_config(client.clone(), config).await?;
+        let queue = Self {
             options,
             client,
             conn,
             blocking: Mutex::new(None),
             delayed: format!("{prefix}:delayed"),
             dead: format!("{prefix}:dead"),
-            stream,
+            stream: format!("{prefix}:stream"),
             promote: Script::new(PROMOTE),
-        })
+            settle: Script::new(SETTLE),
+            snapshot: Script::new(SNAPSHOT),
+        };
+        queue.ensure_group().await?;
+        Ok(queue)
+    }
+
+    /// Creates the stream and its consumer group unless they exist. The group starts at the
+    /// stream's beginning, so entries added before it (by a producer after a Redis restart)
+    /// are delivered too.
+    async fn ensure_group(&self) -> Result<(), QueueError> {
+        let mut conn = self.conn.clone();
+        let created: Result<(), redis::RedisError> = redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(&self.stream)
+            .arg(GROUP)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut conn)
+            .await;
+        match created {
+            Err(e) if !e.to_string().contains("BUSYGROUP") => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `step`; when Redis answers that the group is missing, creates it and runs `step`
+    /// once more.
+    async fn with_group<T, F, Fut>(&self, step: F) -> Result<T, QueueError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, QueueError>>,
+    {
+        match step().await {
+            Err(QueueError::Redis(e)) if is_no_group(&e) => {
+                tracing::warn!(stream = %self.stream, "the queue's consumer group is gone (Redis restarted without persistence?); creating it again");
+                self.ensure_group().await?;
+                step().await
+            }
+            other => other,
+        }
+    }
+
+    /// The analyses named by the jobs in the stream and the delayed set.
+    pub(crate) async fn pending_analyses(&self) -> Result<Vec<i64>, QueueError> {
+        let mut conn = self.conn.clone();
+        let jobs: Vec<String> = self
+            .snapshot
+            .key(&self.stream)
+            .key(&self.delayed)
+            .invoke_async(&mut conn)
+            .await?;
+        Ok(jobs
+            .iter()
+            .filter_map(|raw| serde_json::from_str::<Job>(raw).ok())
+            .filter_map(|job| super::persisted::analysis_id_of(&job.payload))
+            .collect())
     }
 
     pub(crate) fn options(&self) -> &QueueOptions {
@@ -134,11 +212,12 @@ impl RedisQueue {
         let slice = (self.options.visibility_timeout / 2)
             .clamp(Duration::from_millis(50), Duration::from_millis(500));
         loop {
-            if let Some(d) = self.reclaim(consumer).await? {
+            if let Some(d) = self.with_group(|| self.reclaim(consumer)).await? {
                 return Ok(Some(d));
             }
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if let Some(d) = self.read_new(consumer, remaining.min(slice)).await? {
+            let block = remaining.min(slice);
+            if let Some(d) = self.with_group(|| self.read_new(consumer, block)).await? {
                 return Ok(Some(d));
             }
             if tokio::time::Instant::now() >= deadline {
@@ -235,17 +314,32 @@ impl RedisQueue {
         }))
     }
 
-    pub(crate) async fn ack(&self, delivery: &Delivery) -> Result<(), QueueError> {
+    /// Runs the settle script for `delivery` (`mode`: ack, retry or dead).
+    async fn settle(
+        &self,
+        delivery: &Delivery,
+        mode: &str,
+        member: &str,
+        score: i64,
+    ) -> Result<(), QueueError> {
         let mut conn = self.conn.clone();
-        let _: () = redis::pipe()
-            .atomic()
-            .xack(&self.stream, GROUP, &[&delivery.token])
-            .ignore()
-            .xdel(&self.stream, &[&delivery.token])
-            .ignore()
-            .query_async(&mut conn)
+        let _: i64 = self
+            .settle
+            .key(&self.stream)
+            .key(&self.delayed)
+            .key(&self.dead)
+            .arg(GROUP)
+            .arg(&delivery.token)
+            .arg(mode)
+            .arg(member)
+            .arg(score)
+            .invoke_async(&mut conn)
             .await?;
         Ok(())
+    }
+
+    pub(crate) async fn ack(&self, delivery: &Delivery) -> Result<(), QueueError> {
+        self.settle(delivery, "ack", "", 0).await
     }
 
     pub(crate) async fn heartbeat(
@@ -272,13 +366,6 @@ impl RedisQueue {
         delivery: &Delivery,
         error: &str,
     ) -> Result<RetryOutcome, QueueError> {
-        let mut conn = self.conn.clone();
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .xack(&self.stream, GROUP, &[&delivery.token])
-            .ignore()
-            .xdel(&self.stream, &[&delivery.token])
-            .ignore();
         let outcome = match next_step(&self.options, delivery, error) {
             Ok(job) => {
                 let delay = self.options.backoff(&job.id, job.attempt);
@@ -286,7 +373,7 @@ impl RedisQueue {
                     now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
                 let json =
                     serde_json::to_string(&job).map_err(|e| QueueError::Corrupt(e.to_string()))?;
-                pipe.zadd(&self.delayed, json, due).ignore();
+                self.settle(delivery, "retry", &json, due).await?;
                 RetryOutcome::Retried {
                     attempt: job.attempt,
                     delay,
@@ -296,15 +383,18 @@ impl RedisQueue {
                 tracing::warn!(job = %dead.job.id, error = %dead.error, "job dead-lettered after its last attempt");
                 let json =
                     serde_json::to_string(&dead).map_err(|e| QueueError::Corrupt(e.to_string()))?;
-                pipe.lpush(&self.dead, json).ignore();
+                self.settle(delivery, "dead", &json, 0).await?;
                 RetryOutcome::DeadLettered
             }
         };
-        let _: () = pipe.query_async(&mut conn).await?;
         Ok(outcome)
     }
 
     pub(crate) async fn depth(&self) -> Result<QueueDepth, QueueError> {
+        self.with_group(|| self.depth_now()).await
+    }
+
+    async fn depth_now(&self) -> Result<QueueDepth, QueueError> {
         let mut conn = self.conn.clone();
         let _: i64 = self
             .promote
