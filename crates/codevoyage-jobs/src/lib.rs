@@ -19,8 +19,8 @@ pub mod worker;
 pub use error::JobError;
 pub use events::{Event, EventBus, EventKind, Stage};
 pub use pipeline::{
-    ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, check_repository, register,
-    run_job,
+    ANALYZE_JOB, AnalysisJob, AnalysisSummary, AnalyzeRequest, analyze, analyze_with_summarizer,
+    check_repository, register, run_job, run_job_with_summarizer,
 };
 pub use source::{CheckedSource, FetchOptions, SourceError, SourcePolicy, check_source};
 pub use worker::{WorkerOptions, WorkerStats, run_worker};

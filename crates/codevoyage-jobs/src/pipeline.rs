@@ -70,6 +70,11 @@ pub struct AnalysisSummary {
     pub coupled_pairs: u64,
     /// Ranked findings in plain language.
     pub findings: Vec<Finding>,
+    /// The executive summary stored with the analysis when a language model is configured
+    /// (the model's, or the deterministic one saying why the model's is missing); `None`
+    /// without a model. Left out of the JSON: `codevoyage analyze --json` adds it with its label.
+    #[serde(skip)]
+    pub executive_summary: Option<codevoyage_llm::ExecutiveSummary>,
     pub elapsed_ms: u64,
 }
 
@@ -158,6 +163,18 @@ pub async fn analyze(
     request: AnalyzeRequest,
     cancel: Arc<AtomicBool>,
 ) -> Result<AnalysisSummary, JobError> {
+    analyze_with_summarizer(store, bus, request, cancel, None).await
+}
+
+/// [`analyze`], with the insights stage also writing an executive summary by `summarizer`'s
+/// language model (see [`insights_stage`]).
+pub async fn analyze_with_summarizer(
+    store: &Store,
+    bus: &EventBus,
+    request: AnalyzeRequest,
+    cancel: Arc<AtomicBool>,
+    summarizer: Option<&codevoyage_llm::Summarizer>,
+) -> Result<AnalysisSummary, JobError> {
     let r = open_and_register(store, &request).await?;
     execute(
         store,
@@ -168,6 +185,7 @@ pub async fn analyze(
         r.head,
         &request,
         cancel,
+        summarizer,
     )
     .await
 }
@@ -182,6 +200,19 @@ pub async fn run_job(
     job: &AnalysisJob,
     cancel: Arc<AtomicBool>,
     fetch: &FetchOptions,
+) -> Result<AnalysisSummary, JobError> {
+    run_job_with_summarizer(store, bus, job, cancel, fetch, None).await
+}
+
+/// [`run_job`], with the insights stage also writing an executive summary by `summarizer`'s
+/// language model (see [`insights_stage`]).
+pub async fn run_job_with_summarizer(
+    store: &Store,
+    bus: &EventBus,
+    job: &AnalysisJob,
+    cancel: Arc<AtomicBool>,
+    fetch: &FetchOptions,
+    summarizer: Option<&codevoyage_llm::Summarizer>,
 ) -> Result<AnalysisSummary, JobError> {
     let analysis = store
         .analysis(job.analysis_id)
@@ -251,6 +282,7 @@ pub async fn run_job(
         head,
         &request,
         cancel,
+        summarizer,
     )
     .await
 }
@@ -297,6 +329,7 @@ async fn execute(
     head: String,
     request: &AnalyzeRequest,
     cancel: Arc<AtomicBool>,
+    summarizer: Option<&codevoyage_llm::Summarizer>,
 ) -> Result<AnalysisSummary, JobError> {
     let started = Instant::now();
     let name = repository.name.clone();
@@ -307,6 +340,7 @@ async fn execute(
         analysis_id,
         repository_id: repository.id,
         cancel: cancel.clone(),
+        summarizer,
     };
     let running = store
         .update_analysis(
@@ -373,6 +407,8 @@ struct Ctx<'a> {
     analysis_id: i64,
     repository_id: i64,
     cancel: Arc<AtomicBool>,
+    /// Writes the executive summary in the insights stage, when a language model is configured.
+    summarizer: Option<&'a codevoyage_llm::Summarizer>,
 }
 
 impl Ctx<'_> {
@@ -474,7 +510,8 @@ async fn run_stages(
             .collect()
     };
 
-    let (insights, revisions) = insights_stage(ctx, repo.clone(), &files).await?;
+    let (insights, revisions, executive_summary) =
+        insights_stage(ctx, repo.clone(), &files).await?;
 
     let compile = ctx.enter(Stage::Compile).await?;
     compile.set_total(4);
@@ -483,7 +520,7 @@ async fn run_stages(
         .await?;
     compile.inc(1);
     ctx.check_cancel()?;
-    store_insights(ctx, &insights).await?;
+    store_insights(ctx, &insights, executive_summary.as_ref()).await?;
     compile.inc(1);
     ctx.check_cancel()?;
     let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
@@ -526,17 +563,32 @@ async fn run_stages(
         truck_factor: insights.bus_factor.repository.truck_factor,
         coupled_pairs: insights.coupling.pairs.len() as u64,
         findings: insights.findings,
+        executive_summary,
         elapsed_ms: 0,
     })
 }
 
 /// Replays the stored history (all of it, not only what this run walked) through the
 /// insights engine, and computes each file's revisions from it (renames followed).
+///
+/// With a language model configured (`ctx.summarizer`), it then asks the model for the
+/// executive summary of the findings (only the findings JSON is sent; the summarizer caches by
+/// input hash, retries and breaks the circuit) and returns it, or the deterministic summary
+/// saying why the model's is missing, to be stored with the findings. A failing model never
+/// fails the analysis. Without a model nothing is returned and `/summary` derives the
+/// deterministic summary from the stored findings.
 async fn insights_stage(
     ctx: &Ctx<'_>,
     repo: Arc<Repository>,
     files: &[(String, u64)],
-) -> Result<(codevoyage_insights::Analysis, Vec<(String, u64)>), JobError> {
+) -> Result<
+    (
+        codevoyage_insights::Analysis,
+        Vec<(String, u64)>,
+        Option<codevoyage_llm::ExecutiveSummary>,
+    ),
+    JobError,
+> {
     let progress = ctx.enter(Stage::Insights).await?;
     let mut builder = HistoryBuilder::new(HistoryOptions::default());
     let replay_progress = progress.clone();
@@ -599,14 +651,31 @@ async fn insights_stage(
             )
         })
         .collect();
+    let executive_summary = match ctx.summarizer {
+        Some(s) => {
+            // The call may take minutes (timeouts × retries): look at the cancel flag meanwhile.
+            let call = codevoyage_llm::executive_summary(Some(s), &analysis.findings);
+            tokio::pin!(call);
+            let summary = loop {
+                tokio::select! {
+                    summary = &mut call => break summary,
+                    () = tokio::time::sleep(std::time::Duration::from_millis(250)) => ctx.check_cancel()?,
+                }
+            };
+            Some(summary)
+        }
+        None => None,
+    };
     progress.finish();
-    Ok((analysis, revisions))
+    Ok((analysis, revisions, executive_summary))
 }
 
-/// Writes the findings and coupling pairs of this analysis (replacing any earlier attempt's).
+/// Writes the findings, reports, executive summary (when one was written) and coupling pairs
+/// of this analysis (replacing any earlier attempt's).
 async fn store_insights(
     ctx: &Ctx<'_>,
     analysis: &codevoyage_insights::Analysis,
+    executive_summary: Option<&codevoyage_llm::ExecutiveSummary>,
 ) -> Result<(), JobError> {
     let records: Vec<InsightRecord> = analysis
         .findings
@@ -624,6 +693,7 @@ async fn store_insights(
             evidence: serde_json::to_value(&f.evidence).unwrap_or_default(),
         })
         .chain(manifests::report_records(analysis))
+        .chain(executive_summary.map(codevoyage_llm::ExecutiveSummary::record))
         .collect();
     ctx.store
         .replace_insights(ctx.analysis_id, &records)

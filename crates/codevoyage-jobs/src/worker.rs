@@ -6,7 +6,7 @@
 //! make the re-run leave exactly the rows of one clean run.
 
 use crate::events::EventBus;
-use crate::pipeline::{ANALYZE_JOB, AnalysisJob, run_job};
+use crate::pipeline::{ANALYZE_JOB, AnalysisJob, run_job_with_summarizer};
 use crate::queue::{Delivery, Queue, QueueError, RetryOutcome};
 use codevoyage_store::{AnalysisStatus, AnalysisUpdate, Store};
 use std::sync::Arc;
@@ -26,6 +26,9 @@ pub struct WorkerOptions {
     pub fetch: crate::source::FetchOptions,
     /// How often a running analysis looks for a cancellation request in the store.
     pub cancel_poll: Duration,
+    /// Writes the executive summary of each analysis when a language model is configured;
+    /// one per process, so its cache and circuit breaker are shared by the process's workers.
+    pub summarizer: Option<Arc<codevoyage_llm::Summarizer>>,
 }
 
 impl WorkerOptions {
@@ -35,6 +38,7 @@ impl WorkerOptions {
             poll: Duration::from_secs(1),
             fetch: crate::source::FetchOptions::default(),
             cancel_poll: Duration::from_millis(500),
+            summarizer: None,
         }
     }
 }
@@ -158,7 +162,15 @@ async fn handle_in_span(
             }
         }
     }));
-    let result = run_job(store, bus, &job, cancel, &options.fetch).await;
+    let result = run_job_with_summarizer(
+        store,
+        bus,
+        &job,
+        cancel,
+        &options.fetch,
+        options.summarizer.as_deref(),
+    )
+    .await;
 
     match result {
         Ok(summary) => {

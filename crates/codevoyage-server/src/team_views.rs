@@ -76,9 +76,10 @@ pub fn deterministic_text(findings: &[codevoyage_store::InsightRecord]) -> Strin
     out
 }
 
-/// `GET /api/v1/repositories/{id}/summary`: the executive summary a language model wrote for
-/// the latest analysis when `codevoyage analyze` had one configured, else the deterministic
-/// summary of its findings; `source` and `label` say which.
+/// `GET /api/v1/repositories/{id}/summary`: the executive summary stored with the latest
+/// analysis when a language model was configured (the model's, or the deterministic one when
+/// the model failed), else the deterministic summary of its findings; `source` and `label` say
+/// which.
 pub async fn summary(
     State(state): State<AppState>,
     caller: Caller,
@@ -90,9 +91,16 @@ pub async fn summary(
         .iter()
         .find(|r| r.kind == codevoyage_insights::EXECUTIVE_SUMMARY_KIND)
     {
+        // A stored row is the model's summary, or (when the model failed during the analysis)
+        // the deterministic one with the reason in its label.
+        let deterministic = m.evidence["source"] == "deterministic";
         return Ok(Json(SummaryView {
             analysis_id,
-            source: "model",
+            source: if deterministic {
+                "deterministic"
+            } else {
+                "model"
+            },
             model: m.evidence["model"].as_str().map(str::to_string),
             label: m.title.clone(),
             text: m.body.clone(),

@@ -211,3 +211,53 @@ async fn summary_says_whether_a_model_or_the_findings_wrote_it() {
     let (status, _) = get(app, &format!("/api/v1/repositories/{with}/summary"), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_stored_deterministic_summary_is_served_as_deterministic() {
+    // The insights stage stores the deterministic summary, with the reason in its label, when
+    // the configured model failed.
+    let (_dir, store, _, _, key) = seeded().await;
+    let repo = store
+        .upsert_repository("failed-model", "/src/failed-model")
+        .await
+        .expect("repo");
+    let analysis = store.create_analysis(repo.id).await.expect("analysis");
+    let label = "Deterministic summary (the language model was not used: the language model answered HTTP 500: boom)";
+    let rows = vec![
+        InsightRecord {
+            severity: "warning".into(),
+            title: "`a.py` is hotspot #1".into(),
+            body: "It changed a lot.\n\nSuggested action: Test it.".into(),
+            ..row(1, "hotspot", json!({"files": ["a.py"]}))
+        },
+        InsightRecord {
+            title: label.into(),
+            body: "1 findings: 0 critical, 1 warning, 0 info\n".into(),
+            ..row(
+                codevoyage_insights::EXECUTIVE_SUMMARY_RANK,
+                codevoyage_insights::EXECUTIVE_SUMMARY_KIND,
+                json!({"source": "deterministic", "reason": "the language model answered HTTP 500: boom", "label": label}),
+            )
+        },
+    ];
+    store
+        .replace_insights(analysis, &rows)
+        .await
+        .expect("insights");
+    store
+        .finish_analysis(analysis, repo.id, Some("0123456789abcdef"), false)
+        .await
+        .expect("finish");
+    let app = router(AppState::new(store, Cache::memory()));
+    let (status, body) = get(
+        app,
+        &format!("/api/v1/repositories/{}/summary", repo.id),
+        Some(&key),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["source"], "deterministic");
+    assert_eq!(body["model"], Value::Null);
+    assert_eq!(body["label"], label);
+    assert_eq!(body["text"], "1 findings: 0 critical, 1 warning, 0 info\n");
+}

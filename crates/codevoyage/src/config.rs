@@ -629,6 +629,30 @@ fn forge_client(config: &Config) -> Option<std::sync::Arc<codevoyage_forge::GitH
     }
 }
 
+/// The language model's summarizer when `llm_base_url` and `llm_model` are configured, one
+/// per process (its circuit breaker and, without Redis, its cache are per process). Replies
+/// are cached in Redis when `redis_url` is set, so every worker and `analyze` run shares them;
+/// otherwise in this process's memory.
+pub async fn summarizer(
+    config: &Config,
+) -> anyhow::Result<Option<std::sync::Arc<codevoyage_llm::Summarizer>>> {
+    let Some(llm) = &config.llm else {
+        return Ok(None);
+    };
+    let cache = match &config.redis_url {
+        Some(url) => codevoyage_store::cache::Cache::redis(url)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "Redis unavailable; the model summaries are cached in memory");
+                codevoyage_store::cache::Cache::memory()
+            }),
+        None => codevoyage_store::cache::Cache::memory(),
+    };
+    let summarizer = codevoyage_llm::Summarizer::new(llm.clone(), cache)
+        .context("cannot set up the language model client (llm_base_url, llm_model)")?;
+    Ok(Some(std::sync::Arc::new(summarizer)))
+}
+
 /// The Redis pub/sub channel carrying progress events between workers and other processes.
 pub fn events_channel(config: &Config) -> String {
     format!("{}:events", config.queue_name)

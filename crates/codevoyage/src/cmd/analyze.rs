@@ -2,8 +2,7 @@
 
 use crate::config::{Config, open_store};
 use codevoyage_jobs::{AnalysisSummary, AnalyzeRequest, EventBus};
-use codevoyage_llm::{ExecutiveSummary, Summarizer, SummarySource, executive_summary};
-use codevoyage_store::cache::Cache;
+use codevoyage_llm::{ExecutiveSummary, SummarySource};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,14 +77,21 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 config.workers
             },
         };
-        let result = codevoyage_jobs::analyze(&store, &bus, request, cancel).await;
+        // The insights stage writes and stores the model's summary (or the deterministic one
+        // saying why the model's is missing), exactly as in workers.
+        let summarizer = crate::config::summarizer(config).await?;
+        let result = codevoyage_jobs::analyze_with_summarizer(
+            &store,
+            &bus,
+            request,
+            cancel,
+            summarizer.as_deref(),
+        )
+        .await;
         drop(bus);
         let _ = bars.await;
         let summary = result?;
-        let executive = model_summary(config, &summary.findings).await;
-        if let Some(e) = &executive {
-            store_model_summary(&store, summary.analysis_id, e).await?;
-        }
+        let executive = summary.executive_summary.clone();
         if args.json {
             let mut value = serde_json::to_value(&summary)?;
             let executive = executive.unwrap_or_else(|| ExecutiveSummary {
@@ -100,59 +106,6 @@ pub fn run(config: &Config, args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// The executive summary by the configured language model (the deterministic one, with the
-/// reason, when the model fails); `None` when no model is configured.
-async fn model_summary(
-    config: &Config,
-    findings: &[codevoyage_insights::Finding],
-) -> Option<ExecutiveSummary> {
-    let llm = config.llm.as_ref()?;
-    // The cache is shared through Redis when configured, so an unchanged set of findings is
-    // summarised once across runs and processes.
-    let cache = match &config.redis_url {
-        Some(url) => Cache::redis(url).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "Redis unavailable; the model summary is cached in memory");
-            Cache::memory()
-        }),
-        None => Cache::memory(),
-    };
-    Some(match Summarizer::new(llm.clone(), cache) {
-        Ok(s) => executive_summary(Some(&s), findings).await,
-        Err(e) => ExecutiveSummary {
-            source: SummarySource::Deterministic {
-                reason: Some(e.to_string()),
-            },
-            text: codevoyage_insights::summary_text(findings),
-        },
-    })
-}
-
-/// Stores a model-written summary with the analysis's insights, so the API and the UI show
-/// it (a deterministic one is derived from the findings on request and not stored).
-async fn store_model_summary(
-    store: &codevoyage_store::Store,
-    analysis_id: i64,
-    e: &ExecutiveSummary,
-) -> anyhow::Result<()> {
-    if !matches!(e.source, SummarySource::Model { .. }) {
-        return Ok(());
-    }
-    let mut rows = store.insights(analysis_id).await?;
-    rows.retain(|r| r.kind != codevoyage_insights::EXECUTIVE_SUMMARY_KIND);
-    let mut evidence = serde_json::to_value(e)?;
-    evidence["label"] = e.label().into();
-    rows.push(codevoyage_store::InsightRecord {
-        rank: codevoyage_insights::EXECUTIVE_SUMMARY_RANK,
-        kind: codevoyage_insights::EXECUTIVE_SUMMARY_KIND.to_string(),
-        severity: "info".to_string(),
-        title: e.label(),
-        body: e.text.clone(),
-        evidence,
-    });
-    store.replace_insights(analysis_id, &rows).await?;
-    Ok(())
 }
 
 /// Registers the analysis and hands it to the workers through the queue.

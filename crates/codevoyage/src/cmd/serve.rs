@@ -104,9 +104,11 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 let size = pool_size(config);
                 let mut fetch = crate::config::fetch_options(config);
                 fetch.policy = policy.clone();
+                let summarizer = crate::config::summarizer(config).await?;
                 for i in 0..size {
                     let options = WorkerOptions {
                         fetch: fetch.clone(),
+                        summarizer: summarizer.clone(),
                         ..WorkerOptions::new(format!("serve-{}-{i}", std::process::id()))
                     };
                     workers.push(tokio::spawn(codevoyage_jobs::run_worker(

@@ -52,6 +52,7 @@ pub fn run(config: &Config, args: &WorkerArgs) -> anyhow::Result<ExitCode> {
         };
         let options = WorkerOptions {
             fetch: crate::config::fetch_options(config),
+            summarizer: crate::config::summarizer(config).await?,
             ..WorkerOptions::new(name)
         };
         let stats = codevoyage_jobs::run_worker(queue, store, bus, options, shutdown).await?;
