@@ -545,6 +545,42 @@ pub struct AnonymizedView {
 /// repository is dropped after an anonymisation.
 const CACHED_VIEWS: &[&str] = &["timeline", "ownership", "activity", "tree"];
 
+/// Drops every cached view of a repository from every cache layer (memory or Redis, and the
+/// snapshots on disk).
+pub(crate) async fn drop_cached_views(cache: &codevoyage_store::cache::Cache, repository: i64) {
+    for view in CACHED_VIEWS {
+        cache
+            .invalidate_prefix(&format!("{view}:{repository}:"))
+            .await;
+    }
+}
+
+/// Keeps the view cache to the analyses that are shown: when an analysis succeeds, the cached
+/// views of its repository (all of earlier analyses, whose keys will never be asked for
+/// again) are dropped from every layer, snapshots on disk included. Runs until the event bus
+/// closes; events lost to lag only leave snapshots for the size bound to evict.
+pub async fn drop_superseded_views(
+    mut events: tokio::sync::broadcast::Receiver<codevoyage_jobs::Event>,
+    cache: codevoyage_store::cache::Cache,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match events.recv().await {
+            Ok(event) if matches!(event.kind, codevoyage_jobs::EventKind::Finished) => {
+                drop_cached_views(&cache, event.repository_id).await;
+            }
+            Ok(_) => {}
+            Err(RecvError::Lagged(n)) => {
+                tracing::warn!(
+                    missed = n,
+                    "view cache: event bus lagged; superseded views stay until evicted"
+                );
+            }
+            Err(RecvError::Closed) => break,
+        }
+    }
+}
+
 /// `POST /api/v1/contributors/{id}/anonymize` (admins): see the module's documentation.
 pub async fn anonymize(
     State(state): State<AppState>,
@@ -575,12 +611,7 @@ pub async fn anonymize(
         .await?
         .ok_or_else(not_found)?;
     for repository in &done.repositories {
-        for view in CACHED_VIEWS {
-            state
-                .cache
-                .invalidate_prefix(&format!("{view}:{repository}:"))
-                .await;
-        }
+        drop_cached_views(&state.cache, *repository).await;
     }
     let c = done.contributor;
     // The audit entry names the pseudonym only: recording the erased identity would keep it.

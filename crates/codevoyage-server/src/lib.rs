@@ -27,6 +27,7 @@ mod views;
 mod ws;
 
 pub use analyses::Jobs;
+pub use details::drop_superseded_views;
 pub use error::ApiError;
 pub use metrics::metrics_router;
 pub use ops::{Ops, OpsSettings, RateLimit, RetentionPolicy, spawn_retention};

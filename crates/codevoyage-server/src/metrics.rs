@@ -51,6 +51,9 @@ pub const IN_FLIGHT: &str = "codevoyage_http_requests_in_flight";
 pub const RATE_LIMITED: &str = "codevoyage_http_rate_limited_total";
 pub const CACHE_HITS: &str = "codevoyage_cache_hits_total";
 pub const CACHE_MISSES: &str = "codevoyage_cache_misses_total";
+pub const SNAPSHOT_HITS: &str = "codevoyage_cache_snapshot_hits_total";
+pub const SNAPSHOT_MISSES: &str = "codevoyage_cache_snapshot_misses_total";
+pub const SNAPSHOT_BYTES: &str = "codevoyage_cache_snapshot_bytes";
 pub const QUEUE_JOBS: &str = "codevoyage_queue_jobs";
 pub const ANALYSES: &str = "codevoyage_analyses_finished_total";
 pub const STAGE_DURATION: &str = "codevoyage_analysis_stage_duration_seconds";
@@ -151,6 +154,16 @@ impl Metrics {
                 "Reads of the view cache that found nothing (or the cache was unavailable)",
             ),
             d(
+                SNAPSHOT_HITS,
+                None,
+                "Hot-cache misses answered by a compressed snapshot on disk (the cold layer)",
+            ),
+            d(
+                SNAPSHOT_MISSES,
+                None,
+                "Hot-cache misses the snapshots on disk could not answer either (computed from the database)",
+            ),
+            d(
                 ANALYSES,
                 None,
                 "Analyses that ended, by outcome, as seen on this instance's event bus",
@@ -179,6 +192,11 @@ impl Metrics {
         }
         for (name, unit, help) in [
             d(IN_FLIGHT, None, "HTTP requests being served"),
+            d(
+                SNAPSHOT_BYTES,
+                Some(Unit::Bytes),
+                "Compressed bytes of view snapshots on disk",
+            ),
             d(WEBSOCKETS, None, "WebSocket connections open on /api/v1/ws"),
             d(
                 QUEUE_JOBS,
@@ -258,6 +276,15 @@ impl Metrics {
         self.counter(CACHE_HITS, Vec::new()).absolute(stats.hits);
         self.counter(CACHE_MISSES, Vec::new())
             .absolute(stats.misses);
+        if let Some(snapshots) = state.cache.snapshots() {
+            let cold = snapshots.stats();
+            self.counter(SNAPSHOT_HITS, Vec::new()).absolute(cold.hits);
+            self.counter(SNAPSHOT_MISSES, Vec::new())
+                .absolute(cold.misses);
+            // Far below 2^53: exact as f64.
+            self.gauge(SNAPSHOT_BYTES, Vec::new())
+                .set(snapshots.bytes() as f64);
+        }
         if let Some(jobs) = &state.jobs {
             match tokio::time::timeout(QUEUE_TIMEOUT, jobs.queue.depth()).await {
                 Ok(Ok(depth)) => {

@@ -168,6 +168,7 @@ async fn remove(
     if !state.store.delete_repository(id).await? {
         return Err(ApiError::NotFound(format!("no repository with id {id}")));
     }
+    crate::details::drop_cached_views(&state.cache, id).await;
     if let Some(repos_dir) = state.jobs.as_ref().and_then(|j| j.repos_dir.as_ref())
         && codevoyage_jobs::source::is_remote(&repository.source)
     {

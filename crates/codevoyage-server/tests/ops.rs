@@ -246,6 +246,57 @@ async fn cache_hits_and_misses_are_exported() {
 }
 
 #[tokio::test]
+async fn a_restarted_server_answers_from_snapshots_and_exports_both_layers() {
+    use codevoyage_store::cache::{SnapshotOptions, Snapshots};
+    let w = world().await;
+    let folder = tempfile::tempdir().expect("tempdir");
+    let cache = || {
+        Cache::memory().with_snapshots(
+            Snapshots::open(folder.path(), SnapshotOptions::default()).expect("snapshots"),
+        )
+    };
+    let uri = format!("/api/v1/repositories/{}/tree", w.repo);
+    let first = router(AppState::new(w.store.clone(), cache()));
+    let computed = send(&first, get(&uri, Some(&w.viewer))).await;
+    assert_eq!(computed.status, StatusCode::OK, "{}", computed.text);
+    let text = send(&first, get("/metrics", Some(&w.admin))).await.text;
+    assert_eq!(
+        sample(&text, "codevoyage_cache_snapshot_misses_total"),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(
+        sample(&text, "codevoyage_cache_snapshot_bytes").is_some_and(|b| b > 0.0),
+        "{text}"
+    );
+    // The database changes under the same key: a view served from the snapshot still shows
+    // the stored one, which proves where it came from.
+    let analysis = w
+        .store
+        .latest_succeeded_analysis(w.repo)
+        .await
+        .expect("latest")
+        .expect("an analysis");
+    w.store
+        .replace_files(w.repo, analysis.id, &[])
+        .await
+        .expect("files");
+    // A restarted server: nothing in memory, the same folder.
+    let second = router(AppState::new(w.store.clone(), cache()));
+    let served = send(&second, get(&uri, Some(&w.viewer))).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.text, computed.text);
+    let text = send(&second, get("/metrics", Some(&w.admin))).await.text;
+    for (series, value) in [
+        ("codevoyage_cache_misses_total", 1.0),
+        ("codevoyage_cache_snapshot_hits_total", 1.0),
+        ("codevoyage_cache_snapshot_misses_total", 0.0),
+    ] {
+        assert_eq!(sample(&text, series), Some(value), "{series}: {text}");
+    }
+}
+
+#[tokio::test]
 async fn the_separate_metrics_listener_needs_no_login_and_serves_nothing_else() {
     let w = world().await;
     let state = w.state();

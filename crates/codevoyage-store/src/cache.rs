@@ -1,8 +1,14 @@
-//! The response cache: in process memory, or in Redis when several instances share it.
+//! The response cache: in process memory, or in Redis when several instances share it (the
+//! hot layer), optionally backed by compressed snapshots on disk (the cold layer,
+//! [`snapshots`]); the database the views are computed from is the warm layer in between.
 //!
 //! A cache must never fail a request: every Redis error is logged and reported as a miss,
 //! every Redis call is bounded by a timeout, and after a failure Redis is left alone for a
 //! short while so that an unreachable server costs one timeout, not one per request.
+
+pub mod snapshots;
+
+pub use snapshots::{SnapshotError, SnapshotOptions, Snapshots};
 
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -108,24 +114,37 @@ pub struct RedisCache {
 }
 
 /// A cache of byte values by string key. Cloning shares the same cache.
+///
+/// Reads go to the hot layer, then (when [`Cache::with_snapshots`] attached one) to the
+/// snapshot folder, whose hits are copied back into the hot layer; writes and invalidations
+/// go to both.
 #[derive(Clone)]
-pub enum Cache {
+pub struct Cache {
+    hot: Hot,
+    cold: Option<Arc<Snapshots>>,
+}
+
+/// The hot layer.
+#[derive(Clone)]
+enum Hot {
     Memory(Arc<MemoryCache>),
     Redis(Arc<RedisCache>),
 }
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Cache::Memory(m) => f
+        match &self.hot {
+            Hot::Memory(m) => f
                 .debug_struct("Cache::Memory")
                 .field("max_entries", &m.max_entries)
                 .field("max_bytes", &m.max_bytes)
+                .field("snapshots", &self.cold)
                 .finish(),
-            Cache::Redis(r) => f
+            Hot::Redis(r) => f
                 .debug_struct("Cache::Redis")
                 .field("url", &r.url)
                 .field("prefix", &r.prefix)
+                .field("snapshots", &self.cold)
                 .finish(),
         }
     }
@@ -140,12 +159,28 @@ impl Cache {
     /// A memory cache holding at most `max_entries` entries (at least one) whose values
     /// total at most `max_bytes`; a single value larger than that is not cached.
     pub fn memory_with_limits(max_entries: usize, max_bytes: usize) -> Cache {
-        Cache::Memory(Arc::new(MemoryCache {
-            state: Mutex::new(MemoryState::default()),
-            max_entries: max_entries.max(1),
-            max_bytes,
-            counters: Counters::default(),
-        }))
+        Cache {
+            hot: Hot::Memory(Arc::new(MemoryCache {
+                state: Mutex::new(MemoryState::default()),
+                max_entries: max_entries.max(1),
+                max_bytes,
+                counters: Counters::default(),
+            })),
+            cold: None,
+        }
+    }
+
+    /// This cache with a cold layer: snapshots in `snapshots` (shared by every clone).
+    pub fn with_snapshots(self, snapshots: Snapshots) -> Cache {
+        Cache {
+            cold: Some(Arc::new(snapshots)),
+            ..self
+        }
+    }
+
+    /// The cold layer, when there is one.
+    pub fn snapshots(&self) -> Option<&Snapshots> {
+        self.cold.as_deref()
     }
 
     /// A Redis cache with keys under [`DEFAULT_REDIS_PREFIX`].
@@ -174,23 +209,41 @@ impl Cache {
                     source,
                 }
             })?;
-        let cache = Cache::Redis(Arc::new(RedisCache {
-            manager,
-            prefix: prefix.to_string(),
-            url: shown,
-            down_until: Mutex::new(None),
-            counters: Counters::default(),
-        }));
+        let cache = Cache {
+            hot: Hot::Redis(Arc::new(RedisCache {
+                manager,
+                prefix: prefix.to_string(),
+                url: shown,
+                down_until: Mutex::new(None),
+                counters: Counters::default(),
+            })),
+            cold: None,
+        };
         if let Err(e) = cache.ping().await {
             tracing::warn!(error = %e, "Redis cache unavailable at start; serving without it until it answers");
         }
         Ok(cache)
     }
 
-    /// The cached value, or `None` when absent, expired, or the cache is unavailable.
+    /// The cached value, or `None` when absent, expired, or the cache is unavailable. A
+    /// value found only in the cold layer is copied into the hot one.
     pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
-        match self {
-            Cache::Memory(m) => {
+        if let Some(hit) = self.get_hot(key).await {
+            return Some(hit);
+        }
+        let cold = self.cold.clone()?;
+        let owned = key.to_string();
+        let promote = cold.options().promote_ttl;
+        let value = blocking(move || cold.get_blocking(&owned))
+            .await
+            .flatten()?;
+        self.set_hot(key, &value, promote).await;
+        Some(value)
+    }
+
+    async fn get_hot(&self, key: &str) -> Option<Vec<u8>> {
+        match &self.hot {
+            Hot::Memory(m) => {
                 let value = {
                     let mut state = m.state.lock().unwrap_or_else(|p| p.into_inner());
                     match state.entries.get(key) {
@@ -204,7 +257,7 @@ impl Cache {
                 };
                 m.counters.record(value)
             }
-            Cache::Redis(r) => {
+            Hot::Redis(r) => {
                 let key = format!("{}{key}", r.prefix);
                 let value = r
                     .call("get", |mut conn| async move {
@@ -217,10 +270,19 @@ impl Cache {
         }
     }
 
-    /// Stores `value` for `ttl` (at least one second in Redis). Failures are logged only.
+    /// Stores `value` for `ttl` (at least one second in Redis) in the hot layer, and as a
+    /// snapshot in the cold one. Failures are logged only.
     pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) {
-        match self {
-            Cache::Memory(m) => {
+        self.set_hot(key, value, ttl).await;
+        if let Some(cold) = self.cold.clone() {
+            let (key, value) = (key.to_string(), value.to_vec());
+            blocking(move || cold.put_blocking(&key, &value)).await;
+        }
+    }
+
+    async fn set_hot(&self, key: &str, value: &[u8], ttl: Duration) {
+        match &self.hot {
+            Hot::Memory(m) => {
                 let Some(expires) = Instant::now().checked_add(ttl) else {
                     return;
                 };
@@ -254,7 +316,7 @@ impl Cache {
                     .entries
                     .insert(key.to_string(), (expires, value.to_vec()));
             }
-            Cache::Redis(r) => {
+            Hot::Redis(r) => {
                 let key = format!("{}{key}", r.prefix);
                 let value = value.to_vec();
                 let seconds = ttl.as_secs().max(1);
@@ -266,16 +328,20 @@ impl Cache {
         }
     }
 
-    /// Removes every entry whose key starts with `prefix`.
+    /// Removes every entry whose key starts with `prefix`, from both layers.
     pub async fn invalidate_prefix(&self, prefix: &str) {
-        match self {
-            Cache::Memory(m) => {
+        if let Some(cold) = self.cold.clone() {
+            let owned = prefix.to_string();
+            blocking(move || cold.invalidate_prefix_blocking(&owned)).await;
+        }
+        match &self.hot {
+            Hot::Memory(m) => {
                 m.state
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .retain(|k, _| !k.starts_with(prefix));
             }
-            Cache::Redis(r) => {
+            Hot::Redis(r) => {
                 let pattern = format!("{}{}*", glob_escape(&r.prefix), glob_escape(prefix));
                 r.call("invalidate", |mut conn| async move {
                     // SCAN, never KEYS: KEYS blocks the server for the whole keyspace.
@@ -305,9 +371,9 @@ impl Cache {
 
     /// Checks that the cache works (always true for memory).
     pub async fn ping(&self) -> Result<(), CacheError> {
-        match self {
-            Cache::Memory(_) => Ok(()),
-            Cache::Redis(r) => {
+        match &self.hot {
+            Hot::Memory(_) => Ok(()),
+            Hot::Redis(r) => {
                 let mut conn = r.manager.clone();
                 let reply = tokio::time::timeout(REDIS_TIMEOUT * 3, async move {
                     redis::cmd("PING").query_async::<String>(&mut conn).await
@@ -331,14 +397,27 @@ impl Cache {
         }
     }
 
+    /// Hits and misses of the hot layer (a read answered by the cold layer counts as a hot
+    /// miss).
     pub fn stats(&self) -> CacheStats {
-        let counters = match self {
-            Cache::Memory(m) => &m.counters,
-            Cache::Redis(r) => &r.counters,
+        let counters = match &self.hot {
+            Hot::Memory(m) => &m.counters,
+            Hot::Redis(r) => &r.counters,
         };
         CacheStats {
             hits: counters.hits.load(Ordering::Relaxed),
             misses: counters.misses.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Runs blocking file work off the async threads; `None` only if it panicked (logged).
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Some(value),
+        Err(e) => {
+            tracing::error!(error = %e, "cache snapshot task failed; treated as a miss");
+            None
         }
     }
 }

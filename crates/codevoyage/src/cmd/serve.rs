@@ -66,7 +66,12 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let store = open_store(config).await?;
         let cache = match &config.redis_url {
             Some(url) => codevoyage_store::cache::Cache::redis(url).await?,
-            None => codevoyage_store::cache::Cache::memory(),
+            // Local mode: computed views are also kept as compressed snapshots in the data
+            // directory (the cold layer), so a restarted server answers from disk. Not in
+            // scaled mode: an invalidation on one instance could not reach another's disk.
+            None => codevoyage_store::cache::Cache::memory().with_snapshots(
+                codevoyage_store::cache::Snapshots::open(&config.data_dir.join("cache"), Default::default())?,
+            ),
         };
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             crate::exit::InputError(format!("cannot listen on {listen}: {e} (is another server running there? choose another with --listen)"))
@@ -138,6 +143,7 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             policy,
             repos_dir: Some(config.data_dir.join("repos")),
         };
+        let views = config.redis_url.is_none().then(|| tokio::spawn(codevoyage_server::drop_superseded_views(jobs.bus.subscribe(), cache.clone())));
         let state = codevoyage_server::AppState::new(store, cache).with_auth(auth).with_jobs(jobs).with_ops(config.ops.server.clone());
         serve_with_ops(config, state, listener, tls).await?;
         // The workers finish their current analysis if it ends soon; otherwise it is handed
@@ -156,6 +162,10 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
         if let Some(relay) = relay {
             relay.abort();
+        }
+        if let Some(views) = views {
+            views.abort();
+            let _ = views.await;
         }
         eprintln!("CodeVoyage stopped.");
         Ok(ExitCode::SUCCESS)
