@@ -214,6 +214,7 @@ conformance!(
     commits_and_functions_are_listed,
     concurrent_writers_do_not_fail,
     concurrent_inserts_of_the_same_commits_store_one_copy,
+    tags_are_replaced_and_keep_only_stored_commits,
 );
 
 // ------------------------------------------------------------------------- fixtures
@@ -1479,4 +1480,83 @@ fn database_names_are_replaced_in_urls() {
         "postgres://u@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+}
+
+/// Tags (migration 0005): each call replaces a repository's tags; a tag whose commit is not
+/// stored is dropped; the commit's committer time comes back with each tag, oldest first.
+async fn tags_are_replaced_and_keep_only_stored_commits(store: Store) {
+    use codevoyage_store::{TagRecord, TagRow};
+    let repo = store
+        .upsert_repository("r", "src")
+        .await
+        .expect("upsert")
+        .id;
+    let other = store
+        .upsert_repository("o", "elsewhere")
+        .await
+        .expect("upsert")
+        .id;
+    let (a, b) = ("a".repeat(40), "b".repeat(40));
+    let commits = vec![
+        commit(
+            &a,
+            ("Ann", "ann@example.com"),
+            1_000,
+            &[],
+            vec![change(b"x", 1, 0)],
+        ),
+        commit(
+            &b,
+            ("Ann", "ann@example.com"),
+            2_000,
+            &[&a],
+            vec![change(b"x", 1, 0)],
+        ),
+    ];
+    store.insert_commits(repo, &commits).await.expect("commits");
+    let tag = |name: &str, sha: &str| TagRecord {
+        name: name.into(),
+        sha: sha.into(),
+    };
+    let kept = store
+        .replace_tags(
+            repo,
+            &[tag("v2", &b), tag("v1", &a), tag("gone", &"c".repeat(40))],
+        )
+        .await
+        .expect("tags");
+    assert_eq!(kept, 2);
+    let row = |name: &str, sha: &str, time: i64| TagRow {
+        name: name.into(),
+        sha: sha.into(),
+        time,
+    };
+    // Committer time is the author time + 5 in these fixtures.
+    let expected = vec![row("v1", &a, 1_005), row("v2", &b, 2_005)];
+    assert_eq!(store.tags(repo).await.expect("read"), expected);
+    // Idempotent, and scoped to the repository: the other one's commits do not count.
+    store
+        .replace_tags(repo, &[tag("v2", &b), tag("v1", &a)])
+        .await
+        .expect("again");
+    assert_eq!(store.tags(repo).await.expect("read"), expected);
+    assert_eq!(
+        store
+            .replace_tags(other, &[tag("v1", &a)])
+            .await
+            .expect("other"),
+        0
+    );
+    assert!(store.tags(other).await.expect("read").is_empty());
+    // Replaced: a tag no longer listed disappears.
+    store
+        .replace_tags(repo, &[tag("v3", &a)])
+        .await
+        .expect("replace");
+    assert_eq!(
+        store.tags(repo).await.expect("read"),
+        vec![row("v3", &a, 1_005)]
+    );
+    store.replace_tags(repo, &[]).await.expect("none");
+    assert!(store.tags(repo).await.expect("read").is_empty());
 }
