@@ -59,6 +59,8 @@ impl Reply {
 struct Fake {
     hits: AtomicUsize,
     requests: Mutex<Vec<(String, HeaderMap)>>,
+    /// Wall-clock arrival of each request, in Unix seconds.
+    arrivals: Mutex<Vec<f64>>,
     script: Mutex<VecDeque<Reply>>,
     /// Answers once the script is used up.
     fallback: Mutex<Option<Reply>>,
@@ -129,6 +131,12 @@ async fn handler(
     headers: HeaderMap,
 ) -> Response {
     fake.hits.fetch_add(1, Ordering::SeqCst);
+    fake.arrivals.lock().expect("arrivals").push(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_secs_f64(),
+    );
     fake.requests
         .lock()
         .expect("requests")
@@ -358,13 +366,20 @@ async fn the_last_request_of_the_budget_blocks_the_next_ones_too() {
 #[tokio::test]
 async fn a_reset_within_the_wait_limit_is_waited_for() {
     let (fake, client) = setup(|_| {}).await;
-    fake.push(Reply::new(403, r#"{"message":"API rate limit exceeded"}"#).rate(0, unix_now() + 1));
+    let reset = unix_now() + 1;
+    fake.push(Reply::new(403, r#"{"message":"API rate limit exceeded"}"#).rate(0, reset));
     fake.always(
         Reply::new(200, repo_json("octocat", "Hello-World", 3)).rate(4999, unix_now() + 3600),
     );
     let got = client.repository(&octocat(), None).await;
     assert!(matches!(got, Ok(Fetched::Modified(_))), "{got:?}");
     assert_eq!(fake.hits(), 2);
+    let arrivals = fake.arrivals.lock().expect("arrivals").clone();
+    assert!(
+        arrivals[1] >= reset as f64,
+        "the retry came at {} before the reset at {reset}",
+        arrivals[1]
+    );
 }
 
 #[tokio::test]
