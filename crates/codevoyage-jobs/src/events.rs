@@ -78,6 +78,9 @@ pub struct Event {
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
     remote: Option<tokio::sync::mpsc::Sender<Event>>,
+    /// False when this bus's own events come back through a relay from Redis
+    /// ([`EventBus::shared_through_redis`]): delivering them locally too would show them twice.
+    echo_locally: bool,
 }
 
 impl Default for EventBus {
@@ -91,6 +94,7 @@ impl EventBus {
         Self {
             tx: broadcast::channel(capacity).0,
             remote: None,
+            echo_locally: true,
         }
     }
 
@@ -124,6 +128,22 @@ impl EventBus {
             remote: Some(remote),
             ..Self::default()
         })
+    }
+
+    /// The bus of a process that both publishes on the Redis channel `channel` and shows the
+    /// events of every process (a `serve` instance in scaled mode): its own events (an
+    /// analysis queued or cancelled through this instance) go to Redis only and come back with
+    /// everyone else's through the relay, so every instance's subscribers, this one's
+    /// included, see each event once. When the Redis publisher is behind, an event is
+    /// delivered here at least. Returns the bus and the relay task (abort it on shutdown).
+    pub async fn shared_through_redis(
+        url: &str,
+        channel: &str,
+    ) -> Result<(Self, tokio::task::JoinHandle<()>), redis::RedisError> {
+        let mut bus = Self::with_redis(url, channel).await?;
+        bus.echo_locally = false;
+        let relay = bus.relay_from_redis(url, channel).await?;
+        Ok((bus, relay))
     }
 
     /// Subscribes to the Redis channel `channel` and re-publishes every event it carries on
@@ -174,10 +194,13 @@ impl EventBus {
     }
 
     pub fn publish(&self, event: Event) {
-        if let Some(remote) = &self.remote
-            && remote.try_send(event.clone()).is_err()
-        {
-            tracing::warn!("dropping a progress event: the Redis publisher is behind");
+        if let Some(remote) = &self.remote {
+            if remote.try_send(event.clone()).is_err() {
+                tracing::warn!("dropping a progress event: the Redis publisher is behind");
+            } else if !self.echo_locally {
+                // It comes back through the relay.
+                return;
+            }
         }
         // No local subscriber is fine: nobody is watching here.
         let _ = self.tx.send(event);
@@ -198,6 +221,9 @@ pub(crate) struct BusProgress {
     total: AtomicU64,
     done: AtomicU64,
     last_emit: Mutex<Instant>,
+    /// The stage's span (a child of the job's), open from the stage's start to its
+    /// [`BusProgress::finish`]: exported as an OpenTelemetry span when tracing is on.
+    span: Mutex<Option<tracing::Span>>,
 }
 
 const EMIT_EVERY: Duration = Duration::from_millis(100);
@@ -219,6 +245,12 @@ impl BusProgress {
             total: AtomicU64::new(0),
             done: AtomicU64::new(0),
             last_emit: Mutex::new(now),
+            span: Mutex::new(Some(tracing::info_span!(
+                "stage",
+                stage = stage.as_str(),
+                analysis_id,
+                done = tracing::field::Empty,
+            ))),
         }
     }
 
@@ -258,6 +290,11 @@ impl BusProgress {
                 elapsed_ms: u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
             },
         });
+        if let Ok(mut span) = self.span.lock()
+            && let Some(span) = span.take()
+        {
+            span.record("done", done);
+        }
         done
     }
 }

@@ -88,6 +88,9 @@ struct RawConfig {
     llm_timeout_secs: u64,
     /// Read from `CODEVOYAGE_LLM_API_KEY` (or the file); never printed.
     llm_api_key: Option<String>,
+    /// OTLP/HTTP collector base URL (e.g. `http://otel-collector:4318`): `serve` and `worker`
+    /// export traces there when set. Falls back to `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    otlp_endpoint: Option<String>,
     /// Read GitHub's description, stars and default branch of GitHub sources when they are
     /// fetched.
     forge_metadata: bool,
@@ -173,6 +176,7 @@ impl Default for RawConfig {
             llm_model: None,
             llm_timeout_secs: 60,
             llm_api_key: None,
+            otlp_endpoint: None,
             forge_metadata: true,
             github_token: None,
             github_api_url: codevoyage_forge::DEFAULT_API_URL.into(),
@@ -219,6 +223,9 @@ pub struct Config {
     /// The language model of the executive summary, when configured (its key is redacted in
     /// `Debug`).
     pub llm: Option<codevoyage_llm::LlmConfig>,
+    /// Where `serve` and `worker` send OpenTelemetry traces (the full `/v1/traces` URL);
+    /// `None`: no tracing export.
+    pub otlp_traces_url: Option<String>,
     /// The GitHub metadata client's settings; `None` when `forge_metadata` is off (its token
     /// is redacted in `Debug`).
     pub forge: Option<codevoyage_forge::ForgeConfig>,
@@ -239,6 +246,10 @@ impl fmt::Debug for Config {
             )
             .field("token_lifetime", &self.token_lifetime)
             .field("llm", &self.llm)
+            .field(
+                "otlp_traces_url",
+                &self.otlp_traces_url.as_deref().map(redact),
+            )
             .field("forge", &self.forge)
             .finish()
     }
@@ -287,6 +298,7 @@ const ENV_KEYS: &[&str] = &[
     "llm_model",
     "llm_timeout_secs",
     "llm_api_key",
+    "otlp_endpoint",
     "forge_metadata",
     "github_token",
     "github_api_url",
@@ -318,7 +330,13 @@ impl Config {
         figment = figment
             .merge(Env::prefixed("CODEVOYAGE_").only(ENV_KEYS))
             .merge(Serialized::defaults(flags));
-        let raw: RawConfig = figment.extract().context("invalid configuration")?;
+        let mut raw: RawConfig = figment.extract().context("invalid configuration")?;
+        // The OpenTelemetry convention, when CodeVoyage's own key is not set.
+        if raw.otlp_endpoint.is_none() {
+            raw.otlp_endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .ok()
+                .filter(|e| !e.trim().is_empty());
+        }
         // GitHub's own convention, when CodeVoyage's key is not set.
         let raw = RawConfig {
             github_token: raw
@@ -404,6 +422,17 @@ impl Config {
                 bail!("llm_model is set but llm_base_url is not: set both, or neither")
             }
         };
+        let otlp_traces_url = match raw.otlp_endpoint.map(|e| e.trim().to_string()) {
+            None => None,
+            Some(e) if e.is_empty() => None,
+            Some(e) if e.starts_with("http://") || e.starts_with("https://") => {
+                Some(crate::telemetry::traces_url(&e))
+            }
+            Some(e) => bail!(
+                "otlp_endpoint {:?} must start with http:// or https:// (an OTLP/HTTP collector, for example http://localhost:4318)",
+                redact(&e)
+            ),
+        };
         let jwt_secrets = raw
             .jwt_secrets
             .map(SecretList::into_vec)
@@ -481,6 +510,7 @@ impl Config {
             token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
             ops,
             llm,
+            otlp_traces_url,
             forge,
         })
     }
@@ -669,17 +699,45 @@ pub async fn open_store(config: &Config) -> anyhow::Result<codevoyage_store::Sto
     Ok(store)
 }
 
-pub fn init_logging(config: &Config) {
-    use tracing_subscriber::EnvFilter;
+/// Sets up the logs (filtered by `log`) and, for `serve` and `worker` when `otlp_endpoint` is
+/// configured, the OpenTelemetry export of spans (its own filter,
+/// [`crate::telemetry::SPAN_FILTER`]). Keep the returned value until the command ends: its
+/// shutdown flushes the last spans.
+pub fn init_logging(
+    config: &Config,
+    service: Option<crate::telemetry::Service>,
+) -> crate::telemetry::Telemetry {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer};
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    // A second initialisation (tests) is harmless; ignore its error.
-    let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let logs = match config.log_format {
+        LogFormat::Json => fmt.json().with_filter(filter).boxed(),
+        LogFormat::Text => fmt.with_filter(filter).boxed(),
     };
+    let (telemetry, traces) = match (&config.otlp_traces_url, service) {
+        (Some(url), Some(service)) => match crate::telemetry::Telemetry::start(url, service) {
+            Ok((telemetry, tracer)) => {
+                eprintln!("Traces go to {} as {}", redact(url), service.name());
+                let layer = tracing_opentelemetry::layer()
+                    .with_tracer(tracer)
+                    .with_filter(EnvFilter::new(crate::telemetry::SPAN_FILTER));
+                (telemetry, Some(layer))
+            }
+            Err(e) => {
+                eprintln!("warning: traces are not exported: {e:#}");
+                (crate::telemetry::Telemetry::off(), None)
+            }
+        },
+        _ => (crate::telemetry::Telemetry::off(), None),
+    };
+    // A second initialisation (tests) is harmless; ignore its error.
+    let _ = tracing_subscriber::registry()
+        .with(logs)
+        .with(traces)
+        .try_init();
+    telemetry
 }
 
 /// The operations settings as configured, not yet validated (fields of [`RawConfig`]).

@@ -6,6 +6,7 @@ mod cmd;
 mod config;
 mod exit;
 mod progress;
+mod telemetry;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -66,7 +67,12 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::CONFIG);
         }
     };
-    config::init_logging(&config);
+    let service = match &cli.command {
+        Command::Serve(_) => Some(telemetry::Service::Serve),
+        Command::Worker(_) => Some(telemetry::Service::Worker),
+        _ => None,
+    };
+    let mut telemetry = config::init_logging(&config, service);
     let result = match &cli.command {
         Command::Serve(args) => cmd::serve::run(&config, args),
         Command::Analyze(args) => cmd::analyze::run(&config, args),
@@ -78,6 +84,8 @@ fn main() -> ExitCode {
         Command::User(args) => cmd::user::run(&config, args),
         Command::Apikey(args) => cmd::apikey::run(&config, args),
     };
+    // Outside the runtime (the exporter's blocking client needs that): send the last spans.
+    telemetry.shutdown();
     match result {
         Ok(code) => code,
         Err(e) => exit::report(&e),

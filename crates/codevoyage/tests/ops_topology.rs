@@ -1,7 +1,9 @@
-//! The scaled topology end to end: `scripts/local-topology.sh` with this build of the binary
-//! starts `serve` and two workers on a fresh PostgreSQL database and the test Redis, and
-//! checks two analyses through the API (login with a CLI-made user, register, analyse, poll,
-//! read the cities, metrics, request ids in the workers' logs).
+//! The scaled topology of docker-compose.yml end to end: `scripts/local-topology.sh` with this
+//! build of the binary starts two `serve` instances and three workers on a fresh PostgreSQL
+//! database and the test Redis, and checks two analyses through the API (login on one
+//! instance with a CLI-made user and the token used on the other, register and analyse
+//! through each, poll through the other, the same cities on both, metrics, request ids in
+//! the workers' logs).
 //!
 //! Runs when `CODEVOYAGE_TEST_DATABASE_URL` and `CODEVOYAGE_TEST_REDIS_URL` are set (always
 //! in CI); skips with a message otherwise, or when a tool the script needs is missing.
@@ -17,7 +19,7 @@ fn have(tool: &str) -> bool {
 }
 
 #[test]
-fn serve_and_two_workers_analyse_repositories_through_the_api() {
+fn two_serve_instances_and_three_workers_analyse_repositories_through_the_api() {
     let (Ok(database), Ok(redis)) = (
         std::env::var("CODEVOYAGE_TEST_DATABASE_URL"),
         std::env::var("CODEVOYAGE_TEST_REDIS_URL"),
@@ -45,7 +47,7 @@ fn serve_and_two_workers_analyse_repositories_through_the_api() {
         .env("CODEVOYAGE_BIN", env!("CARGO_BIN_EXE_codevoyage"))
         .env("PG_URL", server)
         .env("REDIS_URL", &redis)
-        .env("WORKERS", "2")
+        .env("WORKERS", "3")
         .env("TIMEOUT", "240")
         .env_remove("KEEP")
         .output()
@@ -56,7 +58,7 @@ fn serve_and_two_workers_analyse_repositories_through_the_api() {
         "local-topology.sh failed:\n{stderr}"
     );
     assert!(
-        stderr.contains("OK: serve + 2 workers"),
+        stderr.contains("OK: 2 serve instances + 3 workers"),
         "no success line:\n{stderr}"
     );
 }

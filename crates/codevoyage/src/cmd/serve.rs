@@ -99,10 +99,18 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             allow_private_urls: config.allow_private_urls,
             allowed_roots: roots,
         };
-        let bus = EventBus::default();
+        // Scaled mode: events go through Redis both ways, so a socket on any instance sees the
+        // workers' progress and the analyses queued or cancelled through any other instance.
+        let (bus, relay) = match &config.redis_url {
+            None => (EventBus::default(), None),
+            Some(url) => {
+                let channel = crate::config::events_channel(config);
+                let (bus, relay) = EventBus::shared_through_redis(url, &channel).await?;
+                (bus, Some(relay))
+            }
+        };
         let (stop_workers, stopped) = tokio::sync::watch::channel(false);
         let mut workers = Vec::new();
-        let mut relay = None;
         let queue = match &config.redis_url {
             None => {
                 let queue = Queue::persisted(store.clone(), &config.queue_name, config.queue.clone());
@@ -128,11 +136,10 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{size} analysis workers ready ({} queued or unfinished analyses)", depth.ready + depth.delayed + depth.in_flight);
                 queue
             }
-            Some(url) => {
+            Some(_) => {
                 let queue = crate::config::open_redis_queue(config)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no queue configured"))?;
-                relay = Some(bus.relay_from_redis(url, &crate::config::events_channel(config)).await?);
                 eprintln!("Scaled mode: analyses are queued on Redis for `codevoyage worker` processes.");
                 queue
             }
