@@ -277,6 +277,14 @@ impl BusProgress {
         self.done.load(Ordering::Relaxed)
     }
 
+    pub(crate) fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn stage(&self) -> Stage {
+        self.stage
+    }
+
     /// Emits the final progress and the stage's end.
     pub(crate) fn finish(&self) -> u64 {
         self.emit();

@@ -28,6 +28,13 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 
 mod manifests;
+mod progress;
+mod staged;
+
+pub(crate) use staged::record_dead;
+pub use staged::{
+    HISTORY_JOB, INSIGHTS_JOB, METRICS_JOB, StageJob, StageOutcome, job_stage, run_stage,
+};
 
 /// Commits per database transaction: large enough to amortise the round trip, small enough to
 /// keep memory flat on million-commit histories.
@@ -341,7 +348,23 @@ async fn execute(
         repository_id: repository.id,
         cancel: cancel.clone(),
         summarizer,
+        worker: None,
+        writer: Default::default(),
     };
+    // A lease on the analysis while it runs here, so that the workers' sweep of unfinished
+    // analyses without a worker leaves this one alone.
+    let lease_store = store.clone();
+    let _lease = staged::AbortOnDrop(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(IN_PROCESS_LEASE / 3);
+        loop {
+            tick.tick().await;
+            let until = crate::queue::now_ms()
+                .saturating_add(i64::try_from(IN_PROCESS_LEASE.as_millis()).unwrap_or(i64::MAX));
+            if let Err(e) = lease_store.extend_analysis_lease(analysis_id, until).await {
+                tracing::debug!(error = %e, "could not extend the analysis lease");
+            }
+        }
+    }));
     let running = store
         .update_analysis(
             analysis_id,
@@ -401,6 +424,9 @@ async fn execute(
     }
 }
 
+/// How long an analysis run in-process (`analyze`, `run_job`) holds its lease between renewals.
+const IN_PROCESS_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
 struct Ctx<'a> {
     store: &'a Store,
     bus: &'a EventBus,
@@ -409,6 +435,10 @@ struct Ctx<'a> {
     cancel: Arc<AtomicBool>,
     /// Writes the executive summary in the insights stage, when a language model is configured.
     summarizer: Option<&'a codevoyage_llm::Summarizer>,
+    /// The worker running the stage (recorded with its checkpoint); `None` in-process.
+    worker: Option<&'a str>,
+    /// Writes the running stage's progress into the analysis row, throttled.
+    writer: std::sync::Mutex<Option<progress::ProgressWriter>>,
 }
 
 impl Ctx<'_> {
@@ -431,6 +461,7 @@ impl Ctx<'_> {
 
     async fn enter(&self, stage: Stage) -> Result<Arc<BusProgress>, JobError> {
         self.check_cancel()?;
+        self.leave().await;
         self.store
             .update_analysis(
                 self.analysis_id,
@@ -442,13 +473,27 @@ impl Ctx<'_> {
                 },
             )
             .await?;
-        Ok(self.progress(stage))
+        let progress = self.progress(stage);
+        let writer =
+            progress::ProgressWriter::start(self.store.clone(), self.analysis_id, progress.clone());
+        if let Ok(mut slot) = self.writer.lock() {
+            *slot = Some(writer);
+        }
+        Ok(progress)
+    }
+
+    /// Stops writing the current stage's progress, after writing its final figures.
+    async fn leave(&self) {
+        let writer = self.writer.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(writer) = writer {
+            writer.finish().await;
+        }
     }
 
     async fn checkpoint(&self, stage: Stage) -> Result<(), JobError> {
         Ok(self
             .store
-            .record_checkpoint(self.analysis_id, stage.as_str())
+            .complete_stage(self.analysis_id, stage.as_str(), self.worker)
             .await?)
     }
 
@@ -479,63 +524,18 @@ async fn run_stages(
     fetch.inc(1);
     fetch.finish();
 
-    let commits_new = if done.contains(Stage::History.as_str()) {
-        tracing::info!(
-            analysis_id = ctx.analysis_id,
-            "history already stored by an earlier run; skipped"
-        );
-        0
-    } else {
-        let n = history_stage(ctx, repo.clone(), head, previous_head, request.threads).await?;
-        ctx.checkpoint(Stage::History).await?;
-        n
-    };
-    // path → cyclomatic complexity of every file of the analysed revision.
-    let files: Vec<(String, u64)> = if done.contains(Stage::Metrics.as_str()) {
-        tracing::info!(
-            analysis_id = ctx.analysis_id,
-            "file metrics already stored by an earlier run; skipped"
-        );
-        ctx.store.file_complexities(ctx.analysis_id).await?
-    } else {
-        let files = metrics_stage(ctx, repo.clone(), head).await?;
-        ctx.check_cancel()?;
-        ctx.store
-            .replace_files(ctx.repository_id, ctx.analysis_id, &files)
-            .await?;
-        ctx.checkpoint(Stage::Metrics).await?;
-        files
-            .into_iter()
-            .map(|f| (f.path, u64::from(f.metrics.cyclomatic)))
-            .collect()
-    };
-
-    let (insights, revisions, executive_summary) =
-        insights_stage(ctx, repo.clone(), &files).await?;
-
-    let compile = ctx.enter(Stage::Compile).await?;
-    compile.set_total(4);
-    ctx.store
-        .set_file_revisions(ctx.analysis_id, &revisions)
-        .await?;
-    compile.inc(1);
-    ctx.check_cancel()?;
-    store_insights(ctx, &insights, executive_summary.as_ref()).await?;
-    compile.inc(1);
-    ctx.check_cancel()?;
-    let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
-    compile.inc(1);
-    ctx.check_cancel()?;
-    ctx.store
-        .finish_analysis(
-            ctx.analysis_id,
-            ctx.repository_id,
-            Some(head),
-            repo.is_shallow(),
-        )
-        .await?;
-    compile.inc(1);
-    compile.finish();
+    let commits_new = history_step(
+        ctx,
+        repo.clone(),
+        head,
+        previous_head,
+        request.threads,
+        &done,
+    )
+    .await?;
+    let files = metrics_step(ctx, repo.clone(), head, &done).await?;
+    let insights = insights_step(ctx, repo.clone(), &files, &done).await?;
+    let contributors = compile_step(ctx, head, repo.is_shallow()).await?;
 
     let summary = ctx
         .store
@@ -546,6 +546,17 @@ async fn run_stages(
     let (commits_total, languages) = summary
         .map(|s| (s.total_commits, s.languages))
         .unwrap_or_default();
+    let (hotspots, truck_factor, coupled_pairs, findings, executive_summary) = match insights {
+        Some((insights, executive_summary)) => (
+            insights.hotspots.iter().take(10).cloned().collect(),
+            insights.bus_factor.repository.truck_factor,
+            insights.coupling.pairs.len() as u64,
+            insights.findings,
+            executive_summary,
+        ),
+        // Stored by an earlier run of this analysis: see the API for them.
+        None => (Vec::new(), 0, 0, Vec::new(), None),
+    };
     Ok(AnalysisSummary {
         repository_id: ctx.repository_id,
         analysis_id: ctx.analysis_id,
@@ -558,14 +569,117 @@ async fn run_stages(
         contributors,
         files: files.len() as u64,
         languages,
-        hotspots: insights.hotspots.iter().take(10).cloned().collect(),
+        hotspots,
         hotspot_formula: codevoyage_insights::HOTSPOT_FORMULA,
-        truck_factor: insights.bus_factor.repository.truck_factor,
-        coupled_pairs: insights.coupling.pairs.len() as u64,
-        findings: insights.findings,
+        truck_factor,
+        coupled_pairs,
+        findings,
         executive_summary,
         elapsed_ms: 0,
     })
+}
+
+/// The history stage unless an earlier run of this analysis stored it; the number of new
+/// commits stored.
+async fn history_step(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    head: &str,
+    previous_head: Option<String>,
+    threads: usize,
+    done: &HashSet<String>,
+) -> Result<u64, JobError> {
+    if done.contains(Stage::History.as_str()) {
+        tracing::info!(
+            analysis_id = ctx.analysis_id,
+            "history already stored by an earlier run; skipped"
+        );
+        return Ok(0);
+    }
+    let n = history_stage(ctx, repo, head, previous_head, threads).await?;
+    ctx.leave().await;
+    ctx.checkpoint(Stage::History).await?;
+    Ok(n)
+}
+
+/// The metrics stage unless an earlier run stored its files: path → cyclomatic complexity of
+/// every file of the analysed revision.
+async fn metrics_step(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    head: &str,
+    done: &HashSet<String>,
+) -> Result<Vec<(String, u64)>, JobError> {
+    if done.contains(Stage::Metrics.as_str()) {
+        tracing::info!(
+            analysis_id = ctx.analysis_id,
+            "file metrics already stored by an earlier run; skipped"
+        );
+        return Ok(ctx.store.file_complexities(ctx.analysis_id).await?);
+    }
+    let files = metrics_stage(ctx, repo, head).await?;
+    ctx.check_cancel()?;
+    ctx.store
+        .replace_files(ctx.repository_id, ctx.analysis_id, &files)
+        .await?;
+    ctx.leave().await;
+    ctx.checkpoint(Stage::Metrics).await?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.path, u64::from(f.metrics.cyclomatic)))
+        .collect())
+}
+
+/// What the insights stage computed, for the summary.
+type InsightsOutput = (
+    codevoyage_insights::Analysis,
+    Option<codevoyage_llm::ExecutiveSummary>,
+);
+
+/// The insights stage, which stores its results (findings, reports, executive summary,
+/// coupling pairs, the files' revision counts) and then checkpoints: a resumed analysis
+/// whose insights are stored skips the stage (and returns `None`) instead of replaying the
+/// history and asking the language model again.
+async fn insights_step(
+    ctx: &Ctx<'_>,
+    repo: Arc<Repository>,
+    files: &[(String, u64)],
+    done: &HashSet<String>,
+) -> Result<Option<InsightsOutput>, JobError> {
+    if done.contains(Stage::Insights.as_str()) {
+        tracing::info!(
+            analysis_id = ctx.analysis_id,
+            "insights already stored by an earlier run; skipped"
+        );
+        return Ok(None);
+    }
+    let (insights, revisions, executive_summary) = insights_stage(ctx, repo, files).await?;
+    ctx.check_cancel()?;
+    ctx.store
+        .set_file_revisions(ctx.analysis_id, &revisions)
+        .await?;
+    ctx.check_cancel()?;
+    store_insights(ctx, &insights, executive_summary.as_ref()).await?;
+    ctx.leave().await;
+    ctx.checkpoint(Stage::Insights).await?;
+    Ok(Some((insights, executive_summary)))
+}
+
+/// The compile stage: contributors rebuilt from the stored history, then the analysis marked
+/// succeeded (the last figures of progress stay on its row). The number of contributors.
+async fn compile_step(ctx: &Ctx<'_>, head: &str, shallow: bool) -> Result<u64, JobError> {
+    let compile = ctx.enter(Stage::Compile).await?;
+    compile.set_total(2);
+    let contributors = ctx.store.rebuild_contributors(ctx.repository_id).await?;
+    compile.inc(1);
+    ctx.check_cancel()?;
+    compile.inc(1);
+    compile.finish();
+    ctx.leave().await;
+    ctx.store
+        .finish_analysis(ctx.analysis_id, ctx.repository_id, Some(head), shallow)
+        .await?;
+    Ok(contributors)
 }
 
 /// Replays the stored history (all of it, not only what this run walked) through the
