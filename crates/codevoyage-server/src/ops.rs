@@ -456,11 +456,6 @@ pub async fn run_retention(
         report.rows,
         listed.join("; ")
     );
-    tracing::info!(
-        analyses = deleted,
-        rows = report.rows,
-        "retention: deleted old analyses"
-    );
     store
         .append_audit(codevoyage_store::NewAuditEntry {
             actor: "system",
@@ -470,6 +465,12 @@ pub async fn run_retention(
             address: None,
         })
         .await?;
+    // Logged last: when this line appears, the deletion is committed and audited.
+    tracing::info!(
+        analyses = deleted,
+        rows = report.rows,
+        "retention: deleted old analyses"
+    );
     Ok(deleted)
 }
 

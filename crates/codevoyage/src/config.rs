@@ -88,6 +88,11 @@ struct RawConfig {
     llm_timeout_secs: u64,
     /// Read from `CODEVOYAGE_LLM_API_KEY` (or the file); never printed.
     llm_api_key: Option<String>,
+    /// `serve` deletes analyses that finished more than this many days ago (never a
+    /// repository's latest successful one); 0 keeps them forever.
+    retention_days: u32,
+    /// Seconds between two looks for old analyses.
+    retention_interval_secs: u64,
     /// OTLP/HTTP collector base URL (e.g. `http://otel-collector:4318`): `serve` and `worker`
     /// export traces there when set. Falls back to `OTEL_EXPORTER_OTLP_ENDPOINT`.
     otlp_endpoint: Option<String>,
@@ -176,6 +181,8 @@ impl Default for RawConfig {
             llm_model: None,
             llm_timeout_secs: 60,
             llm_api_key: None,
+            retention_days: 0,
+            retention_interval_secs: 3600,
             otlp_endpoint: None,
             forge_metadata: true,
             github_token: None,
@@ -223,6 +230,10 @@ pub struct Config {
     /// The language model of the executive summary, when configured (its key is redacted in
     /// `Debug`).
     pub llm: Option<codevoyage_llm::LlmConfig>,
+    /// Days a finished analysis is kept by `serve` (0: forever; `serve --retention-days`
+    /// overrides it), and the time between two retention runs.
+    pub retention_days: u32,
+    pub retention_interval: std::time::Duration,
     /// Where `serve` and `worker` send OpenTelemetry traces (the full `/v1/traces` URL);
     /// `None`: no tracing export.
     pub otlp_traces_url: Option<String>,
@@ -246,6 +257,8 @@ impl fmt::Debug for Config {
             )
             .field("token_lifetime", &self.token_lifetime)
             .field("llm", &self.llm)
+            .field("retention_days", &self.retention_days)
+            .field("retention_interval", &self.retention_interval)
             .field(
                 "otlp_traces_url",
                 &self.otlp_traces_url.as_deref().map(redact),
@@ -298,6 +311,8 @@ const ENV_KEYS: &[&str] = &[
     "llm_model",
     "llm_timeout_secs",
     "llm_api_key",
+    "retention_days",
+    "retention_interval_secs",
     "otlp_endpoint",
     "forge_metadata",
     "github_token",
@@ -475,6 +490,18 @@ impl Config {
             burst: raw.github_burst,
             ..codevoyage_forge::ForgeConfig::default()
         });
+        if raw.retention_days > MAX_RETENTION_DAYS {
+            bail!(
+                "retention_days must be between 0 (keep analyses forever) and {MAX_RETENTION_DAYS}, not {}",
+                raw.retention_days
+            );
+        }
+        if !(1..=7 * 86_400).contains(&raw.retention_interval_secs) {
+            bail!(
+                "retention_interval_secs must be between 1 and 604800 (a week), not {}",
+                raw.retention_interval_secs
+            );
+        }
         if raw.clone_timeout_secs == 0 || raw.max_clone_mb == 0 {
             bail!("clone_timeout_secs and max_clone_mb must be at least 1");
         }
@@ -510,6 +537,8 @@ impl Config {
             token_lifetime: std::time::Duration::from_secs(raw.token_lifetime_secs),
             ops,
             llm,
+            retention_days: raw.retention_days,
+            retention_interval: std::time::Duration::from_secs(raw.retention_interval_secs),
             otlp_traces_url,
             forge,
         })
@@ -530,6 +559,17 @@ impl Config {
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_none()
     }
+}
+
+/// Longest configurable retention: a hundred years.
+pub const MAX_RETENTION_DAYS: u32 = 36_500;
+
+/// The retention policy of `serve` for `days` (0: none, analyses are kept forever).
+pub fn retention_policy(config: &Config, days: u32) -> Option<codevoyage_server::RetentionPolicy> {
+    (days > 0).then(|| codevoyage_server::RetentionPolicy {
+        max_age: std::time::Duration::from_secs(u64::from(days) * 86_400),
+        interval: config.retention_interval,
+    })
 }
 
 /// Name of the file in the data directory that keeps the generated JWT secret.
@@ -1042,6 +1082,49 @@ mod tests {
             jail.set_env("CODEVOYAGE_GITHUB_API_URL", "https://api.github.com");
             jail.set_env("CODEVOYAGE_GITHUB_REQUESTS_PER_HOUR", "0");
             assert!(Config::load(&GlobalArgs::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn retention_comes_from_file_and_environment_and_is_checked() {
+        figment::Jail::expect_with(|jail| {
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.retention_days, 0, "kept forever by default");
+            assert_eq!(retention_policy(&c, c.retention_days), None);
+            jail.create_file(
+                "codevoyage.toml",
+                "retention_days = 90\nretention_interval_secs = 60\n",
+            )?;
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(
+                retention_policy(&c, c.retention_days),
+                Some(codevoyage_server::RetentionPolicy {
+                    max_age: std::time::Duration::from_secs(90 * 86_400),
+                    interval: std::time::Duration::from_secs(60),
+                })
+            );
+            jail.set_env("CODEVOYAGE_RETENTION_DAYS", "7");
+            let c = Config::load(&GlobalArgs::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.retention_days, 7, "the environment wins over the file");
+            assert!(format!("{c:?}").contains("retention_days: 7"));
+            for (key, value, hint) in [
+                ("CODEVOYAGE_RETENTION_DAYS", "36501", "retention_days"),
+                ("CODEVOYAGE_RETENTION_DAYS", "-1", "invalid configuration"),
+                (
+                    "CODEVOYAGE_RETENTION_INTERVAL_SECS",
+                    "0",
+                    "retention_interval_secs",
+                ),
+            ] {
+                jail.set_env(key, value);
+                let e = Config::load(&GlobalArgs::default())
+                    .err()
+                    .map(|e| format!("{e:#}"))
+                    .unwrap_or_default();
+                assert!(e.contains(hint), "{key}={value}: {e}");
+                jail.set_env(key, "7");
+            }
             Ok(())
         });
     }

@@ -29,6 +29,11 @@ pub struct ServeArgs {
     /// Accept local repository paths under DIR (repeatable) [env: CODEVOYAGE_ALLOWED_ROOTS]
     #[arg(long = "allowed-root", value_name = "DIR")]
     pub allowed_roots: Vec<PathBuf>,
+    /// Delete analyses that finished more than N days ago, checking every
+    /// retention_interval_secs; a repository's latest successful analysis always stays.
+    /// 0 keeps them forever [default: 0] [env: CODEVOYAGE_RETENTION_DAYS]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::config::MAX_RETENTION_DAYS)))]
+    pub retention_days: Option<u32>,
 }
 
 /// The folders the API accepts local paths under: flags, else configuration, else the
@@ -152,10 +157,18 @@ pub fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         };
         let views = config.redis_url.is_none().then(|| tokio::spawn(codevoyage_server::drop_superseded_views(jobs.bus.subscribe(), cache.clone())));
         let state = codevoyage_server::AppState::new(store, cache).with_auth(auth).with_jobs(jobs).with_ops(config.ops.server.clone());
+        let retention_days = args.retention_days.unwrap_or(config.retention_days);
+        let retention = crate::config::retention_policy(config, retention_days).map(|policy| {
+            eprintln!("Analyses that finished more than {retention_days} days ago are deleted (checked every {} s; each repository keeps its latest successful one).", policy.interval.as_secs());
+            codevoyage_server::spawn_retention(&state, policy, stopped.clone())
+        });
         serve_with_ops(config, state, listener, tls).await?;
         // The workers finish their current analysis if it ends soon; otherwise it is handed
         // back (its lease runs out) and the next start resumes it from its checkpoints.
         let _ = stop_workers.send(true);
+        if let Some(retention) = retention {
+            retention.stop(Duration::from_secs(10)).await;
+        }
         let drain = async {
             for w in workers.iter_mut() {
                 let _ = w.await;
