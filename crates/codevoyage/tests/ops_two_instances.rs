@@ -1,7 +1,10 @@
 //! Two `serve` instances sharing PostgreSQL and Redis, with a worker process: a WebSocket
 //! client on instance B receives every event (queued, stage started, progress, finished) of
 //! an analysis requested through instance A and run by the worker; a login token issued by A
-//! is accepted by B; A and B read the same repository and the same city.
+//! is accepted by B; A and B read the same repository and the same city. The worker and A
+//! export their traces to a collector inside the test: the worker's `job` span (service
+//! `codevoyage-worker`) carries the request id of A's `POST .../analyses` and has a `stage`
+//! span per stage.
 //!
 //! Needs `CODEVOYAGE_TEST_DATABASE_URL` and `CODEVOYAGE_TEST_REDIS_URL` (always set in CI);
 //! skips with a message otherwise. Each run has a database and a queue name of its own.
@@ -14,6 +17,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite;
 
@@ -31,6 +35,58 @@ impl Drop for Processes {
             let _ = child.wait();
         }
     }
+}
+
+/// Trace export requests received by the test's OTLP collector (their JSON bodies).
+type Received = Arc<Mutex<Vec<Value>>>;
+
+/// An OTLP/HTTP collector (`POST /v1/traces`, JSON) on a free loopback port: its base URL.
+async fn collector(received: Received) -> String {
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let received = received.clone();
+            async move {
+                if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+                    received.lock().expect("lock").push(value);
+                }
+                axum::Json(json!({}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{address}")
+}
+
+/// A string attribute of a span or resource.
+fn attribute(item: &Value, key: &str) -> Option<String> {
+    item["attributes"]
+        .as_array()?
+        .iter()
+        .find(|a| a["key"] == key)
+        .and_then(|a| a["value"]["stringValue"].as_str().map(str::to_string))
+}
+
+/// Every exported span as (service.name, span).
+fn spans(received: &Received) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for export in received.lock().expect("lock").iter() {
+        for resource in export["resourceSpans"].as_array().into_iter().flatten() {
+            let service = attribute(&resource["resource"], "service.name").unwrap_or_default();
+            for scope in resource["scopeSpans"].as_array().into_iter().flatten() {
+                for span in scope["spans"].as_array().into_iter().flatten() {
+                    out.push((service.clone(), span.clone()));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn free_port() -> u16 {
@@ -65,9 +121,13 @@ impl Deployment {
         cmd
     }
 
-    fn spawn(&self, name: &str, args: &[&str], allowed_root: &Path) -> Child {
+    fn spawn(&self, name: &str, args: &[&str], allowed_root: &Path, otlp: Option<&str>) -> Child {
         let log = std::fs::File::create(self.root.path().join(format!("{name}.log"))).expect("log");
-        self.command(&self.root.path().join(name), args)
+        let mut command = self.command(&self.root.path().join(name), args);
+        if let Some(endpoint) = otlp {
+            command.env("CODEVOYAGE_OTLP_ENDPOINT", endpoint);
+        }
+        command
             .env("CODEVOYAGE_ALLOWED_ROOTS", allowed_root)
             .stdout(Stdio::null())
             .stderr(log)
@@ -189,26 +249,31 @@ async fn a_websocket_on_one_instance_sees_an_analysis_requested_through_the_othe
         String::from_utf8_lossy(&added.stderr)
     );
 
+    let received: Received = Arc::default();
+    let otlp = collector(received.clone()).await;
     let (port_a, port_b) = (free_port(), free_port());
     let (a, b) = (
         format!("http://127.0.0.1:{port_a}"),
         format!("http://127.0.0.1:{port_b}"),
     );
-    let _processes = Processes(vec![
+    let processes = Processes(vec![
         dep.spawn(
             "serve-a",
             &["serve", "--listen", &format!("127.0.0.1:{port_a}")],
             &allowed,
+            Some(&otlp),
         ),
         dep.spawn(
             "serve-b",
             &["serve", "--listen", &format!("127.0.0.1:{port_b}")],
             &allowed,
+            None,
         ),
         dep.spawn(
             "worker",
             &["worker", "--name", "two-instances-worker"],
             &allowed,
+            Some(&otlp),
         ),
     ]);
     let client = reqwest::Client::builder()
@@ -257,15 +322,16 @@ async fn a_websocket_on_one_instance_sees_an_analysis_requested_through_the_othe
     .await;
     assert_eq!(status, 201, "register through A: {created}");
     let repository_id = created["id"].as_i64().expect("repository id");
-    let (status, started) = call(
-        &client,
-        reqwest::Method::POST,
-        format!("{a}/api/v1/repositories/{repository_id}/analyses"),
-        &token,
-        None,
-    )
-    .await;
-    assert_eq!(status, 202, "analyse through A: {started}");
+    let request_id = format!("two-instances-{}", std::process::id());
+    let started = client
+        .post(format!("{a}/api/v1/repositories/{repository_id}/analyses"))
+        .bearer_auth(&token)
+        .header("x-request-id", &request_id)
+        .send()
+        .await
+        .expect("analyse through A");
+    assert_eq!(started.status(), 202, "analyse through A");
+    let started: Value = started.json().await.expect("JSON");
     let analysis_id = started["id"].as_i64().expect("analysis id");
 
     // Everything the worker reports reaches B's socket, in order, ending with `finished`.
@@ -364,4 +430,37 @@ async fn a_websocket_on_one_instance_sees_an_analysis_requested_through_the_othe
         "the worker did not run the analysis\n{}",
         dep.logs()
     );
+
+    // Stopping the processes flushes their traces.
+    drop(processes);
+    let spans = spans(&received);
+    let request = spans.iter().find(|(service, s)| {
+        service == "codevoyage-serve"
+            && s["name"] == "request"
+            && attribute(s, "request_id").as_deref() == Some(request_id.as_str())
+    });
+    assert!(request.is_some(), "no request span from serve-a: {spans:?}");
+    let (_, job) = spans
+        .iter()
+        .find(|(service, s)| {
+            service == "codevoyage-worker"
+                && s["name"] == "job"
+                && attribute(s, "correlation_id").as_deref() == Some(request_id.as_str())
+        })
+        .unwrap_or_else(|| panic!("no job span from the worker: {spans:?}"));
+    let stages: Vec<String> = spans
+        .iter()
+        .filter(|(service, s)| {
+            service == "codevoyage-worker"
+                && s["name"] == "stage"
+                && s["parentSpanId"] == job["spanId"]
+        })
+        .filter_map(|(_, s)| attribute(s, "stage"))
+        .collect();
+    for stage in ["fetch", "history", "metrics", "compile"] {
+        assert!(
+            stages.iter().any(|s| s == stage),
+            "no {stage} stage span under the worker's job: {stages:?}"
+        );
+    }
 }
