@@ -226,7 +226,8 @@ async fn fetch_job(
         ctx.checkpoint(Stage::Fetch).await?;
     }
     // What can run now: both parallel stages on a first run; on a resume, whatever is
-    // missing.
+    // missing. A cancelled analysis stops here rather than in its next stage.
+    ctx.check_cancel()?;
     let done = checkpoints(ctx).await?;
     let mut next = Vec::new();
     for (stage, kind) in [(Stage::History, HISTORY_JOB), (Stage::Metrics, METRICS_JOB)] {
