@@ -20,11 +20,11 @@ mod walk;
 use codevoyage_model::RepoPath;
 pub use codevoyage_model::{ChangeKind, Commit, FileChange, Identity, Signature};
 pub use error::HistoryError;
-pub use tags::Tag;
 use gix::objs::FindExt;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+pub use tags::Tag;
 
 /// Options of one history walk.
 #[derive(Debug, Clone)]

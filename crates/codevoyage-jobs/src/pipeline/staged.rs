@@ -209,7 +209,13 @@ async fn fetch_job(
         mark_running(ctx).await?;
         let progress = ctx.enter(Stage::Fetch).await?;
         progress.set_total(1);
-        let local = local_source(repository, s.fetch, &s.cancel).await?;
+        // The forge's metadata (GitHub sources) comes alongside the clone; it never fails
+        // the analysis.
+        let (local, ()) = tokio::join!(
+            local_source(repository, s.fetch, &s.cancel),
+            crate::forge::record_forge_metadata(ctx.store, repository, s.fetch),
+        );
+        let local = local?;
         let (_, _, head) = open_and_resolve(&local, s.job.rev.clone()).await?;
         ctx.store
             .update_analysis(
