@@ -3,7 +3,6 @@
 use crate::auth::{Caller, visible_repository};
 use crate::{ApiError, AppState, time::rfc3339};
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -243,6 +242,7 @@ async fn get_tree(
     State(state): State<AppState>,
     caller: Caller,
     Path(raw): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&raw)?;
     let repo = state
@@ -273,5 +273,5 @@ async fn get_tree(
             body
         }
     };
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(crate::encoded::json_response(&state, &headers, &key, body).await)
 }

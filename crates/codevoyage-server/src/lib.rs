@@ -12,6 +12,7 @@ mod apikeys;
 mod audit;
 pub mod auth;
 mod details;
+mod encoded;
 mod error;
 pub mod metrics;
 pub mod openapi;

@@ -250,3 +250,95 @@ async fn readiness_reports_each_dependency_and_503_when_one_is_down() {
     assert_eq!(body["checks"]["database"], "ok");
     assert_ne!(body["checks"]["cache"], "ok");
 }
+
+/// A big city is compressed once per encoding and served compressed from the cache after.
+#[tokio::test]
+async fn tree_is_compressed_once_per_encoding_and_decodes_to_the_plain_body() {
+    use std::io::Read;
+    let (_dir, store, id, key) = seeded().await;
+    let repo = store
+        .upsert_repository("big", "/src/big")
+        .await
+        .expect("repo");
+    let analysis = store.create_analysis(repo.id).await.expect("analysis");
+    let files: Vec<FileRecord> = (0..400)
+        .map(|i| FileRecord {
+            path: format!("src/module{}/file{i}.py", i % 7),
+            blob_id: None,
+            metrics: metrics("Python", 10 + i),
+            revisions: 1 + i % 5,
+        })
+        .collect();
+    store
+        .replace_files(repo.id, analysis, &files)
+        .await
+        .expect("files");
+    store
+        .finish_analysis(
+            analysis,
+            repo.id,
+            Some("89abcdef0123456789abcdef0123456789abcdef"),
+            false,
+        )
+        .await
+        .expect("finish");
+    let _ = id;
+    let cache = Cache::memory();
+    let app = router(AppState::new(store, cache.clone()));
+    let uri = format!("/api/v1/repositories/{}/tree", repo.id);
+    let fetch = |accept: Option<&'static str>| {
+        let app = app.clone();
+        let uri = uri.clone();
+        let key = key.clone();
+        async move {
+            let mut request = Request::get(&uri).header("authorization", format!("Bearer {key}"));
+            if let Some(accept) = accept {
+                request = request.header("accept-encoding", accept);
+            }
+            let response = app
+                .oneshot(request.body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            assert_eq!(response.status(), StatusCode::OK);
+            let encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().expect("ascii").to_string());
+            let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+                .await
+                .expect("body");
+            (encoding, bytes.to_vec())
+        }
+    };
+    let (encoding, plain) = fetch(None).await;
+    assert_eq!(encoding, None);
+    assert!(plain.len() > 4096, "big enough to be compressed");
+    let tree: Value = serde_json::from_slice(&plain).expect("json");
+    assert_eq!(tree["root"]["children"][0]["path"], "src");
+
+    let (encoding, br) = fetch(Some("gzip, deflate, br")).await;
+    assert_eq!(encoding.as_deref(), Some("br"));
+    let mut decoded = Vec::new();
+    brotli_decompressor::Decompressor::new(&br[..], 4096)
+        .read_to_end(&mut decoded)
+        .expect("brotli");
+    assert_eq!(decoded, plain);
+    assert!(br.len() < plain.len());
+
+    let (encoding, gz) = fetch(Some("gzip")).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut decoded)
+        .expect("gzip");
+    assert_eq!(decoded, plain);
+
+    // The second brotli request is a cache hit for the compressed body.
+    let hits = cache.stats().hits;
+    let (_, again) = fetch(Some("br")).await;
+    assert_eq!(again, br);
+    assert!(
+        cache.stats().hits >= hits + 2,
+        "view and compressed body both hit"
+    );
+}
