@@ -2,7 +2,7 @@
  * `/repositories/{id}`: the city of one repository, with metric mapping, search, legend,
  * stats, hover tooltip and a details panel. View state lives in the URL query.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Legend as LegendData } from '../layout/colors';
 import { SEQUENTIAL_RAMP, rgbToHex, sampleRamp } from '../layout/colors';
 import {
@@ -52,6 +52,8 @@ import {
 import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
 import { formatCityParams, parseCityParams, type CameraState, type CityParams } from '../state/cityParams';
+import { linkTravelDay, resolveRevisionLink } from '../state/revisionLink';
+import { RevisionBanner } from '../components/RevisionBanner';
 import { useTheme } from '../theme';
 
 export default function CityPage({ id }: { id: number }) {
@@ -100,16 +102,42 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     [tree, params.area],
   );
 
-  // Time travel and comparison: the timeline is loaded the first time either is asked for.
-  const timeMode = params.t !== null || params.cmp !== null;
-  const [wantTimeline, setWantTimeline] = useState(timeMode);
+  // The analysed revision goes into the URL, so a shared link says which revision it shows.
+  const head = tree.revision || repo.head || null;
+  const linkedOlder = params.rev !== null && head !== null && params.rev !== head.toLowerCase();
   useEffect(() => {
-    if (timeMode) setWantTimeline(true);
-  }, [timeMode]);
+    if (head && parseCityParams(window.location.search).rev === null) setParams({ rev: head.toLowerCase() });
+  }, [head, params.rev, setParams]);
+
+  // Time travel and comparison: the timeline is loaded the first time either is asked for (or a
+  // link made at an older revision needs placing in time).
+  const timeMode = params.t !== null || params.cmp !== null;
+  const [wantTimeline, setWantTimeline] = useState(timeMode || linkedOlder);
+  useEffect(() => {
+    if (timeMode || linkedOlder) setWantTimeline(true);
+  }, [timeMode, linkedOlder]);
   const timeline = useApi(wantTimeline ? `timeline:${repo.id}` : 'timeline:none', async (signal) =>
     wantTimeline ? api.timeline(repo.id, signal) : null,
   );
   const timelineData = timeline.status === 'ok' ? timeline.data : null;
+  const revisionLink = useMemo(
+    () =>
+      resolveRevisionLink(
+        params.rev,
+        head,
+        timeline.status === 'ok' && timeline.data ? (timeline.data.tags ?? []) : timeline.status === 'error' ? [] : null,
+      ),
+    [params.rev, head, timeline],
+  );
+  // A link made at an older revision opens time travel at that commit's day, once.
+  const travelledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (revisionLink.kind !== 'travel' || travelledTo.current === revisionLink.sha) return;
+    travelledTo.current = revisionLink.sha;
+    const current = parseCityParams(window.location.search);
+    const day = linkTravelDay(revisionLink, current.t, current.cmp);
+    if (day) setParams({ t: day });
+  }, [revisionLink, setParams]);
   const index = useMemo(() => (timelineData ? indexTimeline(timelineData) : null), [timelineData]);
   const travelLayout = useMemo(() => (index ? timeTravelLayout(tree.root, index) : null), [index, tree]);
   const slots = useMemo(() => (travelLayout && index ? timelineSlots(travelLayout, index) : null), [travelLayout, index]);
@@ -291,10 +319,15 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     setWhatIfOpen(false);
     setParams({ t: periods[lastPeriod]?.start ?? new Date().toISOString().slice(0, 10), cmp: null, leave: [] });
   };
+  // Leaving time travel shows the latest analysis, and so does the banner's button.
   const exitTime = () => {
     setPlaying(false);
     setLivePeriod(null);
-    setParams({ t: null, cmp: null });
+    setParams({ t: null, cmp: null, ...(head ? { rev: head.toLowerCase() } : {}) });
+  };
+  const showLatest = () => {
+    if (revisionLink.kind === 'travel') exitTime();
+    else if (head) setParams({ rev: head.toLowerCase() });
   };
   const matches = useMemo(
     () => (searchHighlight ? searchHighlight.reduce((n, v) => n + v, 0) : null),
@@ -497,6 +530,7 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
           Reset view
         </button>
       </div>
+      {head && <RevisionBanner link={revisionLink} head={head} onShowLatest={showLatest} />}
       <StatsStrip repo={repo} tree={tree} layout={baseLayout} />
       <div className="flex min-h-0 flex-1">
       <FindingsPanel state={insights} summary={summary} isInCity={isInCity} onPickFile={flyToPath} />

@@ -17,6 +17,7 @@ describe('city params', () => {
       t: '2021-01-04',
       cmp: ['2020-12-01', '2021-03-01'],
       leave: ['alice@example.com', 'bob@example.com'],
+      rev: '0123456789abcdef0123456789abcdef01234567',
     };
     expect(parseCityParams(formatCityParams(params))).toEqual(params);
   });
@@ -36,5 +37,18 @@ describe('city params', () => {
     expect(parseCityParams('?cmp=2021-01-01').cmp).toBeNull();
     expect(parseCityParams('?cmp=2021-01-01..2021-02-01..2021-03-01').cmp).toBeNull();
     expect(parseCityParams('?leave=nobody,,a@b').leave).toEqual(['a@b']);
+  });
+  it('reads the revision as a full sha in lower case, and ignores anything else', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    expect(parseCityParams(`?rev=${sha.toUpperCase()}`).rev).toBe(sha);
+    expect(parseCityParams(`?rev=${'f'.repeat(64)}`).rev).toBe('f'.repeat(64));
+    expect(parseCityParams('?rev=0123456').rev).toBeNull();
+    expect(parseCityParams(`?rev=${sha}0`).rev).toBeNull();
+    expect(parseCityParams(`?rev=${'g'.repeat(40)}`).rev).toBeNull();
+    expect(formatCityParams({ ...DEFAULT_CITY_PARAMS, rev: sha })).toBe(`?rev=${sha}`);
+  });
+  it('keeps links from before the revision working', () => {
+    const old = parseCityParams('?height=revisions&t=2021-01-04&file=src%2Fapp.py');
+    expect(old).toEqual({ ...DEFAULT_CITY_PARAMS, height: 'revisions', t: '2021-01-04', file: 'src/app.py', rev: null });
   });
 });

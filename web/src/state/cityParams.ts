@@ -1,7 +1,7 @@
 /**
  * The city view's state as URL query parameters, so a view can be bookmarked and shared:
- * `?area=bytes&height=revisions&color=language&q=*.py&file=src/app.py&cam=…`. Parsing is forgiving:
- * unknown or invalid values fall back to defaults.
+ * `?area=bytes&height=revisions&color=language&q=*.py&file=src/app.py&cam=…&rev=<sha>`. Parsing is
+ * forgiving: unknown or invalid values fall back to defaults.
  */
 import { isColorMetricId, type ColorMetricId } from '../layout/colors';
 import { isHeightMetricId, type HeightMetricId } from '../layout/metrics';
@@ -23,6 +23,11 @@ export interface CityParams {
   cmp: [string, string] | null;
   /** Off-boarding what-if: e-mails of the people who leave. */
   leave: string[];
+  /**
+   * The analysed revision (commit sha, lower case) the link was made at; `null` in links from
+   * before the field existed, which mean "the latest analysis".
+   */
+  rev: string | null;
 }
 
 export interface CameraState {
@@ -40,9 +45,18 @@ export const DEFAULT_CITY_PARAMS: CityParams = {
   t: null,
   cmp: null,
   leave: [],
+  rev: null,
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A full commit id: SHA-1 (40 hex digits) or SHA-256 (64). */
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** A full commit sha in lower case, or `null` for anything else (abbreviations included). */
+export function parseSha(text: string | null): string | null {
+  const sha = (text ?? '').trim().toLowerCase();
+  return SHA.test(sha) ? sha : null;
+}
 
 function parseDate(text: string | null): string | null {
   return text && DATE.test(text) ? text : null;
@@ -87,6 +101,7 @@ export function parseCityParams(search: string): CityParams {
       .split(',')
       .map((e) => e.trim())
       .filter((e) => e.includes('@')),
+    rev: parseSha(p.get('rev')),
   };
 }
 
@@ -102,6 +117,7 @@ export function formatCityParams(params: CityParams): string {
   if (params.t) p.set('t', params.t);
   if (params.cmp) p.set('cmp', `${params.cmp[0]}..${params.cmp[1]}`);
   if (params.leave.length > 0) p.set('leave', params.leave.join(','));
+  if (params.rev) p.set('rev', params.rev);
   const s = p.toString();
   return s ? `?${s}` : '';
 }
