@@ -28,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bash crates/codevoyage-testkit/fixtures/basic.sh "$work/demo" >/dev/null
+# The basic fixture with lightweight and annotated tags: the timeline draws them as markers, and
+# a link at a tagged older revision opens time travel.
+bash crates/codevoyage-testkit/fixtures/tags.sh "$work/demo" >/dev/null
 "$bin" analyze "$work/demo" --data-dir "$work/data" >/dev/null
 # A second fixture, not analysed: the smoke test adds it through the UI and analyses it there.
 bash crates/codevoyage-testkit/fixtures/basic.sh "$work/fresh" >/dev/null

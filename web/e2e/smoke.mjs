@@ -55,6 +55,15 @@ try {
   const count = await page.evaluate(() => window.__codevoyage?.buildingCount ?? 0);
   check(count > 0, 'the city has no buildings');
   log(`city canvas is up with ${count} buildings`);
+  {
+    const id = Number(/\/repositories\/(\d+)/.exec(page.url())?.[1]);
+    const repoRes = await page.request.get(`${base}/api/v1/repositories/${id}`);
+    check(repoRes.ok(), `/repositories/${id} answered ${repoRes.status()}`);
+    const head = (await repoRes.json()).head;
+    await page.waitForFunction((h) => new URLSearchParams(location.search).get('rev') === h, head, { timeout: 30_000 });
+    check(!(await page.$('[data-testid="revision-banner"]')), 'a link at the analysed revision shows a revision banner');
+    log(`the URL carries the analysed revision (rev=${head.slice(0, 7)})`);
+  }
 
   step = 'canvas not blank';
   const canvas = await page.$('[data-testid="city-canvas"] canvas');
@@ -227,16 +236,20 @@ try {
   await page.waitForFunction((d) => new URLSearchParams(location.search).get('t') === d, timeline.periods[0].start, { timeout: 30_000 });
   log(`time slider: ${aliveAt(last)} buildings today, ${aliveAt(0)} in the ${timeline.unit} of ${timeline.periods[0].start}`);
   const markers = await page.$$('[data-testid="time-tag-marker"]');
-  if ((timeline.tags ?? []).length > 0) {
-    check(markers.length > 0, `the timeline has ${timeline.tags.length} tags but draws no marker`);
-    const period = Number(await markers[markers.length - 1].getAttribute('data-period'));
-    await markers[markers.length - 1].click({ force: true });
+  check((timeline.tags ?? []).length > 0, 'the fixture has no tags (scripts/ui-smoke.sh analyses the testkit fixture tags.sh)');
+  check(markers.length > 0, `the timeline has ${timeline.tags.length} tags but draws no marker`);
+  {
+    const sliderAt = () => page.evaluate(() => Number(document.querySelector('[data-testid="time-slider"]')?.value));
+    const before = await sliderAt();
+    let target = null;
+    for (const m of markers) if (Number(await m.getAttribute('data-period')) !== before) target = m;
+    check(target, `every tag marker sits at the slider's period ${before}: clicking one cannot show it moves`);
+    const period = Number(await target.getAttribute('data-period'));
+    await target.click({ force: true });
     await page.waitForFunction((p) => Number(document.querySelector('[data-testid="time-slider"]')?.value) === p, period, { timeout: 30_000 });
-    log(`${markers.length} tag marker(s) on the timeline; clicking one moves the slider to period ${period}`);
+    log(`${markers.length} tag marker(s) on the timeline (${timeline.tags.map((t) => t.name).join(', ')}); clicking one moves the slider from period ${before} to ${period}`);
     await slider.focus();
     await page.keyboard.press('Home');
-  } else {
-    log('the fixture has no tags: no tag markers drawn');
   }
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(results, 'smoke-5b-time-travel.png') });
@@ -254,6 +267,41 @@ try {
   }
   await page.click('[data-testid="time-exit"]');
   await page.waitForSelector('[data-testid="time-slider"]', { state: 'detached', timeout: 30_000 });
+
+  step = 'links made at other revisions';
+  {
+    const repoRes = await page.request.get(`${base}/api/v1/repositories/${repoId}`);
+    check(repoRes.ok(), `/repositories/${repoId} answered ${repoRes.status()}`);
+    const head = (await repoRes.json()).head;
+    const older = timeline.tags.find((t) => t.sha !== head);
+    check(older, 'every tag marks the analysed head: no older tagged revision to link to');
+    const day = new Date(older.time * 1000).toISOString().slice(0, 10);
+    await page.goto(`${base}/repositories/${repoId}?rev=${older.sha}`);
+    const banner = await page.waitForSelector('[data-testid="revision-banner"][data-kind="travel"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="time-slider"]', { timeout: 30_000 });
+    await page.waitForFunction((d) => new URLSearchParams(location.search).get('t') === d, day, { timeout: 30_000 });
+    const said = await banner.innerText();
+    check(said.includes(older.sha.slice(0, 7)) && said.includes(day), `the revision banner does not name ${older.sha.slice(0, 7)} and ${day}: ${said}`);
+    await waitForCity(page);
+    await page.screenshot({ path: join(results, 'smoke-5c-older-revision.png') });
+    log(`a link at ${older.name} (rev=${older.sha.slice(0, 7)}) opens time travel at ${day} under a banner`);
+    await page.click('[data-testid="revision-latest"]');
+    await page.waitForSelector('[data-testid="revision-banner"]', { state: 'detached', timeout: 30_000 });
+    await page.waitForSelector('[data-testid="time-slider"]', { state: 'detached', timeout: 30_000 });
+    await page.waitForFunction((h) => new URLSearchParams(location.search).get('rev') === h && !/[?&]t=/.test(location.search), head, { timeout: 30_000 });
+    log('"Show the latest analysis" leaves time travel and puts the analysed revision in the URL');
+
+    const unknown = head === 'e'.repeat(40) ? 'd'.repeat(40) : 'e'.repeat(40);
+    await page.goto(`${base}/repositories/${repoId}?rev=${unknown}`);
+    await page.waitForSelector('[data-testid="revision-banner"][data-kind="unknown"]', { timeout: 30_000 });
+    await waitForCity(page);
+    check(!(await page.$('[data-testid="time-slider"]')), 'a link at an unknown revision opened time travel');
+    check((await page.evaluate(() => window.__codevoyage?.buildingCount ?? 0)) === count, 'a link at an unknown revision does not show the latest city');
+    await page.click('[data-testid="revision-latest"]');
+    await page.waitForSelector('[data-testid="revision-banner"]', { state: 'detached', timeout: 30_000 });
+    await page.waitForFunction((h) => new URLSearchParams(location.search).get('rev') === h, head, { timeout: 30_000 });
+    log('a link at an unknown revision shows the latest city under a banner, which dismisses');
+  }
 
   step = 'off-boarding what-if';
   const ownershipRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/ownership`);
