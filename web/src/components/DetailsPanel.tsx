@@ -154,7 +154,7 @@ function CoupledList({
   );
 }
 
-/** Copies the current URL: it carries the selection, metrics, search and camera. */
+/** Copies the current URL: it carries the selection, metrics, search, camera, time and revision. */
 function CopyLink() {
   const [copied, setCopied] = useState(false);
   const copy = () => {
