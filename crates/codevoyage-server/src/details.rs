@@ -166,6 +166,7 @@ pub struct CommitQuery {
     path: Option<String>,
     limit: Option<String>,
     cursor: Option<String>,
+    sha: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -196,7 +197,7 @@ pub struct CommitPage {
 
 fn query_error(e: QueryRejection) -> ApiError {
     ApiError::BadRequest(format!(
-        "bad query string: {}; the filters are since, until, author, path, limit and cursor",
+        "bad query string: {}; the filters are since, until, author, path, sha, limit and cursor",
         e.body_text()
     ))
 }
@@ -264,14 +265,27 @@ fn filter_from(q: CommitQuery) -> Result<CommitFilter, ApiError> {
         None => None,
     };
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let sha = q.sha.as_deref().map(full_sha).transpose()?;
     Ok(CommitFilter {
         since,
         until,
         author,
         path,
         after,
+        sha,
         limit,
     })
+}
+
+/// The `sha` filter: a full SHA-1 (40) or SHA-256 (64) commit id, lower-cased.
+fn full_sha(raw: &str) -> Result<String, ApiError> {
+    if matches!(raw.len(), 40 | 64) && raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(raw.to_ascii_lowercase())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "sha={raw:?}: give a full commit id, 40 (SHA-1) or 64 (SHA-256) hexadecimal digits"
+        )))
+    }
 }
 
 /// `GET /api/v1/repositories/{id}/commits`.
@@ -708,6 +722,7 @@ mod tests {
             path: None,
             limit: limit.map(Into::into),
             cursor: None,
+            sha: None,
         };
         assert_eq!(
             filter_from(q(None, None, None)).map(|f| f.limit).ok(),
@@ -722,5 +737,21 @@ mod tests {
             Some((Some(1_609_718_400), Some(1_609_718_400 + 86_400)))
         );
         assert!(filter_from(q(None, Some("2021-01-05"), Some("2021-01-04"))).is_err());
+    }
+
+    #[test]
+    fn a_sha_is_full_hex_and_lower_cased() {
+        let long = "AB".repeat(32);
+        assert_eq!(full_sha(&"0a".repeat(20)).ok(), Some("0a".repeat(20)));
+        assert_eq!(full_sha(&long).ok(), Some("ab".repeat(32)));
+        for bad in [
+            "",
+            "abc1234",
+            &"a".repeat(41),
+            &"g".repeat(40),
+            " ".repeat(40).as_str(),
+        ] {
+            assert!(full_sha(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -302,7 +302,46 @@ async fn check_commit_filters_match_git_and_bad_filters_are_400(fixture: &Fixtur
             .all(|c| c["author"]["email"] == "carol@example.com")
     );
 
+    // One commit by its full sha, in any case; an unknown sha is an empty page.
+    let (sha, (_, email, added, removed, files)) = git.iter().next().expect("a commit");
+    for query in [format!("sha={sha}"), format!("sha={}", sha.to_uppercase())] {
+        let uri = format!("/api/v1/repositories/{}/commits?{query}", s.id);
+        let (status, page) = get_json(&s.app, &uri, &s.admin).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(shas(items), vec![sha.clone()], "{query}");
+        assert_eq!(items[0]["author"]["email"].as_str(), Some(email.as_str()));
+        assert_eq!(items[0]["added"].as_u64(), Some(*added));
+        assert_eq!(items[0]["removed"].as_u64(), Some(*removed));
+        assert_eq!(items[0]["files_changed"].as_u64(), Some(*files));
+        assert!(page["next_cursor"].is_null());
+    }
+    // It combines with the other filters.
+    let at = all_pages(s, &format!("sha={sha}"), 5).await[0]["time"]
+        .as_str()
+        .expect("time")
+        .replace('+', "%2B");
+    assert_eq!(
+        shas(&all_pages(s, &format!("sha={sha}&since={at}&until={at}"), 5).await),
+        vec![sha.clone()]
+    );
+    assert!(
+        all_pages(s, &format!("sha={sha}&author=nobody_here"), 5)
+            .await
+            .is_empty()
+    );
+    for absent in ["0".repeat(40), "f".repeat(64)] {
+        assert!(
+            all_pages(s, &format!("sha={absent}"), 5).await.is_empty(),
+            "{absent}"
+        );
+    }
+
     for bad in [
+        "sha=",
+        "sha=abc1234",
+        "sha=HEAD",
+        "sha=zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
         "since=yesterday",
         "until=2021-02-30",
         "since=2021-02-01&until=2021-01-01",
@@ -322,6 +361,14 @@ async fn check_commit_filters_match_git_and_bad_filters_are_400(fixture: &Fixtur
             body["message"].as_str().is_some_and(|m| m.len() > 10),
             "{bad}"
         );
+        if bad.starts_with("sha=") {
+            assert!(
+                body["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("40") && m.contains("64")),
+                "{bad}: {body}"
+            );
+        }
     }
 }
 
@@ -470,7 +517,7 @@ async fn another_users_private_repository_is_404_and_anonymize_needs_an_admin() 
 }
 
 async fn check_another_users_private_repository_is_404_and_anonymize_needs_an_admin(
-    _fixture: &Fixture,
+    fixture: &Fixture,
     s: &Setup,
 ) {
     s.store
@@ -484,8 +531,12 @@ async fn check_another_users_private_repository_is_404_and_anonymize_needs_an_ad
         .await
         .expect("key")
         .1;
+    let sha = String::from_utf8_lossy(&fixture.git(&["rev-parse", "HEAD"]))
+        .trim()
+        .to_string();
     for uri in [
         format!("/api/v1/repositories/{}/commits", s.id),
+        format!("/api/v1/repositories/{}/commits?sha={sha}", s.id),
         format!("/api/v1/repositories/{}/files/README.md", s.id),
     ] {
         let (status, body) = get_json(&s.app, &uri, &key).await;

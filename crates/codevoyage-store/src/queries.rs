@@ -21,6 +21,9 @@ pub struct CommitFilter {
     pub path: Option<String>,
     /// Continue after this `(author time, sha)`: the last commit of the previous page.
     pub after: Option<(i64, String)>,
+    /// Only the commit with this full, lower-case sha (looked up by the primary key
+    /// `(repository_id, sha)`).
+    pub sha: Option<String>,
     pub limit: u32,
 }
 
@@ -191,6 +194,10 @@ impl Store {
              FROM commits c WHERE c.repository_id = {}",
             p.next()
         );
+        if let Some(sha) = &filter.sha {
+            sql.push_str(&format!(" AND c.sha = {}", p.next()));
+            binds.push(Bind::Text(sha.clone()));
+        }
         if let Some(since) = filter.since {
             sql.push_str(&format!(" AND c.author_time >= {}", p.next()));
             binds.push(Bind::Int(since));
