@@ -159,6 +159,9 @@ export const api = {
     getJson<ContributorList>(`/api/v1/repositories/${id}/contributors`, signal),
   activity: (id: number, signal?: AbortSignal) => getJson<ActivityList>(`/api/v1/repositories/${id}/activity`, signal),
   timeline: (id: number, signal?: AbortSignal) => getJson<Timeline>(`/api/v1/repositories/${id}/timeline`, signal),
+  /** The page of one commit by its full sha (empty when the stored history has none such). */
+  commitBySha: (id: number, sha: string, signal?: AbortSignal) =>
+    getJson<unknown>(`/api/v1/repositories/${id}/commits?sha=${encodeURIComponent(sha)}`, signal),
   ownership: (id: number, signal?: AbortSignal) =>
     getJson<OwnershipData>(`/api/v1/repositories/${id}/ownership`, signal),
   /** Registers a repository by URL or server-local path (analysts and admins); 409 names an existing one. */

@@ -18,7 +18,7 @@ export function RevisionBanner({ link, head, onShowLatest }: { link: RevisionLin
         </span>
       ) : (
         <span>
-          This link was made at revision {rev}, which is neither the analysed revision nor a commit the timeline knows
+          This link was made at revision {rev}, which is neither the analysed revision nor a commit of the analysed history
           (the history may have been rewritten, or a newer analysis replaced it); the city shows the latest analysis,{' '}
           <code className="font-mono">{shortSha(head)}</code>.
         </span>

@@ -19,6 +19,12 @@ describe('RevisionBanner', () => {
     expect(html).toContain('Show the latest analysis');
     expect(html).toContain('data-kind="travel"');
   });
+  it('leaves out the tag names when the commit was found by sha', () => {
+    const html = renderToStaticMarkup(
+      <RevisionBanner link={{ kind: 'travel', sha: old, day: '2021-03-01', tags: [] }} head={head} onShowLatest={() => {}} />,
+    );
+    expect(text(html)).toContain('This link was made at revision 0123456 (2021-03-01); the city shows it through time travel.');
+  });
   it('says an unknown revision is replaced by the latest analysis', () => {
     const html = renderToStaticMarkup(<RevisionBanner link={{ kind: 'unknown', sha: old }} head={head} onShowLatest={() => {}} />);
     expect(text(html)).toContain('This link was made at revision 0123456');

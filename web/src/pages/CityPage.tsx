@@ -52,7 +52,7 @@ import {
 import { CityView, type FocusRequest } from '../render/CityView';
 import { Link, navigate, useLocation } from '../router';
 import { formatCityParams, parseCityParams, type CameraState, type CityParams } from '../state/cityParams';
-import { linkTravelDay, resolveRevisionLink } from '../state/revisionLink';
+import { commitToLookUp, linkTravelDay, lookedUpCommit, resolveRevisionLink } from '../state/revisionLink';
 import { RevisionBanner } from '../components/RevisionBanner';
 import { useTheme } from '../theme';
 
@@ -120,14 +120,24 @@ function City({ repo, tree }: { repo: Repository; tree: RepositoryTree }) {
     wantTimeline ? api.timeline(repo.id, signal) : null,
   );
   const timelineData = timeline.status === 'ok' ? timeline.data : null;
+  const loadedTags = useMemo(
+    () => (timeline.status === 'ok' && timeline.data ? (timeline.data.tags ?? []) : timeline.status === 'error' ? [] : null),
+    [timeline],
+  );
+  // A revision no tag marks is looked up by sha in the stored history.
+  const lookUp = commitToLookUp(params.rev, head, loadedTags);
+  const commitLookup = useApi(lookUp ? `commit:${repo.id}:${lookUp}` : 'commit:none', async (signal) =>
+    lookUp ? lookedUpCommit(lookUp, await api.commitBySha(repo.id, lookUp, signal)) : null,
+  );
   const revisionLink = useMemo(
     () =>
       resolveRevisionLink(
         params.rev,
         head,
-        timeline.status === 'ok' && timeline.data ? (timeline.data.tags ?? []) : timeline.status === 'error' ? [] : null,
+        loadedTags,
+        commitLookup.status === 'ok' ? commitLookup.data : commitLookup.status === 'error' ? false : null,
       ),
-    [params.rev, head, timeline],
+    [params.rev, head, loadedTags, commitLookup],
   );
   // A link made at an older revision opens time travel at that commit's day, once.
   const travelledTo = useRef<string | null>(null);

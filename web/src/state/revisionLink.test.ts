@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkTravelDay, resolveRevisionLink, shortSha } from './revisionLink';
+import { commitToLookUp, linkTravelDay, lookedUpCommit, resolveRevisionLink, shortSha } from './revisionLink';
 
 const head = 'a'.repeat(40);
 const old = 'b'.repeat(40);
@@ -44,5 +44,39 @@ describe('revision links', () => {
   });
   it('short shas have seven digits', () => {
     expect(shortSha(old)).toBe('bbbbbbb');
+  });
+});
+
+describe('revision links looked up by sha', () => {
+  const commit = { sha: old, time: '2021-03-01T23:30:00Z' };
+  it('an older rev no tag marks is looked up once the timeline has loaded', () => {
+    expect(commitToLookUp(old, head, null)).toBeNull();
+    expect(commitToLookUp(old, head, [])).toBe(old);
+    expect(commitToLookUp(old, head, undefined)).toBe(old);
+    expect(commitToLookUp(old, head, [{ name: 'v1', sha: old, time: march }])).toBeNull();
+    expect(commitToLookUp(head, head, [])).toBeNull();
+    expect(commitToLookUp(null, head, [])).toBeNull();
+  });
+  it('waits for the look-up, then opens time travel at the commit day without a tag name', () => {
+    expect(resolveRevisionLink(old, head, [], null)).toEqual({ kind: 'pending', sha: old });
+    expect(resolveRevisionLink(old, head, [], commit)).toEqual({ kind: 'travel', sha: old, day: '2021-03-01', tags: [] });
+  });
+  it('is unknown only when the look-up finds nothing', () => {
+    expect(resolveRevisionLink(old, head, [], false)).toEqual({ kind: 'unknown', sha: old });
+    expect(resolveRevisionLink(old, head, [], { sha: other, time: commit.time })).toEqual({ kind: 'unknown', sha: old });
+    expect(resolveRevisionLink(old, head, [], { sha: old, time: 'yesterday' })).toEqual({ kind: 'unknown', sha: old });
+  });
+  it('a tag wins over the look-up (it names the tag)', () => {
+    const tags = [{ name: 'v1', sha: old, time: march }];
+    expect(resolveRevisionLink(old, head, tags, false)).toEqual({ kind: 'travel', sha: old, day: '2021-03-01', tags: ['v1'] });
+  });
+  it('reads the commit from a /commits page', () => {
+    expect(lookedUpCommit(old, { items: [{ sha: old, time: commit.time, summary: 'x' }], next_cursor: null })).toEqual(commit);
+    expect(lookedUpCommit(old, { items: [{ sha: old.toUpperCase(), time: commit.time }] })).toEqual(commit);
+    expect(lookedUpCommit(old, { items: [], next_cursor: null })).toBe(false);
+    expect(lookedUpCommit(old, { items: [{ sha: other, time: commit.time }] })).toBe(false);
+    expect(lookedUpCommit(old, { items: [{ sha: old }] })).toBe(false);
+    expect(lookedUpCommit(old, null)).toBe(false);
+    expect(lookedUpCommit(old, 'nope')).toBe(false);
   });
 });
