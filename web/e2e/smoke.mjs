@@ -301,6 +301,24 @@ try {
     await page.waitForSelector('[data-testid="revision-banner"]', { state: 'detached', timeout: 30_000 });
     await page.waitForFunction((h) => new URLSearchParams(location.search).get('rev') === h, head, { timeout: 30_000 });
     log('a link at an unknown revision shows the latest city under a banner, which dismisses');
+
+    // An older commit no tag marks is looked up by sha (/commits?sha=) and placed in time too.
+    const commitsRes = await page.request.get(`${base}/api/v1/repositories/${repoId}/commits?limit=100`);
+    check(commitsRes.ok(), `/commits answered ${commitsRes.status()}`);
+    const tagged = new Set(timeline.tags.map((t) => t.sha));
+    const untagged = (await commitsRes.json()).items.find((c) => c.sha !== head && !tagged.has(c.sha));
+    check(untagged, 'every older commit of the fixture is tagged: no untagged revision to link to');
+    const untaggedDay = untagged.time.slice(0, 10);
+    await page.goto(`${base}/repositories/${repoId}?rev=${untagged.sha}`);
+    const found = await page.waitForSelector('[data-testid="revision-banner"][data-kind="travel"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="time-slider"]', { timeout: 30_000 });
+    await page.waitForFunction((d) => new URLSearchParams(location.search).get('t') === d, untaggedDay, { timeout: 30_000 });
+    const foundSaid = await found.innerText();
+    check(foundSaid.includes(`${untagged.sha.slice(0, 7)} (${untaggedDay})`), `the revision banner does not name ${untagged.sha.slice(0, 7)} and ${untaggedDay} alone: ${foundSaid}`);
+    await waitForCity(page);
+    await page.click('[data-testid="revision-latest"]');
+    await page.waitForSelector('[data-testid="revision-banner"]', { state: 'detached', timeout: 30_000 });
+    log(`a link at the untagged commit ${untagged.sha.slice(0, 7)} is looked up by sha and opens time travel at ${untaggedDay}`);
   }
 
   step = 'off-boarding what-if';
