@@ -8,6 +8,11 @@
 //! rename carrying its source's count over. No re-analysis is needed. Merges carry no numstat,
 //! so a history with branches is replayed commit by commit: an edit made on a side branch to
 //! a file the main line deleted (or moved) meanwhile does not bring the file back.
+//! A file deleted, added or kept only by a merge (a conflict resolution, say) has no event in
+//! the stored history, or a side branch's deletion the merge did not take; the newest
+//! period is therefore reconciled with the analysed tree of the latest analysis (removed there,
+//! or added with the analysed line count, without counting a change), so the city at "now" is
+//! the analysed tree. The stored history itself stays exactly `git log`'s.
 //!
 //! The shape is sparse so that a 50,000-commit history stays small: a file has an entry only
 //! in the periods where it changed, as flat triples `[period, lines, changes, …]`, `lines`
@@ -241,7 +246,28 @@ impl TimelineBuilder {
         order
     }
 
-    pub fn finish(mut self) -> Timeline {
+    /// The timeline from the stored history alone.
+    #[cfg(test)]
+    fn finish(self) -> Timeline {
+        self.finish_with(None)
+    }
+
+    /// The timeline, reconciled at its newest period with `analysed`, the files of the analysed
+    /// tree and their line counts: merges carry no file changes (as in `git log`), so a file
+    /// deleted or added only by a merge (a conflict resolution, say) has no event in the
+    /// replay. Such a file is removed, or added with the analysed line count, in the last
+    /// period, so the city at "now" is the analysed tree.
+    pub fn finish_with(mut self, analysed: Option<&HashMap<String, u64>>) -> Timeline {
+        if let Some(analysed) = analysed {
+            let mut missing: Vec<&String> = analysed
+                .keys()
+                .filter(|p| !self.path_ids.contains_key(*p))
+                .collect();
+            missing.sort_unstable();
+            for path in missing {
+                self.intern(path.clone());
+            }
+        }
         for i in 0..self.commits.len() {
             let parents: Vec<u32> = self.parent_shas[i]
                 .iter()
@@ -368,6 +394,35 @@ impl TimelineBuilder {
                 touch(f, &mut dirty, &mut changes);
             }
         }
+        if let Some(analysed) = analysed {
+            let last = count.saturating_sub(1);
+            if current != Some(last) {
+                if let Some(prev) = current {
+                    flush(prev, &mut dirty, &mut changes, &mut series, &lines, &exists);
+                }
+                current = Some(last);
+            }
+            for (f, path) in self.paths.iter().enumerate() {
+                let wanted = analysed.get(path);
+                if exists[f] == wanted.is_some() {
+                    continue;
+                }
+                match wanted {
+                    Some(&n) => {
+                        lines[f] = i64::try_from(n).unwrap_or(i64::MAX);
+                        exists[f] = true;
+                    }
+                    None => {
+                        lines[f] = 0;
+                        exists[f] = false;
+                    }
+                }
+                // Not a commit: the file is flushed in this period without counting a change.
+                if changes[f] == 0 && !dirty.contains(&(f as u32)) {
+                    dirty.push(f as u32);
+                }
+            }
+        }
         if let Some(prev) = current {
             flush(prev, &mut dirty, &mut changes, &mut series, &lines, &exists);
         }
@@ -436,7 +491,14 @@ pub async fn timeline(
         .store
         .for_each_timeline_commit(id, &mut |c| builder.push(c))
         .await?;
-    let timeline = tokio::task::spawn_blocking(move || builder.finish())
+    let analysed: Option<HashMap<String, u64>> =
+        state.store.latest_tree(id).await?.map(|(_, files)| {
+            files
+                .into_iter()
+                .map(|f| (f.path, if f.binary { 0 } else { f.lines.total() }))
+                .collect()
+        });
+    let timeline = tokio::task::spawn_blocking(move || builder.finish_with(analysed.as_ref()))
         .await
         .map_err(|e| ApiError::Internal(format!("building the timeline: {e}")))?;
     let tags = state.store.tags(id).await?;
@@ -715,6 +777,36 @@ mod tests {
         ));
         let t = b.finish();
         assert_eq!(series(&t, "x.txt"), [0, 5, 1, 1, -1, 1, 2, -1, 1]);
+    }
+
+    #[test]
+    fn the_last_period_is_reconciled_with_the_analysed_tree() {
+        let t0 = 1_609_718_400;
+        let mut b = TimelineBuilder::default();
+        b.push(commit(
+            t0,
+            "a",
+            vec![
+                change("stay.txt", ChangeKind::Added, 3, 0),
+                change("merged-away.txt", ChangeKind::Added, 5, 0),
+            ],
+        ));
+        // A merge (no file changes) two days later deleted merged-away.txt and added new.txt.
+        b.push(commit(t0 + 2 * DAY, "b", vec![]));
+        let analysed: HashMap<String, u64> =
+            [("stay.txt".to_string(), 3), ("new.txt".to_string(), 7)].into();
+        let t = b.finish_with(Some(&analysed));
+        assert_eq!(series(&t, "stay.txt"), [0, 3, 1]);
+        assert_eq!(series(&t, "merged-away.txt"), [0, 5, 1, 2, -1, 0]);
+        assert_eq!(series(&t, "new.txt"), [2, 7, 0]);
+        // Without the analysed tree, the replay alone keeps the merged-away file.
+        let mut b = TimelineBuilder::default();
+        b.push(commit(
+            t0,
+            "a",
+            vec![change("merged-away.txt", ChangeKind::Added, 5, 0)],
+        ));
+        assert_eq!(series(&b.finish(), "merged-away.txt"), [0, 5, 1]);
     }
 
     #[test]

@@ -20,6 +20,10 @@ use tower::ServiceExt;
 /// A fixture analysed by the real pipeline, the router over it, the repository id and an
 /// admin's API key (every read endpoint needs a login).
 async fn analysed(fixture: &Fixture) -> (tempfile::TempDir, axum::Router, i64, String) {
+    analysed_at(fixture.path()).await
+}
+
+async fn analysed_at(source: &std::path::Path) -> (tempfile::TempDir, axum::Router, i64, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open_sqlite_file(&dir.path().join("cv.db"))
         .await
@@ -29,7 +33,7 @@ async fn analysed(fixture: &Fixture) -> (tempfile::TempDir, axum::Router, i64, S
         &store,
         &EventBus::new(1024),
         AnalyzeRequest {
-            source: fixture.path().to_path_buf(),
+            source: source.to_path_buf(),
             name: None,
             rev: None,
             threads: 1,
@@ -505,4 +509,162 @@ async fn a_history_without_tags_has_an_empty_tag_list() {
     let (_, bytes) = get(&app, &format!("/api/v1/repositories/{id}/timeline"), &key).await;
     let body: Value = serde_json::from_slice(&bytes).expect("json");
     assert_eq!(body["tags"], serde_json::json!([]));
+}
+
+/// Runs git in `repo` with pinned identities and dates and no user configuration.
+fn git_in(repo: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = git_run(repo, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn git_run(repo: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-03-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-03-01T10:00:00Z")
+        .env("TZ", "UTC")
+        .output()
+        .expect("run git")
+}
+
+/// The paths alive at the timeline's end.
+fn alive_at_end(body: &Value) -> Vec<String> {
+    let mut alive: Vec<String> = body["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| {
+            f["series"]
+                .as_array()
+                .expect("series")
+                .chunks(3)
+                .last()
+                .is_some_and(|t| t[1].as_i64().expect("lines") >= 0)
+        })
+        .map(|f| f["path"].as_str().expect("path").to_string())
+        .collect();
+    alive.sort_unstable();
+    alive
+}
+
+fn head_files(repo: &std::path::Path) -> Vec<String> {
+    let out = git_in(
+        repo,
+        &[
+            "-c",
+            "core.quotepath=off",
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "HEAD",
+        ],
+    );
+    let mut files: Vec<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    files.sort_unstable();
+    files
+}
+
+#[tokio::test]
+async fn files_deleted_or_added_only_by_merges_follow_the_analysed_tree() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(repo.join(name), text).expect("write");
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    write("keep.txt", "a\nb\n");
+    write("gone.txt", "x\ny\nz\n");
+    write("both.txt", "base\n");
+    write("dropped.txt", "d\n");
+    write("kept.txt", "k\n");
+    git_in(&repo, &["add", "."]);
+    git_in(&repo, &["commit", "-q", "-m", "start"]);
+    // A side branch deletes gone.txt and edits both.txt; main edits gone.txt and both.txt.
+    git_in(&repo, &["checkout", "-q", "-b", "side"]);
+    git_in(&repo, &["rm", "-q", "gone.txt", "kept.txt"]);
+    write("both.txt", "side\n");
+    git_in(&repo, &["commit", "-q", "-am", "side deletes gone.txt"]);
+    git_in(&repo, &["checkout", "-q", "main"]);
+    write("gone.txt", "x\ny\nz\nw\n");
+    write("both.txt", "main\n");
+    git_in(&repo, &["commit", "-q", "-am", "main edits"]);
+    // The merge conflicts (modify/delete and content); the resolution deletes gone.txt (as the
+    // side branch did) and dropped.txt (which no branch deleted), keeps kept.txt (which the
+    // side branch deleted), takes main's both.txt and adds resolved.txt, which no other
+    // commit has.
+    let merge = git_run(&repo, &["merge", "-q", "--no-edit", "side"]);
+    assert!(
+        !merge.status.success() && repo.join(".git/MERGE_HEAD").exists(),
+        "the merge must stop on its conflicts: {}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    git_in(&repo, &["rm", "-q", "gone.txt", "dropped.txt"]);
+    write("both.txt", "main\n");
+    write("kept.txt", "k\n");
+    write("resolved.txt", "r1\nr2\n");
+    git_in(&repo, &["add", "both.txt", "kept.txt", "resolved.txt"]);
+    git_in(&repo, &["commit", "-q", "-m", "merge side"]);
+    assert_eq!(
+        git_in(&repo, &["rev-list", "--count", "--merges", "HEAD"]),
+        b"1\n"
+    );
+    let head = head_files(&repo);
+    assert_eq!(head, ["both.txt", "keep.txt", "kept.txt", "resolved.txt"]);
+    let log = String::from_utf8_lossy(&git_in(&repo, &["log", "--numstat", "--format=commit %H"]))
+        .to_string();
+    assert!(
+        !log.contains("resolved.txt"),
+        "git log lists no merge changes"
+    );
+
+    let (_dir, app, id, key) = analysed_at(&repo).await;
+    let (status, bytes) = get(&app, &format!("/api/v1/repositories/{id}/timeline"), &key).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let body: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(alive_at_end(&body), head);
+    let resolved = body["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == "resolved.txt")
+        .expect("resolved.txt in the timeline");
+    let s: Vec<i64> = serde_json::from_value(resolved["series"].clone()).expect("series");
+    // Added with its analysed line count, not counted as a commit's change.
+    assert_eq!(s[s.len() - 2..], [2, 0]);
+}
+
+#[tokio::test]
+async fn flask_timeline_ends_with_the_analysed_tree() {
+    let Some(fixture) = codevoyage_testkit::shared_bundle("flask") else {
+        return;
+    };
+    let (_dir, app, id, key) = analysed(&fixture).await;
+    let (status, bytes) = get(&app, &format!("/api/v1/repositories/{id}/timeline"), &key).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let body: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(alive_at_end(&body), head_files(fixture.path()));
 }
