@@ -4,7 +4,9 @@
 //! BIGINT (PostgreSQL's `SUM(bigint)` is `numeric`).
 
 use crate::error::{Context, StoreError};
-use crate::store::{ContributorRow, CouplingRecord, Store, begin_write, text, uint};
+use crate::store::{
+    ContributorRow, CouplingRecord, Store, begin_write, coupling_from_row, text, uint,
+};
 use codevoyage_model::Identity;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
@@ -473,14 +475,7 @@ impl Store {
         .await
         .ctx(CONTEXT)?;
         rows.iter()
-            .map(|r| {
-                Ok(CouplingRecord {
-                    path_a: r.try_get("path_a")?,
-                    path_b: r.try_get("path_b")?,
-                    shared: uint(r.try_get("shared")?),
-                    degree: r.try_get("degree")?,
-                })
-            })
+            .map(coupling_from_row)
             .collect::<Result<_, sqlx::Error>>()
             .ctx(CONTEXT)
     }

@@ -1373,14 +1373,7 @@ impl Store {
         .await
         .ctx(CONTEXT)?;
         rows.iter()
-            .map(|r| {
-                Ok(CouplingRecord {
-                    path_a: r.try_get("path_a")?,
-                    path_b: r.try_get("path_b")?,
-                    shared: uint(r.try_get("shared")?),
-                    degree: r.try_get("degree")?,
-                })
-            })
+            .map(coupling_from_row)
             .collect::<Result<_, sqlx::Error>>()
             .ctx(CONTEXT)
     }
@@ -1661,6 +1654,16 @@ fn commit_from_row(row: &AnyRow, id: String) -> Result<Commit, sqlx::Error> {
         summary: row.try_get("summary")?,
         co_authors: serde_json::from_str(&co_authors).unwrap_or_default(),
         changes: Vec::new(),
+    })
+}
+
+/// A `coupling` row (`path_a, path_b, shared, degree`) as a record.
+pub(crate) fn coupling_from_row(r: &sqlx::any::AnyRow) -> Result<CouplingRecord, sqlx::Error> {
+    Ok(CouplingRecord {
+        path_a: r.try_get("path_a")?,
+        path_b: r.try_get("path_b")?,
+        shared: uint(r.try_get("shared")?),
+        degree: r.try_get("degree")?,
     })
 }
 
