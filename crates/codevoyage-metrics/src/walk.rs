@@ -292,21 +292,33 @@ pub(crate) fn measure_functions(lang: Language, bytes: &[u8], opts: &Options) ->
     let mut diagnostics = Vec::new();
     let deadline = Instant::now() + opts.parse_budget;
     let mut tree = parse(table, slot, bytes, deadline);
-    // TypeScript 4.7 variance annotations (`interface Z<out T>`) are not in the grammar:
-    // a file that fails to parse and has them is parsed again with them blanked out.
-    let masked = match &tree {
-        Some(t) if t.root_node().has_error() && lang == Language::TypeScript => {
-            mask_variance_annotations(bytes)
+    let has_error =
+        |t: &Option<tree_sitter::Tree>| t.as_ref().is_some_and(|t| t.root_node().has_error());
+    // Two TypeScript constructs tree-sitter-typescript 0.23.2 (the newest) cannot parse; a
+    // file that fails to parse is parsed again with them rewritten, offsets and lines kept.
+    let mut rewritten: Option<Vec<u8>> = None;
+    if lang == Language::TypeScript && has_error(&tree) {
+        // Variance annotations (`interface Z<out T>`, TypeScript 4.7): blanked out.
+        if let Some(masked) = mask_variance_annotations(bytes)
+            && let Some(t) = parse(table, slot, &masked, deadline)
+        {
+            tree = Some(t);
+            rewritten = Some(masked);
         }
-        _ => None,
-    };
-    let mut src = bytes;
-    if let Some(masked) = &masked
-        && let Some(t) = parse(table, slot, masked, deadline)
-    {
-        tree = Some(t);
-        src = masked;
+        // Call signatures on consecutive lines (`): T` then `<U>(…): V` on the next line):
+        // TypeScript ends a member at a line break before `<` (type arguments may not
+        // follow one), the grammar reads `T <U>` as a generic type. Kept only when it makes
+        // the file parse without any error.
+        if has_error(&tree)
+            && let Some(separated) = separate_signature_lines(rewritten.as_deref().unwrap_or(bytes))
+            && let Some(t) = parse(table, slot, &separated, deadline)
+            && !t.root_node().has_error()
+        {
+            tree = Some(t);
+            rewritten = Some(separated);
+        }
     }
+    let src = rewritten.as_deref().unwrap_or(bytes);
     let Some(tree) = tree else {
         diagnostics.push(format!(
             "parse budget of {} ms exceeded; functions not measured",
@@ -411,6 +423,33 @@ fn mask_variance_annotations(bytes: &[u8]) -> Option<Vec<u8>> {
             }
             break;
         }
+    }
+    out
+}
+
+/// Puts a `;` (a member separator in interfaces and type literals) in place of the
+/// indentation byte just before a `<` that starts a line, so that an interface's call
+/// signature `<U>(…): V` on its own line is not read as type arguments of the type that
+/// ends the line before (TypeScript itself reads no type arguments after a line break).
+/// Offsets and lines are unchanged. `None` when no line qualifies. The caller keeps the
+/// result only if the file then parses without error, so a line that starts with `<` for
+/// another reason (a comparison continued on the next line) cannot be misread.
+fn separate_signature_lines(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(bytes.len(), |n| line_start + n);
+        let indent = bytes[line_start..line_end]
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        if indent > 0 && bytes.get(line_start + indent) == Some(&b'<') {
+            out.get_or_insert_with(|| bytes.to_vec())[line_start + indent - 1] = b';';
+        }
+        line_start = line_end + 1;
     }
     out
 }
@@ -1045,11 +1084,26 @@ fn function_name<'s>(node: Node<'_>, src: &'s [u8]) -> &'s [u8] {
             return text(t);
         }
     }
+    // A grammar that gives the name no field of its own: the first identifier child, but
+    // not a parameter or the body (`x => x + 1` is anonymous, not named `x`).
     let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        let k = child.kind();
-        if k.ends_with("identifier") || k == "name" || k == "word" {
-            return text(child);
+    if cursor.goto_first_child() {
+        loop {
+            let child = cursor.node();
+            let k = child.kind();
+            let skipped = matches!(
+                cursor.field_name(),
+                Some("parameter" | "parameters" | "body")
+            );
+            if child.is_named()
+                && !skipped
+                && (k.ends_with("identifier") || k == "name" || k == "word")
+            {
+                return text(child);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
         }
     }
     b"(anonymous)"

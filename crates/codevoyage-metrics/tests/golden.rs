@@ -138,6 +138,38 @@ fn javascript_functions_and_operators() {
 }
 
 #[test]
+fn an_arrow_with_a_bare_parameter_is_anonymous() {
+    // The parameter `x` is not the function's name (lizard: `(anonymous)`).
+    for path in ["a.js", "a.ts"] {
+        let f = functions(
+            path,
+            "function f(xs) {\n  xs.forEach(x => { if (x) {} });\n  const g = y => y;\n}\n",
+        );
+        let names: Vec<&str> = f.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, vec!["f", "f.(anonymous)", "f.g"], "{path}");
+    }
+}
+
+#[test]
+fn typescript_call_signatures_on_consecutive_lines_parse() {
+    // `): (s: S) => S` then `<T>(…)` on the next line: two call signatures (TypeScript
+    // reads no type arguments after a line break); the function after them is found.
+    let src = "export interface P {\n\t<S>(r: (s: S) => S): (s: S) => S\n\t<S>(\n\t\tr: (s: S) => S\n\t): (s: S) => S\n}\nexport function used(a) {\n\tif (a) { return 1 }\n}\n";
+    let m = measure("a.ts", src.as_bytes(), &Options::default());
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+    let got: Vec<(&str, u32, u32)> = m
+        .functions
+        .iter()
+        .map(|f| (f.name.as_str(), f.start_line, f.cyclomatic))
+        .collect();
+    assert_eq!(got, vec![("used", 7, 2)]);
+    // A comparison continued on the next line is left as it is.
+    let cmp = "function f(a, b) {\n  return a\n    < b\n}\n";
+    let m = measure("b.ts", cmp.as_bytes(), &Options::default());
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();
