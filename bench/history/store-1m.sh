@@ -47,6 +47,8 @@ else
   rm -f "$db" "$db-wal" "$db-shm"
 fi
 extra=(); [ "${RENAMES:-1}" = 0 ] && extra=(--no-renames)
+# The allocator setting the codevoyage binary makes for itself (crates/codevoyage/src/main.rs).
+export MIMALLOC_PURGE_DELAY="${MIMALLOC_PURGE_DELAY:-5000}"
 /usr/bin/time -v "$bin" "$repo" "$db" "${extra[@]}" 2>"$dir/time-$n-$tag.log" >"$dir/out-$n-$tag.log" &
 pid=$!
 anon=0; file=0

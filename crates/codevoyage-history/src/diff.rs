@@ -10,16 +10,18 @@
 
 pub(crate) mod attributes;
 pub(crate) mod cache;
+pub(crate) mod lines;
 
 use crate::{HistoryError, rename};
 use attributes::{Attributes, DiffAttr};
 use cache::Cached;
 use codevoyage_model::{ChangeKind, FileChange, RepoPath};
 use gix::ObjectId;
-use gix::diff::blob::{Algorithm, Diff, InternedInput};
+use gix::diff::blob::{Algorithm, Diff};
 use gix::diff::tree::recorder::Change;
 use gix::objs::FindExt;
 use gix::objs::tree::EntryMode;
+use lines::LineTokens;
 
 /// git's `FIRST_FEW_BYTES`: only this prefix is probed for NUL bytes.
 const BINARY_PROBE: usize = 8000;
@@ -40,6 +42,8 @@ pub(crate) struct Differ {
     pub(crate) attrs: Option<Attributes>,
     /// The line diff's result buffers, reused.
     diff: Diff,
+    /// The line diff's token tables, reused.
+    tokens: LineTokens,
 }
 
 /// One path of a tree diff before rename detection.
@@ -68,6 +72,7 @@ impl Differ {
             renames,
             attrs: None,
             diff: Diff::default(),
+            tokens: LineTokens::default(),
         }
     }
 
@@ -295,7 +300,7 @@ impl Differ {
             (Side::Absent, Side::Bytes(b)) => change.added = count_lines(b),
             (Side::Bytes(a), Side::Absent) => change.removed = count_lines(a),
             (Side::Bytes(a), Side::Bytes(b)) => {
-                let (added, removed) = line_diff_with(&mut self.diff, a, b);
+                let (added, removed) = line_diff_with(&mut self.diff, &mut self.tokens, a, b);
                 change.added = added;
                 change.removed = removed;
             }
@@ -348,11 +353,16 @@ pub(crate) fn line_diff(old: &[u8], new: &[u8]) -> (u32, u32) {
     if old == new {
         return (0, 0);
     }
-    line_diff_with(&mut Diff::default(), old, new)
+    line_diff_with(&mut Diff::default(), &mut LineTokens::default(), old, new)
 }
 
-/// [`line_diff`] reusing `diff`'s allocations (one per worker).
-pub(crate) fn line_diff_with(diff: &mut Diff, old: &[u8], new: &[u8]) -> (u32, u32) {
+/// [`line_diff`] reusing the allocations of `diff` and `tokens` (one of each per worker).
+pub(crate) fn line_diff_with(
+    diff: &mut Diff,
+    tokens: &mut LineTokens,
+    old: &[u8],
+    new: &[u8],
+) -> (u32, u32) {
     if old == new {
         return (0, 0);
     }
@@ -360,13 +370,8 @@ pub(crate) fn line_diff_with(diff: &mut Diff, old: &[u8], new: &[u8]) -> (u32, u
     // count every line's occurrences over the whole file to decide which lines to discard
     // before Myers, so trimming first changes the heuristic outcome (measured: 5 flask commits
     // then differ from git by a few lines).
-    let input = InternedInput::new(old, new);
-    diff.compute_with(
-        Algorithm::Myers,
-        &input.before,
-        &input.after,
-        input.interner.num_tokens(),
-    );
+    let distinct = tokens.intern(old, new);
+    diff.compute_with(Algorithm::Myers, tokens.before(), tokens.after(), distinct);
     (diff.count_additions(), diff.count_removals())
 }
 

@@ -28,6 +28,34 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// blobs and trees, small enough to keep every core busy and cancellation prompt.
 const CHUNK: usize = 96;
 
+/// Commits a worker diffs over one object database before it opens a fresh one, so the pack
+/// pages it touched are unmapped (see [`Repository::fresh_worker_local`]), when the packs are
+/// bigger than [`REOPEN_ABOVE_BYTES`]. Reopening costs a cold delta-base cache (measured on a
+/// 60,000-commit repository: reopening every 4,000 commits made the walk 20 % slower, so small
+/// repositories never reopen). 1,000,000 commits over a 3.1 GB pack: peak RSS 1.4 GB with
+/// reopening, 3.7 GB without. `CODEVOYAGE_REOPEN_COMMITS` overrides it (0 never reopens).
+pub(crate) const REOPEN_COMMITS: usize = 4_000;
+
+/// Packs (data and index files) up to this size together stay mapped for the whole walk: all
+/// of them resident is still a bounded, modest resident set.
+const REOPEN_ABOVE_BYTES: u64 = 1 << 30;
+
+/// The size of the repository's pack files and their indexes, in bytes.
+fn pack_bytes(repo: &gix::Repository) -> u64 {
+    let Ok(dir) = std::fs::read_dir(repo.common_dir().join("objects").join("pack")) else {
+        return 0;
+    };
+    dir.filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".pack") || name.ends_with(".idx")
+        })
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 type ChunkResult = Result<Vec<Commit>, HistoryError>;
 
 pub(crate) fn run(
@@ -68,6 +96,16 @@ pub(crate) fn run(
     let stop = AtomicBool::new(false);
     let count_abort = AtomicBool::new(false);
     let has_graph = local.commit_graph_if_enabled().ok().flatten().is_some();
+    let reopen_every = std::env::var("CODEVOYAGE_REOPEN_COMMITS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| {
+            if pack_bytes(&local) > REOPEN_ABOVE_BYTES {
+                REOPEN_COMMITS
+            } else {
+                0
+            }
+        });
 
     std::thread::scope(|scope| -> Result<WalkSummary, HistoryError> {
         let (job_tx, job_rx) = crossbeam_channel::bounded::<(u64, Vec<ObjectId>)>(threads * 2);
@@ -148,7 +186,14 @@ pub(crate) fn run(
             let res_tx = res_tx.clone();
             let (stop, shallow, mailmap) = (&stop, &shallow, mailmap.as_ref());
             scope.spawn(move || {
-                let local = repo.worker_local();
+                // A worker that reopens starts on its own database too: the shared one lives
+                // as long as the walk, and what a worker touched through it would stay mapped.
+                let mut local = if reopen_every > 0 {
+                    repo.fresh_worker_local()
+                } else {
+                    repo.worker_local()
+                };
+                let mut since_reopen = 0usize;
                 let mut worker = Worker {
                     graph: local.commit_graph_if_enabled().ok().flatten(),
                     differ: Differ::new(opts.line_counts, opts.renames).with_attributes(
@@ -171,6 +216,11 @@ pub(crate) fn run(
                     }
                     // Chunks handed to one worker are not contiguous with each other.
                     worker.cache.clear();
+                    since_reopen += ids.len();
+                    if reopen_every > 0 && since_reopen > reopen_every {
+                        local = repo.fresh_worker_local();
+                        since_reopen = ids.len();
+                    }
                     let result: ChunkResult = ids
                         .iter()
                         .map(|id| worker.commit(&local, *id, opts, shallow, mailmap))

@@ -7,8 +7,14 @@ use std::process::Command;
 
 /// `codevoyage log <repo> --format numstat <extra…>`, isolated from the user's git settings.
 fn codevoyage_log(repo: &Fixture, extra: &[&str]) -> Vec<u8> {
+    codevoyage_log_with(repo, extra, &[])
+}
+
+/// [`codevoyage_log`] with extra environment variables.
+fn codevoyage_log_with(repo: &Fixture, extra: &[&str], vars: &[(&str, &str)]) -> Vec<u8> {
     let home = tempfile::tempdir().expect("tempdir");
     let out = Command::new(env!("CARGO_BIN_EXE_codevoyage"))
+        .envs(vars.iter().copied())
         .arg("log")
         .arg(repo.path())
         .args(["--format", "numstat"])
@@ -99,4 +105,19 @@ fn log_renames_prints_what_git_log_m_prints_on_flask() {
     assert!(rename_lines(&git) > 50, "flask has renames");
     let ours = codevoyage_log(&repo, &["--renames"]);
     assert_same_bytes(&ours, &git, "flask, --renames");
+}
+
+/// Workers that switch to a freshly opened object database (to unmap the pack pages they
+/// touched, which big repositories do every 4,000 commits) print exactly what git prints:
+/// here they switch after every chunk of commits, on all of flask.
+#[test]
+fn log_reopening_the_object_database_changes_nothing() {
+    let Some(repo) = shared_bundle("flask") else {
+        return;
+    };
+    let git = repo.git(&["log", "--numstat", "--no-renames", "--format=commit %H"]);
+    let ours = codevoyage_log_with(&repo, &[], &[("CODEVOYAGE_REOPEN_COMMITS", "1")]);
+    assert_same_bytes(&ours, &git, "flask, reopening after every chunk");
+    let renames = codevoyage_log_with(&repo, &["--renames"], &[("CODEVOYAGE_REOPEN_COMMITS", "1")]);
+    assert_same_bytes(&renames, &git_log_m(&repo), "flask, --renames, reopening");
 }
