@@ -58,7 +58,48 @@ enum Command {
     Migrate(cmd::migrate::MigrateArgs),
 }
 
+/// mimalloc's `mi_option_purge_delay`: position 15 of `mi_option_e` in the mimalloc.h of both
+/// the v2 and the v3 sources `libmimalloc-sys` builds (it names only some options as constants).
+/// A test below checks that this position holds the option's default in the v3 sources built
+/// here (1,000 ms, from `src/options.c`; the header's comment still says 10).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// How long mimalloc keeps freed memory before returning it to the system, instead of its
+/// default 1 s. The history walk frees and re-allocates its delta-base cache entries all the
+/// time; returned after 1 s, the same memory was faulted in again as fresh (zeroed) huge
+/// pages: 0.5 s of 4.5 s CPU in the kernel's page clearing for `codevoyage log` on a
+/// 60,000-commit repository, 0.05 s with 5 s. Memory is still handed back a few seconds
+/// after a burst ends. An explicit `MIMALLOC_PURGE_DELAY` in the environment wins
+/// (`VARIANT=MIMALLOC_PURGE_DELAY=1000 bench/history/vs-git.sh` compares).
+const PURGE_DELAY_MS: std::ffi::c_long = 5000;
+
+/// Allocator settings made once, first thing in `main`: the purge delay above, and
+/// tree-sitter's C allocations (every parse stack entry and syntax node) routed through
+/// mimalloc like the rest of the process (`CODEVOYAGE_TS_LIBC_MALLOC=1` keeps libc's malloc
+/// for them, for comparisons with `bench/metrics/bench.sh`).
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets a plain integer option; mimalloc reads options atomically.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    }
+    if std::env::var_os("CODEVOYAGE_TS_LIBC_MALLOC").is_none() {
+        // SAFETY: runs first in `main`, before any tree-sitter object exists and before any
+        // other thread starts; the four functions are one allocator family (mimalloc) with the
+        // C signatures and the alignment of libc's `malloc`.
+        unsafe {
+            tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+                malloc: libmimalloc_sys::mi_malloc,
+                calloc: libmimalloc_sys::mi_calloc,
+                realloc: libmimalloc_sys::mi_realloc,
+                free: libmimalloc_sys::mi_free,
+            }));
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let config = match config::Config::load(&cli.global) {
         Ok(c) => c,
@@ -89,5 +130,22 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => exit::report(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The option position assumed by `MI_OPTION_PURGE_DELAY` holds mimalloc's default purge
+    /// delay (1,000 ms in the v3 sources), so a mimalloc upgrade that moves it fails here.
+    #[test]
+    #[allow(unsafe_code)]
+    fn purge_delay_option_position() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            eprintln!("skipped: MIMALLOC_PURGE_DELAY is set in the environment");
+            return;
+        }
+        // SAFETY: reads an integer option.
+        let value = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(value, 1000);
     }
 }
