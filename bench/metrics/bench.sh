@@ -101,6 +101,16 @@ start=$(now)
 ours=$(echo "$(now) - $start" | bc -l)
 ours_cpu=$(tail -n 1 "$bench_dir/ours.cpu" | awk '{print $1 + $2}')
 echo "ours: $ours s wall, $ours_cpu s CPU"
+# VARIANT="NAME=value …": ours again with these environment settings, right after, for a
+# before/after comparison in one run (e.g. CODEVOYAGE_TS_LIBC_MALLOC=1: tree-sitter on libc's
+# malloc instead of mimalloc).
+if [ -n "${VARIANT:-}" ]; then
+  start=$(now)
+  /usr/bin/time -f "%U %S" -o "$bench_dir/variant.cpu" env $VARIANT bash -c "$(declare -f run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
+  variant=$(echo "$(now) - $start" | bc -l)
+  variant_cpu=$(tail -n 1 "$bench_dir/variant.cpu" | awk '{print $1 + $2}')
+  echo "ours with $VARIANT: $variant s wall, $variant_cpu s CPU ($(echo "$variant / $ours" | bc -l | cut -c1-5)x the time of the default)"
+fi
 
 start=$(now)
 # lizard exits 1 when functions exceed its warning thresholds; a crash prints a traceback.
