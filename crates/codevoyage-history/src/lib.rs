@@ -96,7 +96,7 @@ pub struct Repository {
 }
 
 /// The object cache and delta-base cache sizes of a diffing worker, in bytes.
-fn cache_sizes() -> (usize, usize) {
+pub(crate) fn cache_sizes() -> (usize, usize) {
     let mb = |name: &str, default: usize| {
         std::env::var(name)
             .ok()
@@ -109,6 +109,66 @@ fn cache_sizes() -> (usize, usize) {
         mb("CODEVOYAGE_OBJECT_CACHE_MB", 0),
         mb("CODEVOYAGE_PACK_CACHE_MB", 64),
     )
+}
+
+/// A delta-base cache shared by all diff workers of one walk. Workers diff neighbouring chunks
+/// of history, so one often needs the file versions the other just resolved; with a cache each
+/// they were resolved twice and both caches held them. Split into shards by pack offset, each
+/// behind its own lock, so two workers rarely wait for each other.
+#[derive(Clone)]
+pub(crate) struct SharedPackCache(
+    std::sync::Arc<Vec<std::sync::Mutex<gix::odb::pack::cache::lru::MemoryCappedHashmap>>>,
+);
+
+/// Shards of a [`SharedPackCache`].
+const PACK_CACHE_SHARDS: usize = 16;
+
+impl SharedPackCache {
+    pub(crate) fn new(bytes: usize) -> Self {
+        let per_shard = (bytes / PACK_CACHE_SHARDS).max(1);
+        Self(std::sync::Arc::new(
+            (0..PACK_CACHE_SHARDS)
+                .map(|_| {
+                    std::sync::Mutex::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                        per_shard,
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    fn shard(
+        &self,
+        offset: u64,
+    ) -> Option<std::sync::MutexGuard<'_, gix::odb::pack::cache::lru::MemoryCappedHashmap>> {
+        // Fibonacci hashing: pack offsets are spread, but not uniformly in their low bits.
+        let at = (offset.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % self.0.len();
+        self.0.get(at)?.lock().ok()
+    }
+}
+
+impl gix::odb::pack::cache::DecodeEntry for SharedPackCache {
+    fn put(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        data: &[u8],
+        kind: gix::objs::Kind,
+        compressed_size: usize,
+    ) {
+        if let Some(mut cache) = self.shard(offset) {
+            cache.put(pack_id, offset, data, kind, compressed_size);
+        }
+    }
+
+    fn get(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<(gix::objs::Kind, usize)> {
+        self.shard(offset)?.get(pack_id, offset, out)
+    }
 }
 
 /// Opens the repository at `path`: a work tree (with `.git` inside) or a bare repository.
@@ -162,6 +222,17 @@ impl Repository {
     pub(crate) fn worker_local(&self) -> gix::Repository {
         let (object_cache, pack_cache) = cache_sizes();
         self.tuned_for_worker(self.inner.to_thread_local(), object_cache, pack_cache)
+    }
+
+    /// Like [`Repository::worker_local`], with `cache` as its delta-base cache (one for all
+    /// workers: they share this repository's object database, so pack ids agree).
+    pub(crate) fn worker_local_shared(&self, cache: &SharedPackCache) -> gix::Repository {
+        let (object_cache, _) = cache_sizes();
+        let mut repo = self.inner.to_thread_local();
+        repo.object_cache_size(object_cache);
+        let cache = cache.clone();
+        repo.objects.set_pack_cache(move || Box::new(cache.clone()));
+        repo
     }
 
     /// Like [`Repository::worker_local`], over a freshly opened object database (falling back

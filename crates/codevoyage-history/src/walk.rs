@@ -107,6 +107,11 @@ pub(crate) fn run(
             }
         });
 
+    let shared_cache = (reopen_every == 0
+        && std::env::var("CODEVOYAGE_SHARED_PACK_CACHE").map_or(true, |v| v != "0"))
+    .then(|| crate::SharedPackCache::new(crate::cache_sizes().1.max(1) * threads));
+    let shared_cache = shared_cache.as_ref();
+
     std::thread::scope(|scope| -> Result<WalkSummary, HistoryError> {
         let (job_tx, job_rx) = crossbeam_channel::bounded::<(u64, Vec<ObjectId>)>(threads * 2);
         let (res_tx, res_rx) = crossbeam_channel::unbounded::<(u64, ChunkResult)>();
@@ -190,6 +195,8 @@ pub(crate) fn run(
                 // as long as the walk, and what a worker touched through it would stay mapped.
                 let mut local = if reopen_every > 0 {
                     repo.fresh_worker_local()
+                } else if let Some(cache) = shared_cache {
+                    repo.worker_local_shared(cache)
                 } else {
                     repo.worker_local()
                 };
