@@ -96,7 +96,7 @@ pub struct Repository {
 }
 
 /// The object cache and delta-base cache sizes of a diffing worker, in bytes.
-pub(crate) fn cache_sizes() -> (usize, usize) {
+fn cache_sizes() -> (usize, usize) {
     let mb = |name: &str, default: usize| {
         std::env::var(name)
             .ok()
@@ -109,6 +109,27 @@ pub(crate) fn cache_sizes() -> (usize, usize) {
         mb("CODEVOYAGE_OBJECT_CACHE_MB", 0),
         mb("CODEVOYAGE_PACK_CACHE_MB", 64),
     )
+}
+
+/// `repo` set up for a diffing worker: object cache and delta-base cache as [`cache_sizes`]
+/// says, the delta-base cache being `shared` when given.
+fn tuned_for_worker(
+    mut repo: gix::Repository,
+    shared: Option<&SharedPackCache>,
+) -> gix::Repository {
+    let (object_cache, pack_cache) = cache_sizes();
+    repo.object_cache_size(object_cache);
+    if let Some(cache) = shared {
+        let cache = cache.clone();
+        repo.objects.set_pack_cache(move || Box::new(cache.clone()));
+    } else if pack_cache > 0 {
+        repo.objects.set_pack_cache(move || {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                pack_cache,
+            ))
+        });
+    }
+    repo
 }
 
 /// A delta-base cache shared by all diff workers of one walk. Workers diff neighbouring chunks
@@ -219,24 +240,16 @@ impl Repository {
     /// out of it cost more (5.9 s against 5.1 s CPU) than the re-reads it saved, because a
     /// blob's delta base is already in the pack cache. Both are tunable through
     /// `CODEVOYAGE_PACK_CACHE_MB` and `CODEVOYAGE_OBJECT_CACHE_MB` for experiments.
-    pub(crate) fn worker_local(&self) -> gix::Repository {
-        let (object_cache, pack_cache) = cache_sizes();
-        self.tuned_for_worker(self.inner.to_thread_local(), object_cache, pack_cache)
+    ///
+    /// With `shared`, the worker's delta-base cache is that one cache for all workers (they
+    /// share this repository's object database, so pack ids agree); without, its own.
+    pub(crate) fn worker_local(&self, shared: Option<&SharedPackCache>) -> gix::Repository {
+        tuned_for_worker(self.inner.to_thread_local(), shared)
     }
 
-    /// Like [`Repository::worker_local`], with `cache` as its delta-base cache (one for all
-    /// workers: they share this repository's object database, so pack ids agree).
-    pub(crate) fn worker_local_shared(&self, cache: &SharedPackCache) -> gix::Repository {
-        let (object_cache, _) = cache_sizes();
-        let mut repo = self.inner.to_thread_local();
-        repo.object_cache_size(object_cache);
-        let cache = cache.clone();
-        repo.objects.set_pack_cache(move || Box::new(cache.clone()));
-        repo
-    }
-
-    /// Like [`Repository::worker_local`], over a freshly opened object database (falling back
-    /// to the shared one if the repository cannot be opened again). Pack files are memory
+    /// Like [`Repository::worker_local`], over a freshly opened object database with its own
+    /// delta-base cache (falling back to the shared database if the repository cannot be
+    /// opened again). Pack files are memory
     /// mapped and gitoxide keeps a pack mapped as long as its object database lives, so every
     /// page a walk has touched would stay resident: a 1,000,000-commit walk over a 3.3 GB pack
     /// ends with the whole pack in its resident set. Workers switch to a fresh database every
@@ -245,29 +258,9 @@ impl Repository {
     pub(crate) fn fresh_worker_local(&self) -> gix::Repository {
         let opts = gix::open::Options::isolated().strict_config(false);
         match gix::open_opts(&self.path, opts) {
-            Ok(repo) => {
-                let (object_cache, pack_cache) = cache_sizes();
-                self.tuned_for_worker(repo, object_cache, pack_cache)
-            }
-            Err(_) => self.worker_local(),
+            Ok(repo) => tuned_for_worker(repo, None),
+            Err(_) => self.worker_local(None),
         }
-    }
-
-    fn tuned_for_worker(
-        &self,
-        mut repo: gix::Repository,
-        object_cache: usize,
-        pack_cache: usize,
-    ) -> gix::Repository {
-        repo.object_cache_size(object_cache);
-        if pack_cache > 0 {
-            repo.objects.set_pack_cache(move || {
-                Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
-                    pack_cache,
-                ))
-            });
-        }
-        repo
     }
 
     /// Abbreviates commit ids as git's `%h` does (at least 7 hex digits, more in big

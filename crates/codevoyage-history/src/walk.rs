@@ -195,10 +195,8 @@ pub(crate) fn run(
                 // as long as the walk, and what a worker touched through it would stay mapped.
                 let mut local = if reopen_every > 0 {
                     repo.fresh_worker_local()
-                } else if let Some(cache) = shared_cache {
-                    repo.worker_local_shared(cache)
                 } else {
-                    repo.worker_local()
+                    repo.worker_local(shared_cache)
                 };
                 let mut since_reopen = 0usize;
                 let mut worker = Worker {
