@@ -11,6 +11,7 @@
 
 mod auth;
 pub mod cache;
+mod erasure;
 mod error;
 mod forge;
 mod jobs;
@@ -22,6 +23,7 @@ mod tags;
 mod timeline;
 
 pub use auth::{ApiKeyRow, AuditEntry, NewAuditEntry, UserRow, Viewer};
+pub use erasure::{Erasures, email_sha256};
 pub use error::StoreError;
 pub use forge::ForgeMetadata;
 pub use jobs::{JobCounts, JobRow, NewJobRow};

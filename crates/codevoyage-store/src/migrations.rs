@@ -54,6 +54,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_stage_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0006_stage_jobs.sql"),
     },
+    Migration {
+        version: 7,
+        name: "erasures",
+        sqlite: include_str!("../migrations/sqlite/0007_erasures.sql"),
+        postgres: include_str!("../migrations/postgres/0007_erasures.sql"),
+    },
 ];
 
 /// Splits a migration file into statements. PostgreSQL refuses several commands in one

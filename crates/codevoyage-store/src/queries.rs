@@ -1,11 +1,13 @@
 //! Read queries of the detail endpoints (filtered commit pages, one file's history, owners
-//! and coupled files) and the GDPR anonymisation of a contributor. Written once for SQLite
-//! and PostgreSQL: `$n` placeholders, `SUBSTR`/`LOWER`/`LIKE … ESCAPE` only, sums cast to
-//! BIGINT (PostgreSQL's `SUM(bigint)` is `numeric`).
+//! and coupled files) and the GDPR anonymisation of a contributor (with the erasure record
+//! that keeps later history anonymous). Written once for SQLite and PostgreSQL: `$n`
+//! placeholders, `SUBSTR`/`LOWER`/`LIKE … ESCAPE` only, sums cast to BIGINT (PostgreSQL's
+//! `SUM(bigint)` is `numeric`).
 
+use crate::erasure::email_sha256;
 use crate::error::{Context, StoreError};
 use crate::store::{
-    ContributorRow, CouplingRecord, Store, begin_write, coupling_from_row, text, uint,
+    ContributorRow, CouplingRecord, Store, begin_write, coupling_from_row, now, text, uint,
 };
 use codevoyage_model::Identity;
 use serde::Serialize;
@@ -496,7 +498,9 @@ impl Store {
     /// grouping key) is replaced in every repository, by `anonymous-<id>` and
     /// `anonymous-<id>@anonymized.invalid`, in the commits (author, committer, co-authors),
     /// the contributor rows and the stored insights (titles, texts, evidence), in one
-    /// transaction. Running it again changes nothing. `None` when there is no such contributor.
+    /// transaction, and an erasure (the SHA-256 of the lower-cased e-mail and the pseudonym,
+    /// see [`crate::erasure`]) is recorded so that commits stored later get the pseudonym
+    /// too. Running it again changes nothing. `None` when there is no such contributor.
     pub async fn anonymize_contributor(&self, id: i64) -> Result<Option<Anonymized>, StoreError> {
         const CONTEXT: &str = "anonymising a contributor";
         let Some(before) = self.contributor(id).await? else {
@@ -510,11 +514,44 @@ impl Store {
             }));
         }
         let email = before.email.to_lowercase();
-        let new_name = format!("anonymous-{id}");
-        let new_email = format!("anonymous-{id}@{ANONYMOUS_DOMAIN}");
+        let hash = email_sha256(&email);
         let mut tx = begin_write(self.pool(), self.backend())
             .await
             .ctx(CONTEXT)?;
+        // The erasure outlives this call: history stored later (a new analysis of new
+        // commits by the same person) gets the pseudonym too. Only the hash of the e-mail is
+        // kept. A person erased before keeps the pseudonym recorded then.
+        let recorded = sqlx::query(
+            "SELECT pseudonym_name, pseudonym_email FROM erasures WHERE email_sha256 = $1",
+        )
+        .bind(hash.clone())
+        .fetch_optional(&mut *tx)
+        .await
+        .ctx(CONTEXT)?;
+        let (new_name, new_email) = match recorded {
+            Some(r) => (
+                r.try_get::<String, _>("pseudonym_name").ctx(CONTEXT)?,
+                r.try_get::<String, _>("pseudonym_email").ctx(CONTEXT)?,
+            ),
+            None => {
+                let (name, mail) = (
+                    format!("anonymous-{id}"),
+                    format!("anonymous-{id}@{ANONYMOUS_DOMAIN}"),
+                );
+                sqlx::query(
+                    "INSERT INTO erasures (email_sha256, pseudonym_name, pseudonym_email, created_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(hash.clone())
+                .bind(name.clone())
+                .bind(mail.clone())
+                .bind(now())
+                .execute(&mut *tx)
+                .await
+                .ctx(CONTEXT)?;
+                (name, mail)
+            }
+        };
         // Every spelling of the e-mail and every name it was used with, to scrub free texts.
         let mut emails: BTreeSet<String> = BTreeSet::from([email.clone()]);
         let mut names: BTreeSet<String> = BTreeSet::from([before.name.clone()]);

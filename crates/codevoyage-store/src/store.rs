@@ -1,5 +1,6 @@
 //! The [`Store`]: connection, rows, and every query, written once for SQLite and PostgreSQL.
 
+use crate::erasure::Erasures;
 use crate::error::{Context, StoreError, redact_url};
 use codevoyage_model::{Commit, FileChange, FileMetrics, FileNode, Identity, LineCounts};
 use serde::Serialize;
@@ -882,19 +883,41 @@ impl Store {
 
     /// Stores commits and their file changes in one transaction, with multi-row INSERTs.
     /// Rows already present are left alone; returns how many commits were new.
+    ///
+    /// The identities of erased people are replaced by their pseudonyms first (see
+    /// [`crate::erasure`]); this reads the erasures on every call, so a writer of many
+    /// batches reads them once and calls [`Store::insert_commits_erasing`].
     pub async fn insert_commits(
         &self,
         repository_id: i64,
         commits: &[Commit],
     ) -> Result<u64, StoreError> {
+        if commits.is_empty() {
+            return Ok(0);
+        }
+        let erasures = self.erasures().await?;
+        self.insert_commits_erasing(repository_id, commits, &erasures)
+            .await
+    }
+
+    /// [`Store::insert_commits`] with the erasures read beforehand (`Store::erasures`, once
+    /// per history stage): every author, committer and co-author whose e-mail is erased is
+    /// stored under the pseudonym instead.
+    pub async fn insert_commits_erasing(
+        &self,
+        repository_id: i64,
+        commits: &[Commit],
+        erasures: &Erasures,
+    ) -> Result<u64, StoreError> {
         const CONTEXT: &str = "storing commits";
         if commits.is_empty() {
             return Ok(0);
         }
+        let commits = erasures.apply(commits);
         // Rows go in key order: two transactions inserting overlapping commits (two analyses
         // of one repository) then take their row locks in the same order and cannot
         // deadlock on PostgreSQL.
-        let mut ordered: Vec<&Commit> = commits.iter().collect();
+        let mut ordered: Vec<&Commit> = commits.iter().map(AsRef::as_ref).collect();
         ordered.sort_by(|a, b| a.id.cmp(&b.id));
         ordered.dedup_by(|a, b| a.id == b.id);
         if let Some(pg) = &self.pg {
