@@ -10,13 +10,15 @@
 //! contributors and insights are rebuilt from the stored commits, so they follow.
 //!
 //! The set is read once per history stage (`Store::erasures`) and is usually empty; then
-//! nothing is hashed at all.
+//! nothing is hashed at all. The stage reads it again when it is done, and if an
+//! anonymisation was recorded meanwhile, `Store::erase_stored_commits` rewrites what it
+//! stored under the old set.
 
 use crate::error::{Context, StoreError};
-use crate::store::Store;
+use crate::store::{Store, begin_write};
 use codevoyage_model::{Commit, Identity};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -129,6 +131,92 @@ impl Store {
             );
         }
         Ok(out)
+    }
+
+    /// Replaces the erased identities already stored in `repository_id`'s commits (author,
+    /// committer, co-authors) by their pseudonyms, in one transaction; returns how many row
+    /// updates that took (a commit counts once per field that changed). The history stage calls it when an anonymisation was recorded while
+    /// it ran (its batches used the erasures read at its start), so nothing it stored keeps
+    /// the real identity. Reads each distinct e-mail once, rewrites only what matches.
+    pub async fn erase_stored_commits(
+        &self,
+        repository_id: i64,
+        erasures: &Erasures,
+    ) -> Result<u64, StoreError> {
+        const CONTEXT: &str = "erasing identities in stored commits";
+        if erasures.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = begin_write(self.pool(), self.backend())
+            .await
+            .ctx(CONTEXT)?;
+        let mut changed = 0;
+        for column in ["author", "committer"] {
+            let emails: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT DISTINCT {column}_email FROM commits WHERE repository_id = $1"
+            )))
+            .bind(repository_id)
+            .fetch_all(&mut *tx)
+            .await
+            .ctx(CONTEXT)?;
+            for email in emails {
+                let Some(p) = erasures.pseudonym(&email) else {
+                    continue;
+                };
+                changed += sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE commits SET {column}_name = $1, {column}_email = $2 \
+                     WHERE repository_id = $3 AND {column}_email = $4"
+                )))
+                .bind(p.name.clone())
+                .bind(p.email.clone())
+                .bind(repository_id)
+                .bind(email)
+                .execute(&mut *tx)
+                .await
+                .ctx(CONTEXT)?
+                .rows_affected();
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT sha, co_authors FROM commits WHERE repository_id = $1 AND co_authors <> '[]'",
+        )
+        .bind(repository_id)
+        .fetch_all(&mut *tx)
+        .await
+        .ctx(CONTEXT)?;
+        for r in &rows {
+            let sha: String = r.try_get("sha").ctx(CONTEXT)?;
+            let raw: String = r.try_get("co_authors").ctx(CONTEXT)?;
+            let Ok(mut people) = serde_json::from_str::<Vec<Identity>>(&raw) else {
+                return Err(StoreError::Corrupt(format!(
+                    "co-authors of commit {sha} are not a JSON list of identities"
+                )));
+            };
+            let mut touched = false;
+            for person in &mut people {
+                if let Some(p) = erasures.pseudonym(&person.email) {
+                    *person = p.clone();
+                    touched = true;
+                }
+            }
+            if !touched {
+                continue;
+            }
+            let json = serde_json::to_string(&people)
+                .map_err(|e| StoreError::Corrupt(format!("co-authors of {sha}: {e}")))?;
+            changed += sqlx::query(
+                "UPDATE commits SET co_authors = $1 WHERE repository_id = $2 AND sha = $3",
+            )
+            .bind(json)
+            .bind(repository_id)
+            .bind(sha)
+            .execute(&mut *tx)
+            .await
+            .ctx(CONTEXT)?
+            .rows_affected();
+        }
+        tx.commit().await.ctx(CONTEXT)?;
+        Ok(changed)
     }
 }
 

@@ -15,6 +15,7 @@ const SUITE: &str = "erasure";
 both!(
     an_anonymised_person_stays_anonymous_in_commits_stored_later,
     anonymising_again_after_a_bypass_keeps_the_first_pseudonym,
+    commits_stored_with_an_older_set_are_erased_afterwards,
     nothing_is_erased_by_default,
 );
 
@@ -325,4 +326,69 @@ async fn nothing_is_erased_by_default(store: Store) {
         .await
         .expect("history");
     assert_eq!(stored[0].author.identity, ada);
+}
+
+async fn commits_stored_with_an_older_set_are_erased_afterwards(store: Store) {
+    // The history stage read the erasures (none) before Carol was anonymised elsewhere,
+    // stored her commits under that old set, then reads the erasures again and erases what
+    // it stored.
+    let ada = person("Ada", "ada@example.com");
+    let carol = person("Carol Chen", "carol@example.com");
+    let a = store.upsert_repository("a", "/a").await.expect("a").id;
+    store
+        .insert_commits(a, &[commit("c1", &carol, &carol, &[], 1_000, &[])])
+        .await
+        .expect("history");
+    store.rebuild_contributors(a).await.expect("contributors");
+    let id = store.contributors(a).await.expect("contributors")[0].id;
+    let stale = store.erasures().await.expect("erasures");
+    assert!(stale.is_empty());
+    let b = store.upsert_repository("b", "/b").await.expect("b").id;
+    let shouting = person("Carol C.", "CAROL@example.com");
+    store
+        .anonymize_contributor(id)
+        .await
+        .expect("anonymise")
+        .expect("known");
+    store
+        .insert_commits_erasing(
+            b,
+            &[
+                commit("d1", &shouting, &ada, &[], 1_000, &[]),
+                commit("d2", &ada, &carol, &[&ada, &shouting], 2_000, &["d1"]),
+                commit("d3", &ada, &ada, &[], 3_000, &["d2"]),
+            ],
+            &stale,
+        )
+        .await
+        .expect("stored under the old set");
+    assert!(!mentions_of_carol(&store).await.is_empty());
+    let fresh = store.erasures().await.expect("erasures");
+    assert_eq!(fresh.len(), 1);
+    assert_eq!(
+        store.erase_stored_commits(b, &fresh).await.expect("erase"),
+        3,
+        "d1's author, d2's committer, d2's co-authors"
+    );
+    assert_eq!(mentions_of_carol(&store).await, Vec::<String>::new());
+    let pseudonym = fresh
+        .pseudonym("carol@example.com")
+        .expect("erased")
+        .clone();
+    let mut stored = Vec::new();
+    store
+        .for_each_commit(b, &mut |c| stored.push(c))
+        .await
+        .expect("history");
+    stored.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(stored[0].author.identity, pseudonym);
+    assert_eq!(stored[0].committer.identity, ada);
+    assert_eq!(stored[1].committer.identity, pseudonym);
+    assert_eq!(stored[1].co_authors, vec![ada.clone(), pseudonym]);
+    assert_eq!(stored[2].author.identity, ada);
+    // Nothing left to do: running it again changes nothing.
+    assert_eq!(
+        store.erase_stored_commits(b, &fresh).await.expect("again"),
+        0
+    );
 }
