@@ -550,12 +550,18 @@ impl<'a> Walker<'a> {
             if node.kind_id() == self.t.match_arm {
                 arms[depth] = arms[depth].saturating_add(1);
             }
-            let ctx = Ctx {
-                parent: anc.last().copied(),
-                prev_kind: prev[depth],
-                header: cursor
+            let parent = anc.last().copied();
+            // Whether the node heads the innermost nesting structure: only a child of that
+            // structure can, so the field lookup (a search of the parent's field map in
+            // tree-sitter, per node) runs for those children alone.
+            let header = parent.is_some_and(|p| self.nest.last() == Some(&p.id()))
+                && cursor
                     .field_id()
-                    .is_some_and(|f| self.t.header_fields.get(usize::from(f.get())) == Some(&true)),
+                    .is_some_and(|f| self.t.header_fields.get(usize::from(f.get())) == Some(&true));
+            let ctx = Ctx {
+                parent,
+                prev_kind: prev[depth],
+                header,
                 arms_before_parent: if depth > 0 { arms[depth - 1] } else { 0 },
             };
             self.enter(node, &ctx, &anc);
@@ -597,11 +603,7 @@ impl<'a> Walker<'a> {
             self.classes.push((node.id(), name));
         }
         // The head of the innermost nesting structure is not nested by it.
-        if ctx.header
-            && ctx
-                .parent
-                .is_some_and(|p| self.nest.last() == Some(&p.id()))
-        {
+        if ctx.header {
             self.unnest.push(node.id());
         }
         let inner_folded = f & FUNC != 0
@@ -963,7 +965,8 @@ struct Ctx<'t> {
     parent: Option<Node<'t>>,
     prev_kind: u16,
     arms_before_parent: u16,
-    /// The node is the head (condition, subject, loop header) of its parent.
+    /// The node is the head (condition, subject, loop header) of its parent, and that parent
+    /// is the innermost nesting structure.
     header: bool,
 }
 
