@@ -854,6 +854,9 @@ async fn history_stage(
         exclude,
         ..WalkOptions::default()
     };
+    // People erased by a GDPR anonymisation are stored under their pseudonym in this new
+    // history too; read once per run (usually empty: then nothing is hashed).
+    let erasures = ctx.store.erasures().await?;
     let tag_repo = repo.clone();
     let (tx, mut rx) = mpsc::channel::<Vec<Commit>>(4);
     let walk_progress = progress.clone();
@@ -880,7 +883,11 @@ async fn history_stage(
     let mut inserted = 0u64;
     let mut store_error = None;
     while let Some(batch) = rx.recv().await {
-        match ctx.store.insert_commits(ctx.repository_id, &batch).await {
+        match ctx
+            .store
+            .insert_commits_erasing(ctx.repository_id, &batch, &erasures)
+            .await
+        {
             Ok(n) => inserted += n,
             Err(e) => {
                 store_error = Some(e);
@@ -900,6 +907,15 @@ async fn history_stage(
         }
         Err(e) => return Err(e.into()),
         Ok(_) => {}
+    }
+    // An anonymisation recorded while the batches were stored under the set read above:
+    // rewrite what this run stored (erasures are only ever added, so a longer set is a newer
+    // one). One query when nothing changed.
+    let now_erased = ctx.store.erasures().await?;
+    if now_erased.len() != erasures.len() {
+        ctx.store
+            .erase_stored_commits(ctx.repository_id, &now_erased)
+            .await?;
     }
     store_tags(ctx, tag_repo).await?;
     progress.finish();

@@ -6,8 +6,11 @@
 //! repository, and the rows are rebuilt by every analysis, so an id names that person in the
 //! repository's current analysis. Anonymising it replaces the e-mail everywhere the store
 //! keeps it, in every repository (the person is the same), by `anonymous-<id>` and
-//! `anonymous-<id>@anonymized.invalid`; later analyses keep the pseudonym, because they
-//! rebuild the contributors from the stored (anonymised) commits.
+//! `anonymous-<id>@anonymized.invalid`, and records an erasure (the SHA-256 of the
+//! lower-cased e-mail, never the e-mail itself, and the pseudonym). Later analyses keep the
+//! pseudonym: the history stage stores new commits by that e-mail (any case; as author,
+//! committer or co-author, in any repository) under it, and the contributors and insights are
+//! rebuilt from the stored commits. See `codevoyage_store`'s `erasure` module.
 
 use crate::api::parse_id;
 use crate::auth::{Caller, ClientAddr, Role, audit, visible_repository};
