@@ -13,6 +13,7 @@ mod diff;
 mod error;
 pub mod format;
 mod identity;
+mod packmap;
 mod rename;
 mod tags;
 mod walk;

@@ -111,6 +111,16 @@ pub(crate) fn run(
         && std::env::var("CODEVOYAGE_SHARED_PACK_CACHE").map_or(true, |v| v != "0"))
     .then(|| crate::SharedPackCache::new(crate::cache_sizes().1.max(1) * threads));
     let shared_cache = shared_cache.as_ref();
+    // Packed trees and blobs found by one hash probe instead of the pack index's binary search
+    // (`packmap`); only with the shared delta-base cache (not for repositories big enough to
+    // reopen their object database, whose table would be large). `CODEVOYAGE_PACK_MAP=0`
+    // turns it off, for comparisons.
+    let pack_map = shared_cache
+        .filter(|_| std::env::var("CODEVOYAGE_PACK_MAP").map_or(true, |v| v != "0"))
+        .and_then(|_| {
+            crate::packmap::PackMap::open(&local.common_dir().join("objects"), local.object_hash())
+        })
+        .map(std::sync::Arc::new);
 
     std::thread::scope(|scope| -> Result<WalkSummary, HistoryError> {
         let (job_tx, job_rx) = crossbeam_channel::bounded::<(u64, Vec<ObjectId>)>(threads * 2);
@@ -190,11 +200,18 @@ pub(crate) fn run(
             let job_rx = job_rx.clone();
             let res_tx = res_tx.clone();
             let (stop, shallow, mailmap) = (&stop, &shallow, mailmap.as_ref());
+            let pack_map = pack_map.clone();
             scope.spawn(move || {
                 // A worker that reopens starts on its own database too: the shared one lives
                 // as long as the walk, and what a worker touched through it would stay mapped.
+                // With the pack table, the shared delta-base cache serves the table's reads
+                // alone: the object database numbers its packs its own way, and both keying one
+                // cache by pack number could mix them up. The database keeps a cache of its own
+                // for what it still reads (commits, loose objects).
                 let mut local = if reopen_every > 0 {
                     repo.fresh_worker_local()
+                } else if pack_map.is_some() {
+                    repo.worker_local(None)
                 } else {
                     repo.worker_local(shared_cache)
                 };
@@ -209,9 +226,17 @@ pub(crate) fn run(
                     // Off by default: measured on flask, express and a 60,000-commit repository,
                     // only 13-25 % of lookups hit and the copies made for the misses cost what
                     // the hits saved (see the README). `CODEVOYAGE_COMMIT_CACHE=1` turns it on.
-                    cache: crate::diff::cache::CommitCache::new(
-                        std::env::var("CODEVOYAGE_COMMIT_CACHE").is_ok_and(|v| v == "1"),
-                    ),
+                    cache: {
+                        let cache = crate::diff::cache::CommitCache::new(
+                            std::env::var("CODEVOYAGE_COMMIT_CACHE").is_ok_and(|v| v == "1"),
+                        );
+                        match (pack_map, shared_cache) {
+                            (Some(map), Some(shared)) => {
+                                cache.with_pack_map(map, Box::new(shared.clone()))
+                            }
+                            _ => cache,
+                        }
+                    },
                     commit_buf: Vec::new(),
                     parent_buf: Vec::new(),
                 };
@@ -357,8 +382,9 @@ impl Worker {
         shallow: &HashSet<ObjectId>,
         mailmap: Option<&gix::mailmap::Snapshot>,
     ) -> Result<Commit, HistoryError> {
-        let commit = repo
-            .objects
+        let commit = self
+            .cache
+            .over(&repo.objects)
             .find_commit(&id, &mut self.commit_buf)
             .map_err(|e| HistoryError::missing(id, e))?;
         let tree = commit.tree();
@@ -423,8 +449,9 @@ impl Worker {
         if let Some(commit) = self.graph.as_ref().and_then(|g| g.commit_by_id(parent)) {
             return Ok(commit.root_tree_id().to_owned());
         }
-        Ok(repo
-            .objects
+        Ok(self
+            .cache
+            .over(&repo.objects)
             .find_commit(&parent, &mut self.parent_buf)
             .map_err(|e| HistoryError::missing(parent, e))?
             .tree())

@@ -13,6 +13,7 @@
 //! within noise either way). Off by default; kept behind `CODEVOYAGE_COMMIT_CACHE=1` for
 //! experiments.
 
+use crate::packmap::PackMap;
 use gix::ObjectId;
 use gix::objs::Find;
 use std::cell::RefCell;
@@ -39,6 +40,16 @@ struct Generations {
 pub(crate) struct CommitCache {
     inner: RefCell<Generations>,
     enabled: bool,
+    /// Packed objects are found through this table first (see `packmap`), with the worker's
+    /// inflate state and the walk's delta-base cache; the object database answers the rest.
+    packs: Option<PackLookup>,
+}
+
+/// A worker's way into a [`PackMap`].
+struct PackLookup {
+    map: std::sync::Arc<PackMap>,
+    inflate: RefCell<gix::zlib::Inflate>,
+    cache: RefCell<Box<dyn gix::odb::pack::cache::DecodeEntry + Send>>,
 }
 
 impl CommitCache {
@@ -48,7 +59,22 @@ impl CommitCache {
         Self {
             inner: RefCell::default(),
             enabled,
+            packs: None,
         }
+    }
+
+    /// Finds packed objects through `map` first, resolving deltas with `cache`.
+    pub(crate) fn with_pack_map(
+        mut self,
+        map: std::sync::Arc<PackMap>,
+        cache: Box<dyn gix::odb::pack::cache::DecodeEntry + Send>,
+    ) -> Self {
+        self.packs = Some(PackLookup {
+            map,
+            inflate: RefCell::new(gix::zlib::Inflate::default()),
+            cache: RefCell::new(cache),
+        });
+        self
     }
 
     /// Starts the next commit: what the last commit decoded becomes the previous generation.
@@ -92,6 +118,28 @@ pub(crate) struct Cached<'a> {
     cache: &'a CommitCache,
 }
 
+impl Cached<'_> {
+    /// From the pack table if there is one and it holds `id`, else from the object database.
+    fn lookup<'b>(
+        &self,
+        id: &gix::hash::oid,
+        buffer: &'b mut Vec<u8>,
+    ) -> gix::Result<Option<gix::objs::Data<'b>>> {
+        if let Some(p) = &self.cache.packs
+            && let (Ok(mut inflate), Ok(mut cache)) =
+                (p.inflate.try_borrow_mut(), p.cache.try_borrow_mut())
+            && let Some(kind) = p.map.find(id, buffer, &mut inflate, cache.as_mut())?
+        {
+            return Ok(Some(gix::objs::Data {
+                kind,
+                object_hash: id.kind(),
+                data: buffer.as_slice(),
+            }));
+        }
+        self.odb.try_find(id, buffer)
+    }
+}
+
 impl Find for Cached<'_> {
     fn try_find<'b>(
         &self,
@@ -99,7 +147,7 @@ impl Find for Cached<'_> {
         buffer: &'b mut Vec<u8>,
     ) -> gix::Result<Option<gix::objs::Data<'b>>> {
         if !self.cache.enabled {
-            return self.odb.try_find(id, buffer);
+            return self.lookup(id, buffer);
         }
         {
             let mut guard = self.cache.inner.borrow_mut();
@@ -131,7 +179,7 @@ impl Find for Cached<'_> {
             }
             g.misses += 1;
         }
-        let found = self.odb.try_find(id, buffer)?;
+        let found = self.lookup(id, buffer)?;
         if let Some(obj) = &found {
             let len = obj.data.len();
             let mut g = self.cache.inner.borrow_mut();
