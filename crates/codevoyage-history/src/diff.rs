@@ -131,11 +131,19 @@ impl Differ {
                     entry_mode,
                     oid,
                     path,
-                } => (
-                    Some((previous_entry_mode, previous_oid)),
-                    Some((entry_mode, oid)),
-                    path,
-                ),
+                } => {
+                    // Trees written by early git (2005) carry modes such as 100664; git reads
+                    // every mode in its canonical form (100644, 100755, …) and sees no change
+                    // when only the spelling differs. The tree diff compares modes as written.
+                    if previous_oid == oid && previous_entry_mode.kind() == entry_mode.kind() {
+                        continue;
+                    }
+                    (
+                        Some((previous_entry_mode, previous_oid)),
+                        Some((entry_mode, oid)),
+                        path,
+                    )
+                }
             };
             let old_side = old_side.filter(|(m, _)| !m.is_tree());
             let new_side = new_side.filter(|(m, _)| !m.is_tree());

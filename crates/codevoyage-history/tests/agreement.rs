@@ -301,3 +301,90 @@ fn gitattributes_binary_and_diff_match_git() {
         "in the bare clone a.dat is text again"
     );
 }
+
+/// Trees written by early git carry modes such as 100664 and 100775, which git reads as
+/// 100644 and 100755: a commit that only rewrites the tree with canonical modes changes no
+/// file for git (seen in git.git's own history of April 2005), nor for us.
+#[test]
+fn legacy_tree_modes_are_read_as_git_reads_them() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let git = |args: &[&str]| codevoyage_testkit::git_output(d, args);
+    git(&["init", "--quiet"]);
+    std::fs::write(d.join("README"), "hello\n").expect("write");
+    std::fs::write(d.join("run.sh"), "echo run\n").expect("write");
+    std::fs::write(d.join("notes"), "one\n").expect("write");
+    let blob = |name: &str| {
+        let out = git(&["hash-object", "-w", name]);
+        let hex = String::from_utf8_lossy(&out).trim().to_owned();
+        gix::ObjectId::from_hex(hex.as_bytes()).expect("blob id")
+    };
+    let (readme, run, notes) = (blob("README"), blob("run.sh"), blob("notes"));
+    std::fs::write(d.join("notes"), "one\ntwo\n").expect("write");
+    let notes2 = blob("notes");
+    // A tree as early git wrote it: entries sorted by name, modes spelt as given.
+    let tree = |entries: &[(&str, &str, gix::ObjectId)]| {
+        let mut bytes = Vec::new();
+        for (mode, name, id) in entries {
+            bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            bytes.extend_from_slice(id.as_bytes());
+        }
+        let mut child = Command::new("git")
+            .args(["hash-object", "-t", "tree", "-w", "--literally", "--stdin"])
+            .current_dir(d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("git hash-object");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&bytes)
+            .expect("write tree");
+        let out = child.wait_with_output().expect("git hash-object");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let old = tree(&[
+        ("100664", "README", readme),
+        ("100644", "notes", notes),
+        ("100775", "run.sh", run),
+    ]);
+    let new = tree(&[
+        ("100644", "README", readme),
+        ("100644", "notes", notes2),
+        ("100755", "run.sh", run),
+    ]);
+    let env = [
+        ("GIT_AUTHOR_NAME", "A"),
+        ("GIT_AUTHOR_EMAIL", "a@example.com"),
+        ("GIT_AUTHOR_DATE", "2005-04-20T00:00:00Z"),
+        ("GIT_COMMITTER_NAME", "A"),
+        ("GIT_COMMITTER_EMAIL", "a@example.com"),
+        ("GIT_COMMITTER_DATE", "2005-04-20T00:00:00Z"),
+    ];
+    let commit = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(d)
+            .envs(env)
+            .output()
+            .expect("git commit-tree");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let first = commit(&["commit-tree", &old, "-m", "first"]);
+    let second = commit(&["commit-tree", &new, "-p", &first, "-m", "second"]);
+    git(&["update-ref", "HEAD", &second]);
+    let theirs = git_log(d, false, &[]);
+    assert!(
+        String::from_utf8_lossy(&theirs).contains(&format!("commit {second}\n\n1\t0\tnotes\n")),
+        "git sees only notes changed: {}",
+        String::from_utf8_lossy(&theirs)
+    );
+    assert_identical(d, None);
+    assert_identical_with(d, None, true, &[]);
+}
