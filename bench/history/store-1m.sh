@@ -49,6 +49,8 @@ fi
 extra=(); [ "${RENAMES:-1}" = 0 ] && extra=(--no-renames)
 # The allocator setting the codevoyage binary makes for itself (crates/codevoyage/src/main.rs).
 export MIMALLOC_PURGE_DELAY="${MIMALLOC_PURGE_DELAY:-5000}"
+# and transparent huge pages off, as the binary sets them (mimalloc does it itself when told).
+export MIMALLOC_ALLOW_THP="${MIMALLOC_ALLOW_THP:-0}"
 /usr/bin/time -v "$bin" "$repo" "$db" "${extra[@]}" 2>"$dir/time-$n-$tag.log" >"$dir/out-$n-$tag.log" &
 pid=$!
 anon=0; file=0
