@@ -431,25 +431,122 @@ fn mask_variance_annotations(bytes: &[u8]) -> Option<Vec<u8>> {
 /// indentation byte just before a `<` that starts a line, so that an interface's call
 /// signature `<U>(…): V` on its own line is not read as type arguments of the type that
 /// ends the line before (TypeScript itself reads no type arguments after a line break).
-/// Offsets and lines are unchanged. `None` when no line qualifies. The caller keeps the
-/// result only if the file then parses without error, so a line that starts with `<` for
-/// another reason (a comparison continued on the next line) cannot be misread.
+/// Only where the code before it (comments skipped, such as the doc comment of each
+/// overload) ends a type: a name that is not a keyword, or `)`, `]`, `}`, `>`; a generic arrow
+/// function that continues an argument list (`f(a,⏎ <A>(x: A) => …)`), an assignment or a
+/// `return` keeps its line. Offsets and lines are unchanged. `None` when no line qualifies.
+/// The caller keeps the result only if the file then parses without error, so a line that
+/// starts with `<` for another reason (a comparison continued on the next line) cannot be
+/// misread.
 fn separate_signature_lines(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out: Option<Vec<u8>> = None;
-    let mut line_start = 0;
-    while line_start < bytes.len() {
-        let line_end = bytes[line_start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(bytes.len(), |n| line_start + n);
-        let indent = bytes[line_start..line_end]
-            .iter()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
-        if indent > 0 && bytes.get(line_start + indent) == Some(&b'<') {
-            out.get_or_insert_with(|| bytes.to_vec())[line_start + indent - 1] = b';';
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Code,
+        LineComment,
+        BlockComment,
+        Quoted(u8),
+    }
+    const KEYWORDS: &[&[u8]] = &[
+        b"return",
+        b"yield",
+        b"await",
+        b"typeof",
+        b"keyof",
+        b"case",
+        b"default",
+        b"else",
+        b"extends",
+        b"in",
+        b"of",
+        b"new",
+        b"throw",
+        b"as",
+        b"satisfies",
+        b"is",
+        b"infer",
+        b"readonly",
+        b"unique",
+        b"delete",
+        b"do",
+    ];
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let ends_a_type = |at: usize| -> bool {
+        let Some(&c) = bytes.get(at) else {
+            return false;
+        };
+        if matches!(c, b')' | b']' | b'}' | b'>') {
+            // `=>` ends an arrow, not a type.
+            return !(c == b'>' && at > 0 && bytes.get(at - 1) == Some(&b'='));
         }
-        line_start = line_end + 1;
+        if !is_word(c) {
+            return false;
+        }
+        let start = bytes[..=at]
+            .iter()
+            .rposition(|&b| !is_word(b))
+            .map_or(0, |p| p + 1);
+        !KEYWORDS.contains(&&bytes[start..=at])
+    };
+    let mut out: Option<Vec<u8>> = None;
+    let mut state = State::Code;
+    // The last byte of code seen (not whitespace, not in a comment).
+    let mut last_code: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match state {
+            State::Code => {
+                if c == b'\n' {
+                    let line = i + 1;
+                    let indent = bytes[line..]
+                        .iter()
+                        .take_while(|&&b| b == b' ' || b == b'\t')
+                        .count();
+                    if indent > 0
+                        && bytes.get(line + indent) == Some(&b'<')
+                        && last_code.is_some_and(ends_a_type)
+                    {
+                        out.get_or_insert_with(|| bytes.to_vec())[line + indent - 1] = b';';
+                    }
+                } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                    state = State::LineComment;
+                    i += 1;
+                } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                    state = State::BlockComment;
+                    i += 1;
+                } else if matches!(c, b'"' | b'\'' | b'`') {
+                    state = State::Quoted(c);
+                    last_code = Some(i);
+                } else if !c.is_ascii_whitespace() {
+                    last_code = Some(i);
+                }
+            }
+            State::LineComment => {
+                if c == b'\n' {
+                    state = State::Code;
+                    continue; // the line break is looked at as code
+                }
+            }
+            State::BlockComment => {
+                if c == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                    state = State::Code;
+                    i += 1;
+                }
+            }
+            State::Quoted(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    state = State::Code;
+                    last_code = Some(i);
+                } else if c == b'\n' && q != b'`' {
+                    // An unterminated string ends at the line (a stray quote in a regex).
+                    state = State::Code;
+                    continue;
+                }
+            }
+        }
+        i += 1;
     }
     out
 }

@@ -170,6 +170,22 @@ fn typescript_call_signatures_on_consecutive_lines_parse() {
 }
 
 #[test]
+fn typescript_overloads_with_doc_comments_parse_and_generic_arrows_stay_arguments() {
+    // Effect-style overloads in a type literal, each after its doc comment, one ending in
+    // `void`; then a generic arrow function passed as an argument on its own line, which
+    // must stay an argument (no `;` after the `,`), with its `if` counted.
+    let src = "export const get: {\n  /**\n   * It's the key's value.\n   */\n  <K1>(key: K1): <K, V>(self: M<K, V>) => Option<V>\n  /** @since 2.0.0 */\n  <K1, K, V>(self: M<K, V>, key: K1): Option<V>\n  // plain comment\n  <A>(f: (a: A) => void): <B>(self: B) => void\n  <A, B>(self: B, f: (a: A) => void): void\n} = dual(\n  2,\n  <K1, K, V>(self: M<K, V>, key: K1): Option<V> => {\n    if (self) { return none }\n    return some(key)\n  }\n)\n";
+    let m = measure("a.ts", src.as_bytes(), &Options::default());
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+    let got: Vec<(u32, u32)> = m
+        .functions
+        .iter()
+        .map(|f| (f.start_line, f.cyclomatic))
+        .collect();
+    assert_eq!(got, vec![(13, 2)]);
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();
