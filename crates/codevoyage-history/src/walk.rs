@@ -207,7 +207,7 @@ pub(crate) fn run(
                 // With the pack table, the shared delta-base cache serves the table's reads
                 // alone: the object database numbers its packs its own way, and both keying one
                 // cache by pack number could mix them up. The database keeps a cache of its own
-                // for what it still reads (commits, loose objects).
+                // for what it still reads (rename candidates, loose objects).
                 let mut local = if reopen_every > 0 {
                     repo.fresh_worker_local()
                 } else if pack_map.is_some() {
@@ -231,9 +231,7 @@ pub(crate) fn run(
                             std::env::var("CODEVOYAGE_COMMIT_CACHE").is_ok_and(|v| v == "1"),
                         );
                         match (pack_map, shared_cache) {
-                            (Some(map), Some(shared)) => {
-                                cache.with_pack_map(map, Box::new(shared.clone()))
-                            }
+                            (Some(map), Some(shared)) => cache.with_pack_map(map, shared.clone()),
                             _ => cache,
                         }
                     },

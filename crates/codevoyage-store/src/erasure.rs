@@ -178,46 +178,67 @@ impl Store {
             }
         }
         let rows = sqlx::query(
-            "SELECT sha, co_authors FROM commits WHERE repository_id = $1 AND co_authors <> '[]'",
+            "SELECT repository_id, sha, co_authors FROM commits \
+             WHERE repository_id = $1 AND co_authors <> '[]'",
         )
         .bind(repository_id)
         .fetch_all(&mut *tx)
         .await
         .ctx(CONTEXT)?;
-        for r in &rows {
-            let sha: String = r.try_get("sha").ctx(CONTEXT)?;
-            let raw: String = r.try_get("co_authors").ctx(CONTEXT)?;
-            let Ok(mut people) = serde_json::from_str::<Vec<Identity>>(&raw) else {
-                return Err(StoreError::Corrupt(format!(
-                    "co-authors of commit {sha} are not a JSON list of identities"
-                )));
-            };
-            let mut touched = false;
-            for person in &mut people {
-                if let Some(p) = erasures.pseudonym(&person.email) {
-                    *person = p.clone();
-                    touched = true;
-                }
-            }
-            if !touched {
-                continue;
-            }
-            let json = serde_json::to_string(&people)
-                .map_err(|e| StoreError::Corrupt(format!("co-authors of {sha}: {e}")))?;
-            changed += sqlx::query(
-                "UPDATE commits SET co_authors = $1 WHERE repository_id = $2 AND sha = $3",
-            )
-            .bind(json)
-            .bind(repository_id)
-            .bind(sha)
-            .execute(&mut *tx)
-            .await
-            .ctx(CONTEXT)?
-            .rows_affected();
-        }
+        let (updated, _) = rewrite_co_authors(&mut tx, &rows, CONTEXT, |person| {
+            let p = erasures.pseudonym(&person.email)?;
+            Some(std::mem::replace(person, p.clone()))
+        })
+        .await?;
+        changed += updated;
         tx.commit().await.ctx(CONTEXT)?;
         Ok(changed)
     }
+}
+
+/// Rewrites the co-authors (a JSON list of identities per commit) of `rows`, each with
+/// `repository_id`, `sha` and `co_authors`: `replace` changes a person in place and returns
+/// who they were, or `None` to leave them. Writes back only the commits where someone
+/// changed; returns the rows updated and every identity replaced, with its repository.
+pub(crate) async fn rewrite_co_authors(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[sqlx::any::AnyRow],
+    context: &'static str,
+    mut replace: impl FnMut(&mut Identity) -> Option<Identity>,
+) -> Result<(u64, Vec<(i64, Identity)>), StoreError> {
+    let mut updated = 0;
+    let mut replaced = Vec::new();
+    for r in rows {
+        let repository_id: i64 = r.try_get("repository_id").ctx(context)?;
+        let sha: String = r.try_get("sha").ctx(context)?;
+        let raw: String = r.try_get("co_authors").ctx(context)?;
+        let Ok(mut people) = serde_json::from_str::<Vec<Identity>>(&raw) else {
+            return Err(StoreError::Corrupt(format!(
+                "co-authors of commit {sha} are not a JSON list of identities"
+            )));
+        };
+        let before = replaced.len();
+        for person in &mut people {
+            if let Some(was) = replace(person) {
+                replaced.push((repository_id, was));
+            }
+        }
+        if replaced.len() == before {
+            continue;
+        }
+        let json = serde_json::to_string(&people)
+            .map_err(|e| StoreError::Corrupt(format!("co-authors of {sha}: {e}")))?;
+        updated +=
+            sqlx::query("UPDATE commits SET co_authors = $1 WHERE repository_id = $2 AND sha = $3")
+                .bind(json)
+                .bind(repository_id)
+                .bind(sha)
+                .execute(&mut **tx)
+                .await
+                .ctx(context)?
+                .rows_affected();
+    }
+    Ok((updated, replaced))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! placeholders, `SUBSTR`/`LOWER`/`LIKE … ESCAPE` only, sums cast to BIGINT (PostgreSQL's
 //! `SUM(bigint)` is `numeric`).
 
-use crate::erasure::email_sha256;
+use crate::erasure::{email_sha256, rewrite_co_authors};
 use crate::error::{Context, StoreError};
 use crate::store::{
     ContributorRow, CouplingRecord, Store, begin_write, coupling_from_row, now, text, uint,
@@ -594,39 +594,19 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .ctx(CONTEXT)?;
-        for r in &rows {
-            let repository_id: i64 = r.try_get("repository_id").ctx(CONTEXT)?;
-            let sha: String = r.try_get("sha").ctx(CONTEXT)?;
-            let raw: String = r.try_get("co_authors").ctx(CONTEXT)?;
-            let Ok(mut people) = serde_json::from_str::<Vec<Identity>>(&raw) else {
-                return Err(StoreError::Corrupt(format!(
-                    "co-authors of commit {sha} are not a JSON list of identities"
-                )));
-            };
-            let mut touched = false;
-            for person in &mut people {
-                if person.email.to_lowercase() == email {
-                    names.insert(std::mem::take(&mut person.name));
-                    emails.insert(std::mem::take(&mut person.email));
-                    person.name = new_name.clone();
-                    person.email = new_email.clone();
-                    touched = true;
-                }
-            }
-            if touched {
-                let json = serde_json::to_string(&people)
-                    .map_err(|e| StoreError::Corrupt(format!("co-authors of {sha}: {e}")))?;
-                sqlx::query(
-                    "UPDATE commits SET co_authors = $1 WHERE repository_id = $2 AND sha = $3",
-                )
-                .bind(json)
-                .bind(repository_id)
-                .bind(sha)
-                .execute(&mut *tx)
-                .await
-                .ctx(CONTEXT)?;
-                repositories.insert(repository_id);
-            }
+        let pseudonym = Identity {
+            name: new_name.clone(),
+            email: new_email.clone(),
+        };
+        let (_, replaced) = rewrite_co_authors(&mut tx, &rows, CONTEXT, |person| {
+            (person.email.to_lowercase() == email)
+                .then(|| std::mem::replace(person, pseudonym.clone()))
+        })
+        .await?;
+        for (repository_id, was) in replaced {
+            names.insert(was.name);
+            emails.insert(was.email);
+            repositories.insert(repository_id);
         }
         // Longest first, so that a name contained in another is not replaced inside it.
         let mut needles: Vec<(String, String)> = emails

@@ -49,7 +49,7 @@ pub(crate) struct CommitCache {
 struct PackLookup {
     map: std::sync::Arc<PackMap>,
     inflate: RefCell<gix::zlib::Inflate>,
-    cache: RefCell<Box<dyn gix::odb::pack::cache::DecodeEntry + Send>>,
+    cache: RefCell<crate::SharedPackCache>,
 }
 
 impl CommitCache {
@@ -67,7 +67,7 @@ impl CommitCache {
     pub(crate) fn with_pack_map(
         mut self,
         map: std::sync::Arc<PackMap>,
-        cache: Box<dyn gix::odb::pack::cache::DecodeEntry + Send>,
+        cache: crate::SharedPackCache,
     ) -> Self {
         self.packs = Some(PackLookup {
             map,
@@ -128,7 +128,7 @@ impl Cached<'_> {
         if let Some(p) = &self.cache.packs
             && let (Ok(mut inflate), Ok(mut cache)) =
                 (p.inflate.try_borrow_mut(), p.cache.try_borrow_mut())
-            && let Some(kind) = p.map.find(id, buffer, &mut inflate, cache.as_mut())?
+            && let Some(kind) = p.map.find(id, buffer, &mut inflate, &mut *cache)?
         {
             return Ok(Some(gix::objs::Data {
                 kind,
