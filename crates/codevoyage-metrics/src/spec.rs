@@ -133,11 +133,16 @@ pub(crate) static JAVASCRIPT: Spec = spec! {
         "method_definition", "generator_function", "generator_function_declaration"],
     classes: &["class_declaration", "class"],
     // A logical assignment (`a ||= b`, `a ??= b`) is its operator: `a || (a = b)`.
-    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "&&=", "||=",
-        "??="],
+    cc_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "=", "&&=",
+        "||=", "??="],
     mccabe_tokens: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "&&=",
         "||=", "??="],
-    token_parents: &[("?", &["ternary_expression"])],
+    token_parents: &[
+        ("?", &["ternary_expression"]),
+        // lizard 1.24 counts each default value of a binding pattern (a parameter's
+        // `b = 2`, a destructured `{a = 1}` or `[x = 1]`): an implicit `=== undefined ?`.
+        ("=", &["assignment_pattern", "object_assignment_pattern"]),
+    ],
     ifs: &["if_statement"],
     structures: &["for_statement", "for_in_statement", "while_statement", "do_statement",
         "switch_statement", "catch_clause", "ternary_expression"],
@@ -160,8 +165,10 @@ pub(crate) static TYPESCRIPT: Spec = spec! {
         "||=", "??="],
     token_parents: &[
         ("?", &["ternary_expression", "conditional_type"]),
-        // lizard's TypeScript reader counts a default parameter value.
-        ("=", &["required_parameter", "optional_parameter"]),
+        // lizard counts each default value of a binding pattern: a parameter's `b = 2`
+        // and a destructured `{a = 1}` or `[x = 1]`, as in JavaScript.
+        ("=", &["required_parameter", "optional_parameter", "assignment_pattern",
+            "object_assignment_pattern"]),
     ],
     // lizard reads `p.catch` as the keyword `catch`.
     operator_leaf: Some(("property_identifier", &["if", "for", "while", "catch", "case"])),

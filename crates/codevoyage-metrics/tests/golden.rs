@@ -186,6 +186,45 @@ fn typescript_overloads_with_doc_comments_parse_and_generic_arrows_stay_argument
 }
 
 #[test]
+fn default_values_of_binding_patterns_count_like_lizard() {
+    // lizard 1.24.3 (JavaScript and TypeScript readers alike) adds one per default value of a
+    // binding pattern: parameters, destructuring declarations and assignments, `for … of`
+    // heads, arrow parameters (to the arrow). A plain `let z = 5` or an object literal's
+    // `c: 1` is none. Values from `lizard -Ecognitive` on this file; cognitive is unaffected.
+    let src = "function f1({a = 1, b = 2} = {}) {\n  return a;\n}\nfunction f2(obj) {\n  const {a = 1, b: {c = 3}} = obj;\n  return a;\n}\nfunction f3(xs) {\n  for (const {a = 1} of xs) { g(a); }\n}\nfunction f4(arr) {\n  const [x = 1, y] = arr;\n  let z = 5;\n  z = 6;\n  return x;\n}\nfunction f5(arr) {\n  let p, q;\n  ({p = 1, q} = arr);\n  [p = 2] = arr;\n  return p;\n}\nconst f6 = ([a = 1], b = a || 2) => a;\nfunction f7(o) {\n  const g = ({k = 1}) => k;\n  return g(o);\n}\nfunction f8(x = cond ? 1 : 2) { return x; }\nclass K { m(a, b = {c: 1}) { return 1; } }\n";
+    let lizard = [
+        ("f1", 4, 0),
+        ("f2", 3, 0),
+        ("f3", 3, 1),
+        ("f4", 2, 0),
+        ("f5", 3, 0),
+        ("f6", 4, 1),
+        ("f7", 1, 0),
+        ("f7.g", 2, 0),
+        ("f8", 3, 1),
+        ("K.m", 2, 0),
+    ];
+    for path in ["a.js", "a.ts"] {
+        let got: Vec<(String, u32, u32)> = functions(path, src)
+            .into_iter()
+            .map(|f| (f.0, f.3, f.4))
+            .collect();
+        let want: Vec<(String, u32, u32)> = lizard
+            .iter()
+            .map(|(n, c, g)| (n.to_string(), *c, *g))
+            .collect();
+        assert_eq!(got, want, "{path}");
+    }
+    // Strict McCabe: a default value is no decision.
+    let opts = Options {
+        cyclomatic: CyclomaticProfile::McCabe,
+        ..Options::default()
+    };
+    let m = measure("a.js", b"function f(a = 1, {b = 2} = {}) {}\n", &opts);
+    assert_eq!(m.functions[0].cyclomatic, 1);
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();
