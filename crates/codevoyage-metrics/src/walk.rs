@@ -58,6 +58,9 @@ struct Table {
     else_defaults: Vec<u16>,
     closure_parameters: u16,
     let_declaration: u16,
+    /// Rust: a macro's token tree (its operators are bare leaves) and an `impl` block.
+    token_tree: u16,
+    impl_item: u16,
     /// Operator texts of `Spec::operator_leaf` that count (Scala `&&`, `||`).
     leaf_ops: &'static [&'static str],
     /// lizard's cognitive profile counts this language flat (`Spec::lizard_flat`).
@@ -173,6 +176,8 @@ impl Table {
                 .collect(),
             closure_parameters: named_id("closure_parameters"),
             let_declaration: named_id("let_declaration"),
+            token_tree: named_id("token_tree"),
+            impl_item: named_id("impl_item"),
             flags,
 
             language: ts,
@@ -774,7 +779,7 @@ impl<'a> Walker<'a> {
             }
             if f & LOGIC != 0
                 && counts
-                && starts_logical_run(node, ctx.parent)
+                && self.starts_logical_run(node, ctx.parent, anc)
                 && !(self.t.quirks & QUIRK_PREPROC != 0 && continues_misread_template(node, anc))
             {
                 add += 1;
@@ -847,7 +852,7 @@ impl<'a> Walker<'a> {
                 add += 1;
             }
             if f & CALL != 0 {
-                self.check_recursion(node);
+                self.check_recursion(node, anc);
             }
         }
         let frame = self.frames.last_mut().expect("checked above");
@@ -914,7 +919,72 @@ impl<'a> Walker<'a> {
         true
     }
 
-    fn check_recursion(&mut self, call: Node<'_>) {
+    /// Whether a logical operator starts a new run: Campbell (and SonarSource's
+    /// implementations) list the operators of an unparenthesised logical expression in
+    /// source order and count one per change of operator, so `a && b && c` is 1 and
+    /// `a || b && c || d && e` is 4. The operator before `op` is the last one of its left
+    /// operand, or, when that has none, the one of the expression it is the right operand
+    /// of. In a Rust macro's token tree, operators are bare leaves: the previous operator
+    /// leaf of the same tree, unless a `,`, `;`, `=` or `=>` separates them.
+    fn starts_logical_run(&self, op: Node<'_>, parent: Option<Node<'_>>, anc: &[Node<'_>]) -> bool {
+        let Some(parent) = parent else { return true };
+        if self.t.token_tree != 0 && parent.kind_id() == self.t.token_tree {
+            let mut prev = op.prev_sibling();
+            while let Some(p) = prev {
+                if !p.is_named() {
+                    if matches!(p.kind(), "," | ";" | "=" | "=>") {
+                        return true;
+                    }
+                    if self.t.get(p.kind_id()) & LOGIC != 0 {
+                        return p.kind_id() != op.kind_id();
+                    }
+                }
+                prev = p.prev_sibling();
+            }
+            return true;
+        }
+        let logical_op = |n: Node<'_>| -> Option<u16> {
+            if n.kind_id() != parent.kind_id() {
+                return None;
+            }
+            (0..n.child_count())
+                .filter_map(|i| n.child(i))
+                .find(|c| !c.is_named() && self.t.get(c.kind_id()) & LOGIC != 0)
+                .map(|c| c.kind_id())
+        };
+        // The last operator, in source order, of an unparenthesised logical expression.
+        let last_op = |mut n: Node<'_>| -> Option<u16> {
+            let mut last = None;
+            while let Some(k) = logical_op(n) {
+                last = Some(k);
+                match right_operand(n) {
+                    Some(right) => n = right,
+                    None => break,
+                }
+            }
+            last
+        };
+        let before = match parent.child(0).and_then(last_op) {
+            Some(k) => Some(k),
+            None => {
+                // `op` opens its expression: the operator before it belongs to the
+                // expression that has this one as its right operand.
+                let n = anc.len();
+                match (n >= 2).then(|| anc[n - 2]) {
+                    Some(grand)
+                        if logical_op(grand).is_some()
+                            && right_operand(grand).is_some_and(|r| r.id() == parent.id()) =>
+                    {
+                        logical_op(grand)
+                    }
+                    _ => None,
+                }
+            }
+        };
+        before != Some(op.kind_id())
+    }
+
+    fn check_recursion(&mut self, call: Node<'_>, anc: &[Node<'_>]) {
         let Some(frame) = self.frames.last() else {
             return;
         };
@@ -948,6 +1018,17 @@ impl<'a> Walker<'a> {
         .iter()
         .find_map(|p| text.strip_prefix(*p))
         .unwrap_or(text);
+        // In `impl Trait for T`, `Self::f(…)` hands the call on to another `f` (an inherent
+        // method or another trait's): recursion only in an inherent `impl`.
+        if text.starts_with(b"Self::")
+            && anc
+                .iter()
+                .rev()
+                .find(|a| a.kind_id() == self.t.impl_item)
+                .is_some_and(|i| i.child_by_field_name("trait").is_some())
+        {
+            return;
+        }
         if fnv(own) == frame.short_hash {
             let frame = self.frames.last_mut().expect("checked above");
             frame.recursed = true;
@@ -1093,18 +1174,13 @@ fn is_listed_signature(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
     node.kind() == "function_signature" || parent.is_some_and(|p| p.kind() == "class_body")
 }
 
-/// A logical operator adds one unless it continues a run of the same operator
-/// (`a && b && c` parses as `(a && b) && c`: only the outer `&&` counts).
-fn starts_logical_run(op: Node<'_>, parent: Option<Node<'_>>) -> bool {
-    let Some(parent) = parent else { return true };
-    // The operand on the left, when it is the same operator, continues the run.
-    let Some(left) = parent.child(0) else {
-        return true;
-    };
-    !(left.kind_id() == parent.kind_id()
-        && (0..left.child_count())
-            .filter_map(|i| left.child(i))
-            .any(|c| !c.is_named() && c.kind_id() == op.kind_id()))
+/// The right operand of a binary expression: its `right` field (every grammar here names
+/// it so), else its last named child.
+fn right_operand(n: Node<'_>) -> Option<Node<'_>> {
+    n.child_by_field_name("right").or_else(|| {
+        let last = u32::try_from(n.named_child_count()).ok()?.checked_sub(1)?;
+        n.named_child(last)
+    })
 }
 
 /// C++: tree-sitter reads `a && x < b && x > -c` as a call of the template `x<b && x>`, so

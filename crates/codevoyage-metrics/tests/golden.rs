@@ -225,6 +225,57 @@ fn default_values_of_binding_patterns_count_like_lizard() {
 }
 
 #[test]
+fn logical_runs_change_with_the_operator_in_source_order() {
+    // Campbell (and SonarSource's implementations) list an unparenthesised logical
+    // expression's operators in source order and add one per change: `a || b && c || d && e`
+    // is || && || && = 4 (lizard 1.24.3: 4 in every language below), `a && b && c || a` 2,
+    // and a parenthesised group is a sequence of its own: `a && (b || c) && a` is 2.
+    let cases = [
+        (
+            "a.js",
+            "function mixed(a, b, c, d, e) {\n  return a || b && c || d && e;\n}\nfunction chain(a, b, c) {\n  return a && b && c || a;\n}\nfunction paren(a, b, c) {\n  return a && (b || c) && a;\n}\n",
+        ),
+        (
+            "a.py",
+            "def mixed(a, b, c, d, e):\n    return a or b and c or d and e\ndef chain(a, b, c):\n    return a and b and c or a\ndef paren(a, b, c):\n    return a and (b or c) and a\n",
+        ),
+        (
+            "A.java",
+            "class A {\n  boolean mixed(boolean a, boolean b, boolean c, boolean d, boolean e) {\n    return a || b && c || d && e;\n  }\n  boolean chain(boolean a, boolean b, boolean c) {\n    return a && b && c || a;\n  }\n  boolean paren(boolean a, boolean b, boolean c) {\n    return a && (b || c) && a;\n  }\n}\n",
+        ),
+    ];
+    for (path, src) in cases {
+        let got: Vec<(u32, u32)> = functions(path, src).iter().map(|f| (f.3, f.4)).collect();
+        assert_eq!(got, vec![(5, 4), (4, 2), (4, 2)], "{path}");
+    }
+}
+
+#[test]
+fn rust_macro_operators_and_trait_forwarding() {
+    // In a macro's token tree the operators are bare tokens: `assert!(a && b && c)` is one
+    // run, as lizard reads it. `Self::from(…)` inside `impl From<u8> for S` calls another
+    // `from`, not itself (lizard 0); inside an inherent impl `Self::walk(…)` is recursion
+    // (+1; lizard never counts a call through `::`, a documented difference).
+    let src = "impl From<u8> for S {\n    fn from(x: u8) -> Self {\n        Self::from(x as u32)\n    }\n}\nimpl S {\n    fn walk(&self, n: u32) -> u32 {\n        Self::walk(self, n - 1)\n    }\n}\nfn mixed(a: bool, b: bool, c: bool, d: bool, e: bool) -> bool {\n    a || b && c || d && e\n}\nfn asserted(a: bool, b: bool, c: bool) {\n    assert!(a && b && c);\n    debug_assert!(a || b, \"x && y\");\n}\nfn chain(a: bool, b: bool, c: bool) -> bool {\n    a && b && c || a\n}\n";
+    let got: Vec<(String, u32, u32)> = functions("a.rs", src)
+        .into_iter()
+        .map(|f| (f.0, f.3, f.4))
+        .collect();
+    let want = [
+        ("S::from", 1, 0),
+        ("S::walk", 1, 1),
+        ("mixed", 5, 4),
+        ("asserted", 4, 2),
+        ("chain", 4, 2),
+    ];
+    let want: Vec<(String, u32, u32)> = want
+        .iter()
+        .map(|(n, c, g)| (n.to_string(), *c, *g))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();
