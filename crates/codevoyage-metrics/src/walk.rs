@@ -65,6 +65,8 @@ struct Table {
     leaf_ops: &'static [&'static str],
     /// lizard's cognitive profile counts this language flat (`Spec::lizard_flat`).
     lizard_flat: bool,
+    /// lizard's cognitive profile nests lambdas here (its `lambda_style`: C++, Java, C#).
+    lizard_nests_lambdas: bool,
     /// By field id: the fields that hold a structure's head (its condition, the subject of
     /// a switch, a loop's header), which Campbell does not nest.
     header_fields: Vec<bool>,
@@ -165,6 +167,14 @@ impl Table {
         Table {
             header_fields,
             lizard_flat: spec.lizard_flat.is_some(),
+            lizard_nests_lambdas: matches!(
+                lang,
+                Language::Cpp
+                    | Language::CppHeader
+                    | Language::CHeader
+                    | Language::Java
+                    | Language::CSharp
+            ),
             restricted,
             quirks: spec.quirks,
             match_arm: spec.arms.map_or(0, |(k, _)| named_id(k)),
@@ -606,6 +616,9 @@ struct Walker<'a> {
     profile: CyclomaticProfile,
     /// lizard's flat cognitive profile applies (no nesting penalty, no ternary).
     flat: bool,
+    /// Lambdas and closures that are not functions of their own nest (Campbell). lizard's
+    /// profile gives them a nesting level only in C++, Java and C#.
+    nest_closures: bool,
     frames: Vec<Frame>,
     /// Ids of nodes that raised the cognitive nesting level, innermost last.
     nest: Vec<usize>,
@@ -626,6 +639,7 @@ impl<'a> Walker<'a> {
             src,
             profile: opts.cyclomatic,
             flat: t.lizard_flat && opts.cognitive == CognitiveProfile::Lizard,
+            nest_closures: opts.cognitive != CognitiveProfile::Lizard || t.lizard_nests_lambdas,
             frames: Vec::new(),
             nest: Vec::new(),
             unnest: Vec::new(),
@@ -842,7 +856,7 @@ impl<'a> Walker<'a> {
                 }
                 push_nest = true;
             }
-            if f & NEST != 0 {
+            if f & NEST != 0 && self.nest_closures {
                 push_nest = true;
             }
             if f & GOTO != 0 {

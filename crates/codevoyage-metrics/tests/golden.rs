@@ -276,6 +276,46 @@ fn rust_macro_operators_and_trait_forwarding() {
 }
 
 #[test]
+fn lizard_profile_nests_lambdas_only_in_cpp_java_and_csharp() {
+    // Campbell nests a closure's body; lizard's cognitive profile does so only for C++,
+    // Java and C# (its `lambda_style`). lizard 1.24.3 gives 2 for the Rust and Kotlin
+    // functions below and 3 for the Java one.
+    let lizard = Options {
+        cognitive: CognitiveProfile::Lizard,
+        ..Options::default()
+    };
+    let cases = [
+        (
+            "a.rs",
+            "fn f(v: &[i32]) -> Vec<i32> {\n    v.iter().map(|x| if *x > 0 { 1 } else { 2 }).collect()\n}\n",
+            3,
+            2,
+        ),
+        (
+            "a.kt",
+            "fun f(v: List<Int>) = v.map { x -> if (x > 0) 1 else 2 }\n",
+            3,
+            2,
+        ),
+        (
+            "A.java",
+            "class A {\n  void f(java.util.List<Integer> v) {\n    v.forEach(x -> { if (x > 0) { g(); } else { h(); } });\n  }\n}\n",
+            3,
+            3,
+        ),
+    ];
+    for (path, src, campbell, lizard_value) in cases {
+        let d = measure(path, src.as_bytes(), &Options::default());
+        let l = measure(path, src.as_bytes(), &lizard);
+        assert_eq!(d.functions[0].cognitive, campbell, "{path} default");
+        assert_eq!(
+            l.functions[0].cognitive, lizard_value,
+            "{path} lizard profile"
+        );
+    }
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();

@@ -121,8 +121,9 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
             measure(&row.file, &bytes, &opts)
         });
-        // Only Ruby and Lua differ under lizard's cognitive profile: measure those again.
-        let flat_lang = matches!(language_of(&row.file), "Ruby" | "Lua");
+        // lizard's cognitive profile differs for every language but C++, Java and C#
+        // (flat Ruby and Lua; no lambda nesting): measure those again.
+        let flat_lang = !matches!(language_of(&row.file), "C++" | "Java" | "C#");
         let ml = flat_lang.then(|| {
             measured_lizard.entry(row.file.clone()).or_insert_with(|| {
                 let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
@@ -233,10 +234,10 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             "{lang:<12} {:>9}  {cc:>7.1}%  {cog:>8.1}%  {:>9} | {:>9}  {scc:>7.1}%  {scog:>8.1}% | {cog_l:>6.1}% {scog_l:>6.1}%",
             t.total, t.unmatched, t.same_span
         );
-        // For the languages lizard counts flat, cognitive agreement is asserted on its own
-        // profile (like with like); the default (Campbell's nesting) is held by the floors.
-        let flat = matches!(*lang, "Ruby" | "Lua");
-        let (cog_cmp, scog_cmp) = if flat { (cog_l, scog_l) } else { (cog, scog) };
+        // Cognitive agreement is asserted on lizard's own profile (like with like: flat Ruby
+        // and Lua, lambdas nesting only in C++, Java and C#); Campbell's default is printed
+        // beside it and differs only by those rules.
+        let (cog_cmp, scog_cmp) = (cog_l, scog_l);
         // The measure must not hide much: at least 90 % of lizard's rows keep their span
         // (checked where the corpus is large enough for a share to mean something), except
         // where lizard misdelimits a whole family of functions (README): Kotlin, where it
@@ -287,8 +288,8 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// The issue's targets (cyclomatic, cognitive exact agreement), asserted on the functions
 /// lizard reads correctly (same span as the syntax tree; see the test). 99 % for Python, Go,
 /// Java, JavaScript; 97 % for C, C++; 95 % for TypeScript; cognitive 97 % everywhere.
-/// Ruby and Lua cognitive are compared under `CognitiveProfile::Lizard` (lizard counts them
-/// flat, by its own documentation). Where a target is not met the value is held just below
+/// Cognitive is compared under `CognitiveProfile::Lizard` (lizard counts Ruby and Lua flat,
+/// by its own documentation, and nests lambdas only in C++, Java and C#). Where a target is not met the value is held just below
 /// what we reach, and the remaining differences are lizard misreadings (README, "Every
 /// remaining difference, classified"), except the few listed there as ours:
 /// * TypeScript cognitive 94.9 % (zod, immer, mobx, rxjs, query-core; 731 of 770 rows,
@@ -301,13 +302,14 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// * Scala cognitive 96.7 % (58 of 60 rows, 59 needed): two PLM methods are Scala 2 code
 ///   indented deeper than a brace-less body, which the grammar (Scala 3 indentation) nests
 ///   and lizard does not; cyclomatic is met (100 %).
-/// * PHP cognitive 88.7 %: lizard does not count a ternary inside an `if` condition or the
-///   short ternary `?:`, gives closures no nesting level, reads `?string` as a ternary and
-///   misses the recursion of a global function.
+/// * PHP cognitive 92.5 % under lizard's profile (88.7 % with closures nesting): lizard
+///   does not count a ternary inside an `if` condition or the short ternary `?:`, reads
+///   `?string` as a ternary and misses the recursion of a global function.
 /// * C# (pythonnet) cyclomatic 89.5 %: lizard counts the `?` of a nullable local or `out`
 ///   variable type (`string? st`) as a decision; cognitive 90.8 %: it counts nothing in
 ///   expression-bodied members (`=> a || b`) and reads `) ?` as a nullable type.
-/// * Kotlin and Swift cognitive (91.9 %, 86.5 %): lizard gives closures no nesting level.
+/// * Swift cognitive 92.3 % under lizard's profile (86.5 % with Campbell's lambda nesting):
+///   the 8 remaining rows (`ORACLE_VERBOSE=1`) are not classified yet.
 /// * Lua (argparse): lizard takes the length operator `#` for a comment start and reads
 ///   `else` + `if` on the next line as an `elseif`.
 fn thresholds(lang: &str) -> (f64, f64) {
@@ -316,17 +318,16 @@ fn thresholds(lang: &str) -> (f64, f64) {
         "TypeScript" => (95.0, 94.5),
         "Scala" => (97.0, 96.5),
         "C#" => (89.0, 90.5),
-        "Kotlin" => (97.0, 91.5),
         "Lua" => (97.0, 95.5),
-        "PHP" => (97.0, 88.5),
-        "Swift" => (97.0, 86.0),
+        "PHP" => (97.0, 92.0),
+        "Swift" => (97.0, 92.0),
         _ => (97.0, 97.0),
     }
 }
 
 /// Regression floors over all of lizard's rows (misread functions included), just below
-/// what the corpus gives today, so that a change cannot lose agreement unnoticed (Ruby and
-/// Lua cognitive under lizard's profile, as above).
+/// what the corpus gives today, so that a change cannot lose agreement unnoticed (cognitive
+/// under lizard's profile, as above).
 fn floors_all(lang: &str) -> (f64, f64) {
     match lang {
         "TypeScript" => (88.5, 85.5),
