@@ -6,6 +6,9 @@
 #
 #   bench/metrics/agreement.sh            (LIST=1: also every same-span row that differs)
 #
+# COGNITIVE=lizard measures with `--cognitive lizard` (lizard's own reading: no nesting for
+# closures outside C++, Java and C#), the like-for-like comparison; the default is Campbell's.
+#
 # Columns: files, files with syntax errors for us, lizard's rows, cyclomatic and cognitive
 # agreement over all rows, then over the rows whose span lizard got right (same start and
 # end line as the syntax tree's function), and files lizard itself failed on. Needs lizard
@@ -27,6 +30,6 @@ printf 'language\tfiles\tsyntax-error files\tlizard rows\tcyclomatic (all)\tcogn
 for spec in python:.py javascript:.js typescript:.ts go:.go java:.java c:.c,.h rust:.rs; do
   lang="${spec%%:*}"
   IFS=, read -r -a exts <<< "${spec#*:}"
-  "$bin" metrics "$corpus_dir/src/$lang" --format jsonl > "$out/$lang.jsonl"
+  "$bin" metrics "$corpus_dir/src/$lang" --format jsonl --cognitive "${COGNITIVE:-campbell}" > "$out/$lang.jsonl"
   python3 "$root/bench/metrics/agreement.py" "$corpus_dir/src/$lang" "$out/$lang.jsonl" "${exts[@]}" ${list[@]+"${list[@]}"}
 done

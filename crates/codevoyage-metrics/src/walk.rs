@@ -61,6 +61,11 @@ struct Table {
     /// Rust: a macro's token tree (its operators are bare leaves) and an `impl` block.
     token_tree: u16,
     impl_item: u16,
+    /// Field ids of `object`, `function` and `name` (a call's parts; looked up by name,
+    /// tree-sitter compares the name with every field name of the grammar).
+    field_object: Option<std::num::NonZeroU16>,
+    field_function: Option<std::num::NonZeroU16>,
+    field_name: Option<std::num::NonZeroU16>,
     /// Operator texts of `Spec::operator_leaf` that count (Scala `&&`, `||`).
     leaf_ops: &'static [&'static str],
     /// lizard's cognitive profile counts this language flat (`Spec::lizard_flat`).
@@ -188,6 +193,9 @@ impl Table {
             let_declaration: named_id("let_declaration"),
             token_tree: named_id("token_tree"),
             impl_item: named_id("impl_item"),
+            field_object: ts.field_id_for_name("object"),
+            field_function: ts.field_id_for_name("function"),
+            field_name: ts.field_id_for_name("name"),
             flags,
 
             language: ts,
@@ -1005,15 +1013,26 @@ impl<'a> Walker<'a> {
         if frame.recursed {
             return;
         }
+        // JavaScript `onError?.(e)` inside a method `onError`: an optional call is the null
+        // check of an outside callback (a method's name is not in scope inside it).
+        // (JavaScript's grammar names the `?.` node `optional_chain`; TypeScript's leaves the
+        // bare token.)
+        if call
+            .child(1)
+            .is_some_and(|c| matches!(c.kind(), "optional_chain" | "?."))
+        {
+            return;
+        }
         // Java `members.size()`: a call on another object is not recursion.
-        if let Some(object) = call.child_by_field_name("object")
+        let field =
+            |id: Option<std::num::NonZeroU16>| id.and_then(|id| call.child_by_field_id(id.get()));
+        if let Some(object) = field(self.t.field_object)
             && self.text(object) != b"this"
         {
             return;
         }
-        let Some(callee) = call
-            .child_by_field_name("function")
-            .or_else(|| call.child_by_field_name("name"))
+        let Some(callee) = field(self.t.field_function)
+            .or_else(|| field(self.t.field_name))
             .or_else(|| call.named_child(0))
         else {
             return;

@@ -316,6 +316,17 @@ fn lizard_profile_nests_lambdas_only_in_cpp_java_and_csharp() {
 }
 
 #[test]
+fn an_optional_call_of_the_own_name_is_not_recursion() {
+    // `onError?.(e)` inside a method `onError` calls an outside callback (lizard 1.24.3: 0);
+    // a bare call of the method's own name stays recursion, as lizard counts it (1).
+    let src = "const o = {\n  onError(e) {\n    onError?.(e)\n  },\n  est(p) {\n    return est(c, p)\n  },\n}\n";
+    for path in ["a.ts", "a.js"] {
+        let got: Vec<u32> = functions(path, src).iter().map(|f| f.4).collect();
+        assert_eq!(got, vec![0, 1], "{path}");
+    }
+}
+
+#[test]
 fn typescript_optional_parameters_are_not_branches() {
     let src = "function a(x?: number, y?: string): number { return 1; }\nclass Q { m(a: T): A extends B ? C : D { return a; } }\n";
     let cc: Vec<u32> = functions("a.ts", src).iter().map(|f| f.3).collect();

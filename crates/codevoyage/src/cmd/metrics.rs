@@ -32,7 +32,8 @@ pub enum CyclomaticArg {
 pub enum CognitiveArg {
     /// G. Ann Campbell's specification in every language (the default).
     Campbell,
-    /// As lizard -Ecognitive counts: Ruby and Lua flat (no nesting penalty, no ternary).
+    /// As lizard -Ecognitive counts: Ruby and Lua flat (no nesting penalty, no ternary);
+    /// lambdas and closures add no nesting level except in C++, Java and C#.
     Lizard,
 }
 
