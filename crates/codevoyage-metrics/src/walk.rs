@@ -670,8 +670,9 @@ impl<'a> Walker<'a> {
         let mut arms: Vec<u16> = vec![0];
         'outer: loop {
             let node = cursor.node();
+            let kind = node.kind_id();
             let depth = anc.len();
-            if node.kind_id() == self.t.match_arm {
+            if kind == self.t.match_arm {
                 arms[depth] = arms[depth].saturating_add(1);
             }
             let parent = anc.last().copied();
@@ -683,13 +684,14 @@ impl<'a> Walker<'a> {
                     .field_id()
                     .is_some_and(|f| self.t.header_fields.get(usize::from(f.get())) == Some(&true));
             let ctx = Ctx {
+                kind,
                 parent,
                 prev_kind: prev[depth],
                 header,
                 arms_before_parent: if depth > 0 { arms[depth - 1] } else { 0 },
             };
             self.enter(node, &ctx, &anc);
-            prev[depth] = node.kind_id();
+            prev[depth] = kind;
             if cursor.goto_first_child() {
                 anc.push(node);
                 if prev.len() <= depth + 1 {
@@ -717,7 +719,7 @@ impl<'a> Walker<'a> {
     }
 
     fn enter(&mut self, node: Node<'_>, ctx: &Ctx<'_>, anc: &[Node<'_>]) {
-        let f = self.t.get(node.kind_id());
+        let f = self.t.get(ctx.kind);
         if f & CLASS != 0 {
             let name = node
                 .child_by_field_name("name")
@@ -755,10 +757,11 @@ impl<'a> Walker<'a> {
         // An else-if (or `elif`) opens a level for its body that the `if` it continues
         // already counts: its head stays at that `if`'s level, its body one deeper.
         let mut transparent = false;
-        if node.child_count() == 0 && !node.is_named() {
+        let leaf = node.child_count() == 0;
+        if leaf && !node.is_named() {
             let frame = self.frames.last_mut().expect("checked above");
             frame.total_operators += 1;
-            frame.operators.insert(node.kind_id());
+            frame.operators.insert(ctx.kind);
             let counts = f & (CC | MCC | LOGIC) != 0 && self.token_counts(node, f, ctx, anc);
             if counts {
                 // PHP's short ternary `a ?: b`: lizard's PHP reader reads `?:` as one token
@@ -806,7 +809,7 @@ impl<'a> Walker<'a> {
             {
                 add += 1;
             }
-        } else if node.child_count() == 0 || f & COMMENT != 0 {
+        } else if leaf || f & COMMENT != 0 {
             if f & OPLEAF != 0 {
                 let text = self.text(node);
                 if self.t.leaf_ops.iter().any(|op| op.as_bytes() == text) {
@@ -836,7 +839,7 @@ impl<'a> Walker<'a> {
             }
         } else {
             if self.t.quirks & QUIRK_RUST != 0
-                && node.kind_id() == self.t.closure_parameters
+                && ctx.kind == self.t.closure_parameters
                 && node.child_count() == 2
             {
                 // lizard reads `|| expr` as a logical or (for both complexities).
@@ -909,7 +912,7 @@ impl<'a> Walker<'a> {
     fn token_counts(&self, node: Node<'_>, f: u32, ctx: &Ctx<'_>, anc: &[Node<'_>]) -> bool {
         let parent = ctx.parent;
         if f & RESTRICTED != 0 {
-            let kind = node.kind_id();
+            let kind = ctx.kind;
             let Some(parent) = parent else { return false };
             let pk = parent.kind_id();
             if !self
@@ -933,7 +936,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if self.t.arm_arrow != 0 && node.kind_id() == self.t.arm_arrow {
+        if self.t.arm_arrow != 0 && ctx.kind == self.t.arm_arrow {
             // Counts from the second arm on (lizard counts `=>`/`->` after the first).
             return parent.is_some_and(|p| p.kind_id() == self.t.match_arm)
                 && ctx.arms_before_parent > 1;
@@ -1173,6 +1176,8 @@ impl<'a> Walker<'a> {
 /// Where a node stands: its parent, its previous sibling's kind, and (for Rust) how many
 /// match arms its parent's list had up to and including the parent.
 struct Ctx<'t> {
+    /// The node's kind id (read once per node: each read is a call into tree-sitter).
+    kind: u16,
     parent: Option<Node<'t>>,
     prev_kind: u16,
     arms_before_parent: u16,
