@@ -66,6 +66,11 @@ struct Counter {
     /// their first bytes so that most lines are rejected in one pass.
     important: Vec<&'static [u8]>,
     first_bytes: [bool; 256],
+    /// First bytes of everything the careful path looks for at a byte (quote and comment
+    /// openers and closers, line comments, a backslash): any other byte is stepped over without
+    /// the comparisons (Rust and Markdown also look for embedded blocks: every byte).
+    triggers: [bool; 256],
+    every_byte: bool,
     /// Offset of the text's last non-whitespace byte.
     last_non_ws: Option<usize>,
 }
@@ -95,10 +100,28 @@ impl Counter {
                 first_bytes[usize::from(b)] = true;
             }
         }
+        let mut triggers = [false; 256];
+        let pairs = syn
+            .quotes
+            .iter()
+            .chain(syn.verbatim_quotes)
+            .chain(syn.doc_quotes)
+            .chain(syn.multi_line_comments);
+        for p in pairs
+            .flat_map(|(open, close)| [*open, *close])
+            .chain(syn.line_comments.iter().copied())
+            .chain(["\\"])
+        {
+            if let Some(&b) = p.as_bytes().first() {
+                triggers[usize::from(b)] = true;
+            }
+        }
         Counter {
             last_non_ws: None,
             important,
             first_bytes,
+            triggers,
+            every_byte: matches!(lang, Language::Rust | Language::Markdown),
             lang,
             syn,
             quote: None,
@@ -172,6 +195,11 @@ impl Counter {
         for i in start..end {
             if skip != 0 {
                 skip -= 1;
+                continue;
+            }
+            // Nothing below can match at a byte that starts none of the syntax (and past
+            // the last non-blank byte only blanks are left: the loop would stop there).
+            if !self.every_byte && !self.triggers[usize::from(text[i])] {
                 continue;
             }
             let window = &text[i..];
