@@ -7,7 +7,7 @@
 #   bench/metrics/agreement.sh            (LIST=1: also every same-span row that differs)
 #
 # COGNITIVE=lizard measures with `--cognitive lizard` (lizard's own reading: no nesting for
-# closures outside C++, Java and C#), the like-for-like comparison; the default is Campbell's.
+# closures outside C++, Java, C# and Python), the like-for-like comparison; the default is Campbell's.
 #
 # Columns: files, files with syntax errors for us, lizard's rows, cyclomatic and cognitive
 # agreement over all rows, then over the rows whose span lizard got right (same start and

@@ -39,7 +39,7 @@ pub enum CognitiveProfile {
     /// lizard's `-Ecognitive` reading: the same, except for the languages it cannot nest
     /// from its token stream (Ruby, Lua), which it counts flat: no nesting penalty and no
     /// ternary; and lambdas or closures that are not functions of their own add no nesting
-    /// level outside C++, Java and C#. For comparing with lizard's numbers.
+    /// level outside C++, Java, C# and Python. For comparing with lizard's numbers.
     Lizard,
 }
 

@@ -371,6 +371,8 @@ pub(crate) static SWIFT: Spec = spec! {
     logical_ops: &["&&", "||"],
     calls: &["call_expression"],
     comments: &["comment", "multiline_comment"],
+    // A `guard`'s `else` is its mandatory body, not an alternative branch (lizard agrees).
+    else_defaults: &["guard_statement"],
 };
 
 pub(crate) static SCALA: Spec = spec! {

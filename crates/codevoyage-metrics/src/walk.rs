@@ -89,6 +89,11 @@ impl Table {
             let mut f = 0;
             if ts.node_kind_is_named(id16) {
                 let has = |list: &[&str]| list.contains(&name);
+                // Swift's grammar makes `else` a named leaf (Ruby's named `else` is a clause
+                // with children, handled through the token inside it).
+                if name == "else" {
+                    f |= ELSE;
+                }
                 for (list, bit) in [
                     (spec.functions, FUNC),
                     (spec.signatures, SIGNATURE),
@@ -179,6 +184,7 @@ impl Table {
                     | Language::CHeader
                     | Language::Java
                     | Language::CSharp
+                    | Language::Python
             ),
             restricted,
             quirks: spec.quirks,
@@ -625,7 +631,8 @@ struct Walker<'a> {
     /// lizard's flat cognitive profile applies (no nesting penalty, no ternary).
     flat: bool,
     /// Lambdas and closures that are not functions of their own nest (Campbell). lizard's
-    /// profile gives them a nesting level only in C++, Java and C#.
+    /// profile gives them a nesting level only in C++, Java, C# (its `lambda_style`) and
+    /// Python (whose counter follows indentation).
     nest_closures: bool,
     frames: Vec<Frame>,
     /// Ids of nodes that raised the cognitive nesting level, innermost last.
@@ -810,7 +817,19 @@ impl<'a> Walker<'a> {
                 add += 1;
             }
         } else if leaf || f & COMMENT != 0 {
-            if f & OPLEAF != 0 {
+            if f & ELSE != 0 {
+                // A named `else` leaf (Swift): the keyword, as the token elsewhere.
+                let frame = self.frames.last_mut().expect("checked above");
+                frame.total_operators += 1;
+                frame.operators.insert(ctx.kind);
+                if ctx
+                    .parent
+                    .is_none_or(|p| self.t.get(p.kind_id()) & STRUCT == 0)
+                    && !self.else_is_default(anc)
+                {
+                    add += 1;
+                }
+            } else if f & OPLEAF != 0 {
                 let text = self.text(node);
                 if self.t.leaf_ops.iter().any(|op| op.as_bytes() == text) {
                     let symbolic = !text.first().is_some_and(u8::is_ascii_alphabetic);

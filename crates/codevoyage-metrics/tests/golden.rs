@@ -276,10 +276,11 @@ fn rust_macro_operators_and_trait_forwarding() {
 }
 
 #[test]
-fn lizard_profile_nests_lambdas_only_in_cpp_java_and_csharp() {
+fn lizard_profile_nests_lambdas_only_in_cpp_java_csharp_and_python() {
     // Campbell nests a closure's body; lizard's cognitive profile does so only for C++,
-    // Java and C# (its `lambda_style`). lizard 1.24.3 gives 2 for the Rust and Kotlin
-    // functions below and 3 for the Java one.
+    // Java and C# (its `lambda_style`) and Python (its counter follows indentation).
+    // lizard 1.24.3 gives 2 for the Rust and Kotlin functions below, 3 for the Java one
+    // and 2 for the Python one.
     let lizard = Options {
         cognitive: CognitiveProfile::Lizard,
         ..Options::default()
@@ -295,6 +296,12 @@ fn lizard_profile_nests_lambdas_only_in_cpp_java_and_csharp() {
             "a.kt",
             "fun f(v: List<Int>) = v.map { x -> if (x > 0) 1 else 2 }\n",
             3,
+            2,
+        ),
+        (
+            "a.py",
+            "def f(xs):\n    return sorted(xs, key=lambda x: 1 if x else 2)\n",
+            2,
             2,
         ),
         (
@@ -324,6 +331,24 @@ fn an_optional_call_of_the_own_name_is_not_recursion() {
         let got: Vec<u32> = functions(path, src).iter().map(|f| f.4).collect();
         assert_eq!(got, vec![0, 1], "{path}");
     }
+}
+
+#[test]
+fn swift_else_is_a_hybrid_increment_and_guard_else_is_its_body() {
+    // tree-sitter-swift makes `else` a named leaf; it costs +1 like everywhere else, and an
+    // `else if` chain stays flat. A `guard`'s mandatory `else` adds nothing. lizard 1.24.3:
+    // g 2, k 3, guarded 1 (cyclomatic 2, 3, 2).
+    let src = "func g(x: Int) -> Int {\n    if x > 0 { return 1 } else { return 2 }\n}\nfunc k(x: Int) -> Int {\n    if x > 0 { return 1 } else if x < 0 { return 2 } else { return 3 }\n}\nfunc guarded(x: Int?) -> Int {\n    guard let y = x else { return 0 }\n    return y\n}\n";
+    let got: Vec<(String, u32, u32)> = functions("a.swift", src)
+        .into_iter()
+        .map(|f| (f.0, f.3, f.4))
+        .collect();
+    let want = [("g", 2, 2), ("k", 3, 3), ("guarded", 2, 1)];
+    let want: Vec<(String, u32, u32)> = want
+        .iter()
+        .map(|(n, c, g)| (n.to_string(), *c, *g))
+        .collect();
+    assert_eq!(got, want);
 }
 
 #[test]

@@ -121,9 +121,9 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
             measure(&row.file, &bytes, &opts)
         });
-        // lizard's cognitive profile differs for every language but C++, Java and C#
+        // lizard's cognitive profile differs for every language but C++, Java, C# and Python
         // (flat Ruby and Lua; no lambda nesting): measure those again.
-        let flat_lang = !matches!(language_of(&row.file), "C++" | "Java" | "C#");
+        let flat_lang = !matches!(language_of(&row.file), "C++" | "Java" | "C#" | "Python");
         let ml = flat_lang.then(|| {
             measured_lizard.entry(row.file.clone()).or_insert_with(|| {
                 let bytes = std::fs::read(corpus().join(&row.file)).expect("corpus file");
@@ -235,7 +235,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
             t.total, t.unmatched, t.same_span
         );
         // Cognitive agreement is asserted on lizard's own profile (like with like: flat Ruby
-        // and Lua, lambdas nesting only in C++, Java and C#); Campbell's default is printed
+        // and Lua, lambdas nesting only in C++, Java, C# and Python); Campbell's default is printed
         // beside it and differs only by those rules.
         let (cog_cmp, scog_cmp) = (cog_l, scog_l);
         // The measure must not hide much: at least 90 % of lizard's rows keep their span
@@ -289,7 +289,7 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// lizard reads correctly (same span as the syntax tree; see the test). 99 % for Python, Go,
 /// Java, JavaScript; 97 % for C, C++; 95 % for TypeScript; cognitive 97 % everywhere.
 /// Cognitive is compared under `CognitiveProfile::Lizard` (lizard counts Ruby and Lua flat,
-/// by its own documentation, and nests lambdas only in C++, Java and C#). Where a target is not met the value is held just below
+/// by its own documentation, and nests lambdas only in C++, Java, C# and Python). Where a target is not met the value is held just below
 /// what we reach, and the remaining differences are lizard misreadings (README, "Every
 /// remaining difference, classified"), except the few listed there as ours:
 /// * TypeScript cognitive 94.9 % (zod, immer, mobx, rxjs, query-core; 731 of 770 rows,
@@ -308,8 +308,6 @@ fn cyclomatic_and_cognitive_agree_with_lizard() {
 /// * C# (pythonnet) cyclomatic 89.5 %: lizard counts the `?` of a nullable local or `out`
 ///   variable type (`string? st`) as a decision; cognitive 90.8 %: it counts nothing in
 ///   expression-bodied members (`=> a || b`) and reads `) ?` as a nullable type.
-/// * Swift cognitive 92.3 % under lizard's profile (86.5 % with Campbell's lambda nesting):
-///   the 8 remaining rows (`ORACLE_VERBOSE=1`) are not classified yet.
 /// * Lua (argparse): lizard takes the length operator `#` for a comment start and reads
 ///   `else` + `if` on the next line as an `elseif`.
 fn thresholds(lang: &str) -> (f64, f64) {
@@ -320,7 +318,6 @@ fn thresholds(lang: &str) -> (f64, f64) {
         "C#" => (89.0, 90.5),
         "Lua" => (97.0, 95.5),
         "PHP" => (97.0, 92.0),
-        "Swift" => (97.0, 92.0),
         _ => (97.0, 97.0),
     }
 }
@@ -339,7 +336,7 @@ fn floors_all(lang: &str) -> (f64, f64) {
         "PHP" => (97.5, 88.0),
         "Ruby" => (96.0, 91.5),
         "Scala" => (98.5, 95.0),
-        "Swift" => (97.5, 86.0),
+        "Swift" => (97.5, 96.5),
         _ => (97.0, 95.0),
     }
 }

@@ -33,7 +33,7 @@ pub enum CognitiveArg {
     /// G. Ann Campbell's specification in every language (the default).
     Campbell,
     /// As lizard -Ecognitive counts: Ruby and Lua flat (no nesting penalty, no ternary);
-    /// lambdas and closures add no nesting level except in C++, Java and C#.
+    /// lambdas and closures add no nesting level except in C++, Java, C# and Python.
     Lizard,
 }
 
