@@ -104,6 +104,19 @@ fn functions(path: &str, src: &str) -> Vec<(String, u32, u32, u32, u32, u32)> {
         .collect()
 }
 
+/// Asserts each function's (name, cyclomatic, cognitive) against `want` (lizard's values).
+fn assert_cc_cog(path: &str, src: &str, want: &[(&str, u32, u32)]) {
+    let got: Vec<(String, u32, u32)> = functions(path, src)
+        .into_iter()
+        .map(|f| (f.0, f.3, f.4))
+        .collect();
+    let want: Vec<(String, u32, u32)> = want
+        .iter()
+        .map(|&(n, c, g)| (n.to_string(), c, g))
+        .collect();
+    assert_eq!(got, want, "{path}");
+}
+
 #[test]
 fn python_rules() {
     let src = "@deco\ndef f(a,\n      b):\n    x = [i for i in a if i and b or a]\n    try:\n        pass\n    except E:\n        pass\n    finally:\n        pass\n    return 1 if a else 2\nclass K:\n    def m(self):\n        def inner():\n            if x: pass\n        return inner\n";
@@ -205,15 +218,7 @@ fn default_values_of_binding_patterns_count_like_lizard() {
         ("K.m", 2, 0),
     ];
     for path in ["a.js", "a.ts"] {
-        let got: Vec<(String, u32, u32)> = functions(path, src)
-            .into_iter()
-            .map(|f| (f.0, f.3, f.4))
-            .collect();
-        let want: Vec<(String, u32, u32)> = lizard
-            .iter()
-            .map(|(n, c, g)| (n.to_string(), *c, *g))
-            .collect();
-        assert_eq!(got, want, "{path}");
+        assert_cc_cog(path, src, &lizard);
     }
     // Strict McCabe: a default value is no decision.
     let opts = Options {
@@ -257,22 +262,17 @@ fn rust_macro_operators_and_trait_forwarding() {
     // `from`, not itself (lizard 0); inside an inherent impl `Self::walk(…)` is recursion
     // (+1; lizard never counts a call through `::`, a documented difference).
     let src = "impl From<u8> for S {\n    fn from(x: u8) -> Self {\n        Self::from(x as u32)\n    }\n}\nimpl S {\n    fn walk(&self, n: u32) -> u32 {\n        Self::walk(self, n - 1)\n    }\n}\nfn mixed(a: bool, b: bool, c: bool, d: bool, e: bool) -> bool {\n    a || b && c || d && e\n}\nfn asserted(a: bool, b: bool, c: bool) {\n    assert!(a && b && c);\n    debug_assert!(a || b, \"x && y\");\n}\nfn chain(a: bool, b: bool, c: bool) -> bool {\n    a && b && c || a\n}\n";
-    let got: Vec<(String, u32, u32)> = functions("a.rs", src)
-        .into_iter()
-        .map(|f| (f.0, f.3, f.4))
-        .collect();
-    let want = [
-        ("S::from", 1, 0),
-        ("S::walk", 1, 1),
-        ("mixed", 5, 4),
-        ("asserted", 4, 2),
-        ("chain", 4, 2),
-    ];
-    let want: Vec<(String, u32, u32)> = want
-        .iter()
-        .map(|(n, c, g)| (n.to_string(), *c, *g))
-        .collect();
-    assert_eq!(got, want);
+    assert_cc_cog(
+        "a.rs",
+        src,
+        &[
+            ("S::from", 1, 0),
+            ("S::walk", 1, 1),
+            ("mixed", 5, 4),
+            ("asserted", 4, 2),
+            ("chain", 4, 2),
+        ],
+    );
 }
 
 #[test]
@@ -339,16 +339,11 @@ fn swift_else_is_a_hybrid_increment_and_guard_else_is_its_body() {
     // `else if` chain stays flat. A `guard`'s mandatory `else` adds nothing. lizard 1.24.3:
     // g 2, k 3, guarded 1 (cyclomatic 2, 3, 2).
     let src = "func g(x: Int) -> Int {\n    if x > 0 { return 1 } else { return 2 }\n}\nfunc k(x: Int) -> Int {\n    if x > 0 { return 1 } else if x < 0 { return 2 } else { return 3 }\n}\nfunc guarded(x: Int?) -> Int {\n    guard let y = x else { return 0 }\n    return y\n}\n";
-    let got: Vec<(String, u32, u32)> = functions("a.swift", src)
-        .into_iter()
-        .map(|f| (f.0, f.3, f.4))
-        .collect();
-    let want = [("g", 2, 2), ("k", 3, 3), ("guarded", 2, 1)];
-    let want: Vec<(String, u32, u32)> = want
-        .iter()
-        .map(|(n, c, g)| (n.to_string(), *c, *g))
-        .collect();
-    assert_eq!(got, want);
+    assert_cc_cog(
+        "a.swift",
+        src,
+        &[("g", 2, 2), ("k", 3, 3), ("guarded", 2, 1)],
+    );
 }
 
 #[test]
