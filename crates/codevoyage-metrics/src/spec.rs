@@ -53,6 +53,10 @@ pub(crate) struct Spec {
     /// Languages lizard's `-Ecognitive` counts flat (no nesting penalty, no ternary): the
     /// ternary kinds, which the lizard cognitive profile does not count. `None` elsewhere.
     pub lizard_flat: Option<&'static [&'static str]>,
+    /// lizard's cognitive profile nests the `nest_only` lambdas of this language (its
+    /// `lambda_style`: C++, Java, C#; Python's indentation counter): elsewhere the lizard
+    /// profile gives them no nesting level.
+    pub lizard_nests_lambdas: bool,
     /// The arms of a multi-way branch whose arrow token counts from the second arm on, as
     /// lizard counts them: (arm kind, arrow token). Rust `match` (`=>`), Kotlin `when` (`->`).
     pub arms: Option<(&'static str, &'static str)>,
@@ -109,6 +113,7 @@ const EMPTY: Spec = Spec {
     cc_named: NONE,
     operator_leaf: None,
     lizard_flat: None,
+    lizard_nests_lambdas: false,
     arms: None,
     else_defaults: NONE,
 };
@@ -126,6 +131,7 @@ pub(crate) static PYTHON: Spec = spec! {
     logical_ops: &["and", "or"],
     calls: &["call"],
     parameter_lists: &["parameters"],
+    lizard_nests_lambdas: true,
 };
 
 pub(crate) static JAVASCRIPT: Spec = spec! {
@@ -199,6 +205,7 @@ pub(crate) static JAVA: Spec = spec! {
     calls: &["method_invocation"],
     parameter_lists: &["formal_parameters"],
     comments: &["line_comment", "block_comment"],
+    lizard_nests_lambdas: true,
 };
 
 pub(crate) static GO: Spec = spec! {
@@ -267,6 +274,7 @@ pub(crate) static CPP: Spec = spec! {
     gotos: &["goto_statement"],
     calls: &["call_expression"],
     parameter_lists: &["parameter_list"],
+    lizard_nests_lambdas: true,
 };
 
 pub(crate) static CSHARP: Spec = spec! {
@@ -289,6 +297,7 @@ pub(crate) static CSHARP: Spec = spec! {
     gotos: &["goto_statement"],
     calls: &["invocation_expression"],
     parameter_lists: &["parameter_list"],
+    lizard_nests_lambdas: true,
 };
 
 pub(crate) static RUBY: Spec = spec! {

@@ -70,7 +70,7 @@ struct Table {
     leaf_ops: &'static [&'static str],
     /// lizard's cognitive profile counts this language flat (`Spec::lizard_flat`).
     lizard_flat: bool,
-    /// lizard's cognitive profile nests lambdas here (its `lambda_style`: C++, Java, C#).
+    /// lizard's cognitive profile nests lambdas here (`Spec::lizard_nests_lambdas`).
     lizard_nests_lambdas: bool,
     /// By field id: the fields that hold a structure's head (its condition, the subject of
     /// a switch, a loop's header), which Campbell does not nest.
@@ -177,15 +177,7 @@ impl Table {
         Table {
             header_fields,
             lizard_flat: spec.lizard_flat.is_some(),
-            lizard_nests_lambdas: matches!(
-                lang,
-                Language::Cpp
-                    | Language::CppHeader
-                    | Language::CHeader
-                    | Language::Java
-                    | Language::CSharp
-                    | Language::Python
-            ),
+            lizard_nests_lambdas: spec.lizard_nests_lambdas,
             restricted,
             quirks: spec.quirks,
             match_arm: spec.arms.map_or(0, |(k, _)| named_id(k)),
