@@ -270,7 +270,8 @@ async fn an_anonymised_person_stays_anonymous_in_commits_stored_later(store: Sto
     assert_eq!(store.erasures().await.expect("erasures").len(), 1);
 }
 
-async fn anonymising_again_after_a_bypass_keeps_the_first_pseudonym(store: Store) {
+/// Stores repository "a" with one commit (`c1`) by Carol Chen; her contributor id there.
+async fn carol_in_repository_a(store: &Store) -> i64 {
     let carol = person("Carol Chen", "carol@example.com");
     let a = store.upsert_repository("a", "/a").await.expect("a").id;
     store
@@ -278,7 +279,11 @@ async fn anonymising_again_after_a_bypass_keeps_the_first_pseudonym(store: Store
         .await
         .expect("history");
     store.rebuild_contributors(a).await.expect("contributors");
-    let first = store.contributors(a).await.expect("contributors")[0].id;
+    store.contributors(a).await.expect("contributors")[0].id
+}
+
+async fn anonymising_again_after_a_bypass_keeps_the_first_pseudonym(store: Store) {
+    let first = carol_in_repository_a(&store).await;
     store
         .anonymize_contributor(first)
         .await
@@ -334,13 +339,7 @@ async fn commits_stored_with_an_older_set_are_erased_afterwards(store: Store) {
     // it stored.
     let ada = person("Ada", "ada@example.com");
     let carol = person("Carol Chen", "carol@example.com");
-    let a = store.upsert_repository("a", "/a").await.expect("a").id;
-    store
-        .insert_commits(a, &[commit("c1", &carol, &carol, &[], 1_000, &[])])
-        .await
-        .expect("history");
-    store.rebuild_contributors(a).await.expect("contributors");
-    let id = store.contributors(a).await.expect("contributors")[0].id;
+    let id = carol_in_repository_a(&store).await;
     let stale = store.erasures().await.expect("erasures");
     assert!(stale.is_empty());
     let b = store.upsert_repository("b", "/b").await.expect("b").id;
