@@ -127,6 +127,17 @@ bytes=$(find "$corpus" -type f ! -name .complete -print0 | xargs -0 cat | wc -c)
 echo "corpus: $corpus, $bytes bytes, $(find "$corpus" -type f | wc -l) files, $threads cores"
 
 now() { date +%s.%N; }
+# timed TAG CMD…: runs CMD under /usr/bin/time (its CPU figures kept in $bench_dir/TAG.cpu)
+# and sets $wall (seconds) and $cpu (user+sys, children included). Redirections given to
+# the call apply to CMD.
+timed() {
+  local tag="$1" start
+  shift
+  start=$(now)
+  /usr/bin/time -f "%U %S" -o "$bench_dir/$tag.cpu" "$@"
+  wall=$(echo "$(now) - $start" | bc -l)
+  cpu=$(tail -n 1 "$bench_dir/$tag.cpu" | awk '{print $1 + $2}')
+}
 bin="${CODEVOYAGE:-$root/target/release/codevoyage}"
 if [ -x "$bin" ] && "$bin" metrics --help >/dev/null 2>&1; then
   tool="codevoyage metrics --format jsonl"
@@ -143,28 +154,21 @@ else
 fi
 # Wall time on all cores (the figure asked for) and CPU time (user+sys, children included),
 # which is steadier on a machine shared with other work.
-start=$(now)
-/usr/bin/time -f "%U %S" -o "$bench_dir/ours.cpu" bash -c "$(declare -f ours run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
-ours=$(echo "$(now) - $start" | bc -l)
-ours_cpu=$(tail -n 1 "$bench_dir/ours.cpu" | awk '{print $1 + $2}')
+timed ours bash -c "$(declare -f ours run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
+ours=$wall ours_cpu=$cpu
 echo "ours: $ours s wall, $ours_cpu s CPU"
 # VARIANT="NAME=value …": ours again with these environment settings, right after, for a
 # before/after comparison in one run (e.g. CODEVOYAGE_TS_LIBC_MALLOC=1: tree-sitter on libc's
 # malloc instead of mimalloc).
 if [ -n "${VARIANT:-}" ]; then
-  start=$(now)
-  /usr/bin/time -f "%U %S" -o "$bench_dir/variant.cpu" env $VARIANT bash -c "$(declare -f ours run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
-  variant=$(echo "$(now) - $start" | bc -l)
-  variant_cpu=$(tail -n 1 "$bench_dir/variant.cpu" | awk '{print $1 + $2}')
+  timed variant env $VARIANT bash -c "$(declare -f ours run_ours); bin='$bin' root='$root' corpus='$corpus' bench_dir='$bench_dir' run_ours"
+  variant=$wall variant_cpu=$cpu
   echo "ours with $VARIANT: $variant s wall, $variant_cpu s CPU ($(echo "$variant / $ours" | bc -l | cut -c1-5)x the time of the default)"
 fi
 
-start=$(now)
 # lizard exits 1 when functions exceed its warning thresholds; a crash prints a traceback.
-/usr/bin/time -f "%U %S" -o "$bench_dir/lizard.cpu" \
-  lizard -t "$threads" "$corpus" > "$bench_dir/lizard.txt" 2> "$bench_dir/lizard.err" || true
-theirs=$(echo "$(now) - $start" | bc -l)
-theirs_cpu=$(tail -n 1 "$bench_dir/lizard.cpu" | awk '{print $1 + $2}')
+timed lizard lizard -t "$threads" "$corpus" > "$bench_dir/lizard.txt" 2> "$bench_dir/lizard.err" || true
+theirs=$wall theirs_cpu=$cpu
 if grep -q Traceback "$bench_dir/lizard.err"; then
   echo "lizard crashed (see $bench_dir/lizard.err); its figure would be meaningless" >&2
   exit 1
@@ -173,14 +177,10 @@ fi
 # Line counts: ours (--lines-only) against tokei, both on all cores.
 tokei_line=""
 if command -v "$TOKEI" >/dev/null && [ -x "$bin" ]; then
-  start=$(now)
-  /usr/bin/time -f "%U %S" -o "$bench_dir/lines.cpu" bash -c "$(declare -f run_lines); bin='$bin' corpus='$corpus' bench_dir='$bench_dir' run_lines"
-  lines=$(echo "$(now) - $start" | bc -l)
-  lines_cpu=$(tail -n 1 "$bench_dir/lines.cpu" | awk '{print $1 + $2}')
-  start=$(now)
-  /usr/bin/time -f "%U %S" -o "$bench_dir/tokei.cpu" "$TOKEI" --output json "$corpus" > "$bench_dir/tokei.json"
-  tok=$(echo "$(now) - $start" | bc -l)
-  tok_cpu=$(tail -n 1 "$bench_dir/tokei.cpu" | awk '{print $1 + $2}')
+  timed lines bash -c "$(declare -f run_lines); bin='$bin' corpus='$corpus' bench_dir='$bench_dir' run_lines"
+  lines=$wall lines_cpu=$cpu
+  timed tokei "$TOKEI" --output json "$corpus" > "$bench_dir/tokei.json"
+  tok=$wall tok_cpu=$cpu
   tokei_line=yes
 else
   echo "tokei or the codevoyage binary not found: line-count comparison skipped" >&2
@@ -213,16 +213,12 @@ if [ "${PER_LANGUAGE:-}" = 1 ]; then
     lang="$(basename "$d")"
     lbytes=$(find "$d" -type f -print0 | xargs -0 cat | wc -c)
     lfiles=$(find "$d" -type f | wc -l)
-    start=$(now)
-    /usr/bin/time -f "%U %S" -o "$bench_dir/ours-$lang.cpu" bash -c \
-      "$(declare -f ours); bin='$bin' root='$root' ours '$d'" > "$bench_dir/ours-$lang.out"
-    ow=$(echo "$(now) - $start" | bc -l)
-    oc=$(tail -n 1 "$bench_dir/ours-$lang.cpu" | awk '{print $1 + $2}')
-    start=$(now)
-    /usr/bin/time -f "%U %S" -o "$bench_dir/lizard-$lang.cpu" \
-      lizard -t "$threads" "$d" > "$bench_dir/lizard-$lang.txt" 2> "$bench_dir/lizard-$lang.err" || true
-    lw=$(echo "$(now) - $start" | bc -l)
-    lc=$(tail -n 1 "$bench_dir/lizard-$lang.cpu" | awk '{print $1 + $2}')
+    timed "ours-$lang" bash -c "$(declare -f ours); bin='$bin' root='$root' ours '$d'" \
+      > "$bench_dir/ours-$lang.out"
+    ow=$wall oc=$cpu
+    timed "lizard-$lang" lizard -t "$threads" "$d" \
+      > "$bench_dir/lizard-$lang.txt" 2> "$bench_dir/lizard-$lang.err" || true
+    lw=$wall lc=$cpu
     if grep -q Traceback "$bench_dir/lizard-$lang.err"; then
       echo "lizard crashed on $d (see $bench_dir/lizard-$lang.err)" >&2
       exit 1
